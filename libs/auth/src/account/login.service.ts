@@ -1,0 +1,58 @@
+import { Injectable, Optional } from '@nestjs/common';
+import { DomainError, MetricsService } from '@app/core';
+import { AuthCrypto } from '../crypto/auth-crypto';
+import { Clock } from '../crypto/clock';
+import type { ClientInfo } from '../domain/client-info';
+import { toUserView, type AuthResponseView } from '../domain/views';
+import type { LoginOutcome } from '../persistence/login-attempt.entity';
+import { LoginAttemptRepository } from '../persistence/login-attempt.repository';
+import { UserRepository } from '../persistence/user.repository';
+import { LoginThrottle } from '../throttle/login-throttle';
+import type { Credentials } from './register.service';
+import { SessionService } from './session.service';
+
+/** The one answer for an unknown email and a wrong password alike. */
+export const BAD_CREDENTIALS = 'Invalid email or password';
+
+@Injectable()
+export class LoginService {
+  constructor(
+    private readonly users: UserRepository,
+    private readonly attempts: LoginAttemptRepository,
+    private readonly sessions: SessionService,
+    private readonly crypto: AuthCrypto,
+    private readonly throttle: LoginThrottle,
+    private readonly clock: Clock,
+    @Optional() private readonly metrics?: MetricsService,
+  ) {}
+
+  async login(credentials: Credentials, client: ClientInfo): Promise<AuthResponseView> {
+    const user = await this.users.findByEmail(credentials.email);
+    const keys = this.throttle.keysFor(credentials.email, client.ip);
+    try {
+      await this.throttle.beginLogin(keys);
+    } catch (error) {
+      await this.record(user?.id ?? null, client, 'throttled');
+      this.metrics?.recordLogin('throttled');
+      throw error;
+    }
+    // Unknown emails cost one bcrypt comparison too, so timing does not tell which accounts exist.
+    const valid = user
+      ? await this.crypto.verifyPassword(credentials.password, user.passwordHash)
+      : await this.crypto.verifyAgainstDummy(credentials.password);
+    if (!user || !valid) {
+      await this.record(user?.id ?? null, client, 'bad_credentials');
+      this.metrics?.recordLogin('failure');
+      throw DomainError.unauthenticated(BAD_CREDENTIALS);
+    }
+    await this.throttle.loginSucceeded(keys);
+    await this.record(user.id, client, 'success');
+    this.metrics?.recordLogin('success');
+    const tokens = await this.sessions.open(user.id, user.role, client);
+    return { user: toUserView(user), tokens };
+  }
+
+  private record(userId: string | null, client: ClientInfo, outcome: LoginOutcome): Promise<void> {
+    return this.attempts.record({ userId, at: this.clock.now(), ...client, outcome });
+  }
+}

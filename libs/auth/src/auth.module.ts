@@ -1,0 +1,66 @@
+import { Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { ConfigModule } from '@nestjs/config';
+import { JwtModule } from '@nestjs/jwt';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AccountExportService } from './account/account-export.service';
+import { AccountService } from './account/account.service';
+import { LoginService } from './account/login.service';
+import { RegisterService } from './account/register.service';
+import { SessionService } from './account/session.service';
+import { UserAdminService } from './account/user-admin.service';
+import { authSettings } from './config/auth.settings';
+import { AuthCrypto } from './crypto/auth-crypto';
+import { Clock } from './crypto/clock';
+import { AuthGuard } from './guard/auth.guard';
+import { AdminController } from './http/admin.controller';
+import { AuthController } from './http/auth.controller';
+import { MeController } from './http/me.controller';
+import { LoginAttemptEntity } from './persistence/login-attempt.entity';
+import { LoginAttemptRepository } from './persistence/login-attempt.repository';
+import { SessionEntity } from './persistence/session.entity';
+import { SessionRepository } from './persistence/session.repository';
+import { ThrottleCounterEntity } from './persistence/throttle-counter.entity';
+import { ThrottleCounterRepository } from './persistence/throttle-counter.repository';
+import { UserEntity } from './persistence/user.entity';
+import { UserRepository } from './persistence/user.repository';
+import { AccountDataRegistry } from './registry/account-data.registry';
+import { AccessTokenService } from './tokens/access-token.service';
+import { AttemptCounter } from './throttle/attempt-counter';
+import { LoginThrottle } from './throttle/login-throttle';
+
+/**
+ * Accounts, sessions and the global (opt-in) auth guard. Other libs import this module to register their data
+ * with `AccountDataRegistry`; the decorators (`@Authenticated()`, `@Roles()`, `@CurrentCaller()`) need no import
+ * of the module, as the guard is an APP_GUARD.
+ */
+@Module({
+  imports: [
+    ConfigModule.forFeature(authSettings),
+    JwtModule.register({}),
+    TypeOrmModule.forFeature([UserEntity, SessionEntity, LoginAttemptEntity, ThrottleCounterEntity]),
+  ],
+  controllers: [AuthController, MeController, AdminController],
+  providers: [
+    AuthCrypto,
+    Clock,
+    UserRepository,
+    SessionRepository,
+    LoginAttemptRepository,
+    ThrottleCounterRepository,
+    AccessTokenService,
+    AttemptCounter,
+    LoginThrottle,
+    SessionService,
+    RegisterService,
+    LoginService,
+    AccountService,
+    AccountExportService,
+    UserAdminService,
+    AccountDataRegistry,
+    AuthGuard,
+    { provide: APP_GUARD, useExisting: AuthGuard },
+  ],
+  exports: [AccountDataRegistry, AccessTokenService, UserAdminService],
+})
+export class AuthModule {}

@@ -1,0 +1,88 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { IsNull, MoreThan, Not, type Repository } from 'typeorm';
+import type { Role } from '../domain/role';
+import { SessionEntity } from './session.entity';
+
+export type RevokeReason = 'logout' | 'logout_everywhere' | 'revoked' | 'password_changed' | 'refresh_reuse';
+
+export interface NewSession {
+  id: string;
+  userId: string;
+  refreshHash: string;
+  userAgent: string;
+  ip: string;
+  now: Date;
+  expiresAt: Date;
+}
+
+export interface ActiveCaller {
+  userId: string;
+  role: Role;
+}
+
+@Injectable()
+export class SessionRepository {
+  constructor(@InjectRepository(SessionEntity) private readonly sessions: Repository<SessionEntity>) {}
+
+  async create(session: NewSession): Promise<void> {
+    const { now, ...rest } = session;
+    await this.sessions.insert({ ...rest, createdAt: now, lastUsedAt: now, revokedAt: null, revokedReason: null });
+  }
+
+  findById(id: string): Promise<SessionEntity | null> {
+    return this.sessions.findOneBy({ id });
+  }
+
+  /**
+   * Compare-and-swap rotation: only the holder of the current hash of a live session moves it forward, so of two
+   * racing refreshes with the same token exactly one wins.
+   */
+  async rotate(id: string, oldHash: string, newHash: string, now: Date): Promise<boolean> {
+    const result = await this.sessions.update(
+      { id, refreshHash: oldHash, revokedAt: IsNull(), expiresAt: MoreThan(now) },
+      { refreshHash: newHash, lastUsedAt: now },
+    );
+    return (result.affected ?? 0) === 1;
+  }
+
+  /** The guard's check: the session is live and its user still exists (one primary-key lookup). */
+  async findActiveCaller(sessionId: string, userId: string, now: Date): Promise<ActiveCaller | null> {
+    const row = await this.sessions
+      .createQueryBuilder('s')
+      .innerJoin('auth_users', 'u', 'u.id = s.user_id')
+      .select(['u.id AS "userId"', 'u.role AS "role"'])
+      .where('s.id = :sessionId AND s.user_id = :userId', { sessionId, userId })
+      .andWhere('s.revoked_at IS NULL AND s.expires_at > :now', { now })
+      .getRawOne<ActiveCaller>();
+    return row ?? null;
+  }
+
+  listActive(userId: string, now: Date): Promise<SessionEntity[]> {
+    return this.sessions.find({
+      where: { userId, revokedAt: IsNull(), expiresAt: MoreThan(now) },
+      order: { createdAt: 'DESC' },
+    });
+  }
+
+  listAll(userId: string): Promise<SessionEntity[]> {
+    return this.sessions.find({ where: { userId }, order: { createdAt: 'DESC' } });
+  }
+
+  /** Owner-scoped: another user's session id revokes nothing. */
+  async revoke(userId: string, id: string, reason: RevokeReason, now: Date): Promise<boolean> {
+    const result = await this.sessions.update(
+      { id, userId, revokedAt: IsNull() },
+      { revokedAt: now, revokedReason: reason },
+    );
+    return (result.affected ?? 0) > 0;
+  }
+
+  async revokeAll(userId: string, reason: RevokeReason, now: Date, exceptId?: string): Promise<number> {
+    const result = await this.sessions.update(
+      { userId, revokedAt: IsNull(), ...(exceptId ? { id: Not(exceptId) } : {}) },
+      { revokedAt: now, revokedReason: reason },
+    );
+    return result.affected ?? 0;
+  }
+}

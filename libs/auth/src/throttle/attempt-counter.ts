@@ -1,0 +1,83 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { RedisConnection, redisSettings, type RedisSettings } from '@app/core';
+import { ThrottleCounterRepository, type WindowCount } from '../persistence/throttle-counter.repository';
+
+export type { WindowCount } from '../persistence/throttle-counter.repository';
+
+/** How often (1 in N increments) the PostgreSQL fallback purges long-expired windows. */
+const PURGE_EVERY = 200;
+
+/**
+ * Fixed-window attempt counters: in Redis when it answers within REDIS_TIMEOUT_MS, otherwise in PostgreSQL, so
+ * brute-force limits hold while the cache is away. (The two stores do not share counts: an outage starts the
+ * fallback from zero, which at most lets one extra window's worth of attempts through.)
+ */
+@Injectable()
+export class AttemptCounter {
+  private readonly logger = new Logger(AttemptCounter.name);
+  private increments = 0;
+  private usingFallback = false;
+
+  constructor(
+    private readonly redis: RedisConnection,
+    private readonly fallback: ThrottleCounterRepository,
+    @Inject(redisSettings.KEY) private readonly redisConfig: RedisSettings,
+  ) {}
+
+  async increment(key: string, windowMs: number): Promise<WindowCount> {
+    const redisKey = this.redisKey(key);
+    try {
+      const [count, , ttl] = await this.redis.runOrThrow((client) =>
+        client.multi().incr(redisKey).pExpire(redisKey, windowMs, 'NX').pTTL(redisKey).exec(),
+      );
+      this.noteStore(false);
+      return { count: Number(count), resetInMs: Math.max(0, Number(ttl)) };
+    } catch {
+      this.noteStore(true);
+      this.increments += 1;
+      if (this.increments % PURGE_EVERY === 0) {
+        await this.fallback.purgeExpired();
+      }
+      return this.fallback.increment(key, windowMs);
+    }
+  }
+
+  /** Takes one attempt back (a success that had been counted up front). */
+  async decrement(key: string): Promise<void> {
+    const redisKey = this.redisKey(key);
+    const done = await this.redis.run(async (client) => {
+      await client.eval(DECREMENT_IF_POSITIVE, { keys: [redisKey] });
+      return true;
+    });
+    if (!done) {
+      await this.fallback.decrement(key);
+    }
+  }
+
+  async reset(key: string): Promise<void> {
+    const done = await this.redis.run(async (client) => (await client.del(this.redisKey(key))) >= 0);
+    // Clear the fallback too: a window counted there during an outage must not outlive a success.
+    await this.fallback.reset(key);
+    if (!done) {
+      this.noteStore(true);
+    }
+  }
+
+  private redisKey(key: string): string {
+    return `${this.redisConfig.REDIS_KEY_PREFIX}auth:throttle:${key}`;
+  }
+
+  private noteStore(fallback: boolean): void {
+    if (fallback !== this.usingFallback && this.redis.configured) {
+      this.logger.warn(
+        fallback ? 'login limits counted in PostgreSQL (Redis unavailable)' : 'login limits back on Redis',
+      );
+    }
+    this.usingFallback = fallback;
+  }
+}
+
+const DECREMENT_IF_POSITIVE = `
+local value = tonumber(redis.call('GET', KEYS[1]) or '0')
+if value > 0 then return redis.call('DECR', KEYS[1]) end
+return 0`;

@@ -1,0 +1,32 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { toStored, type Stored, type StoredRow } from './stored';
+
+/** Albums by UPC/EAN: through a release that carries the barcode, or an album linked to it directly. */
+@Injectable()
+export class BarcodeRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async findAlbum<T>(barcode: string): Promise<Stored<T> | undefined> {
+    const rows = await this.dataSource.query<StoredRow[]>(
+      `SELECT a.data, a.fetched_at, a.expires_at
+         FROM catalog_barcodes b
+         JOIN catalog_albums a ON a.complete AND (
+           (b.kind = 'album' AND a.id = b.entity_id) OR
+           (b.kind = 'release' AND a.id = (SELECT r.album_id FROM catalog_releases r WHERE r.id = b.entity_id)))
+        WHERE b.barcode = $1
+        ORDER BY CASE a.source WHEN 'musicbrainz' THEN 0 ELSE 1 END, a.public_id
+        LIMIT 1`,
+      [barcode],
+    );
+    return toStored<T>(rows[0]);
+  }
+
+  async link(barcode: string, albumPublicId: string): Promise<void> {
+    await this.dataSource.query(
+      `INSERT INTO catalog_barcodes (barcode, kind, entity_id)
+       SELECT $1, 'album', id FROM catalog_albums WHERE public_id = $2 ON CONFLICT DO NOTHING`,
+      [barcode, albumPublicId],
+    );
+  }
+}

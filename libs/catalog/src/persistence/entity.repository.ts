@@ -1,0 +1,123 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import type { Album, Artist, Release, Track } from '@app/providers';
+import type { EntityKind } from '../ids/catalog-id';
+import { EntityWriter, tableOf } from './entity-writer';
+import type { LinkAnswer } from './answer.repository';
+import { toStored, type Stored, type StoredRow } from './stored';
+
+/** An album as Chorus answers it: the release group plus the tracks of its representative release. */
+export type AlbumView = Album & { tracks: Track[] };
+
+const SOURCE_ORDER = `CASE source WHEN 'musicbrainz' THEN 0 WHEN 'deezer' THEN 1 WHEN 'itunes' THEN 2 ELSE 3 END`;
+
+@Injectable()
+export class EntityRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async findByPublicId<T>(kind: EntityKind, publicId: string): Promise<Stored<T> | undefined> {
+    const rows = await this.dataSource.query<StoredRow[]>(
+      `SELECT data, fetched_at, expires_at FROM ${tableOf(kind)} WHERE public_id = $1 AND complete`,
+      [publicId],
+    );
+    return toStored<T>(rows[0]);
+  }
+
+  /** Complete tracks known by an ISRC, MusicBrainz first. */
+  async findTracksByIsrc(isrc: string, source?: string): Promise<Array<Stored<Track>>> {
+    const rows = await this.dataSource.query<StoredRow[]>(
+      `SELECT t.data, t.fetched_at, t.expires_at FROM catalog_isrcs i JOIN catalog_tracks t ON t.id = i.track_id
+       WHERE i.isrc = $1 AND t.complete AND ($2::text IS NULL OR t.source = $2) ORDER BY ${SOURCE_ORDER}, t.public_id`,
+      [isrc, source ?? null],
+    );
+    return rows.map((row) => toStored<Track>(row) as Stored<Track>);
+  }
+
+  async saveArtist(artist: Artist, expiresAt: Date): Promise<void> {
+    await this.dataSource.transaction((manager) => new EntityWriter(manager, expiresAt).write('artist', artist));
+  }
+
+  async saveTrack(track: Track, expiresAt: Date): Promise<void> {
+    await this.dataSource.transaction((manager) => new EntityWriter(manager, expiresAt).write('track', track));
+  }
+
+  async saveTracks(tracks: Track[], expiresAt: Date): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      for (const track of tracks) {
+        await new EntityWriter(manager, expiresAt).write('track', track);
+      }
+    });
+  }
+
+  async saveRelease(release: Release, expiresAt: Date): Promise<void> {
+    await this.dataSource.transaction((manager) => this.writeRelease(manager, release, expiresAt, true));
+  }
+
+  /** The album, its release summaries and its representative release's tracks: all or nothing. */
+  async saveAlbum(album: AlbumView, representative: Release | undefined, expiresAt: Date): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      const writer = new EntityWriter(manager, expiresAt);
+      const albumId = await writer.write('album', album);
+      for (const release of album.releases) {
+        const complete = representative?.id === release.id;
+        const releaseId = await this.writeRelease(manager, complete ? representative : release, expiresAt, complete);
+        await manager.query(`UPDATE catalog_releases SET album_id = $1 WHERE id = $2`, [albumId, releaseId]);
+      }
+    });
+  }
+
+  /** A track's match on another platform (or the lack of one) with the matched track: all or nothing. */
+  async saveLink(trackPublicId: string, platform: string, answer: LinkAnswer, expiresAt: Date): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      if (answer.track) {
+        await new EntityWriter(manager, expiresAt).write('track', answer.track);
+      }
+      await manager.query(
+        `INSERT INTO catalog_track_links (track_public_id, platform, linked_public_id, matched_by, expires_at)
+         VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (track_public_id, platform) DO UPDATE SET linked_public_id = EXCLUDED.linked_public_id,
+           matched_by = EXCLUDED.matched_by, expires_at = EXCLUDED.expires_at, fetched_at = now()`,
+        [trackPublicId, platform, answer.track?.id ?? null, answer.matchedBy ?? null, expiresAt],
+      );
+    });
+  }
+
+  /** Deletes an entity (admin purge); links cascade. Returns how many rows went. */
+  async deleteByPublicId(kind: EntityKind, publicId: string): Promise<number> {
+    return this.dataSource.transaction(async (manager) => {
+      // As a SELECT: TypeORM answers a bare DELETE … RETURNING with [rows, count] instead of rows.
+      const rows = await manager.query<Array<{ id: string }>>(
+        `WITH gone AS (DELETE FROM ${tableOf(kind)} WHERE public_id = $1 RETURNING id) SELECT id FROM gone`,
+        [publicId],
+      );
+      const ids = rows.map((r) => r.id);
+      for (const table of ['catalog_external_ids', 'catalog_barcodes']) {
+        await manager.query(`DELETE FROM ${table} WHERE entity_id = ANY($1::uuid[])`, [ids]);
+      }
+      for (const table of ['catalog_artist_credits', 'catalog_images', 'catalog_tags']) {
+        await manager.query(`DELETE FROM ${table} WHERE kind = $1 AND entity_id = ANY($2::uuid[])`, [kind, ids]);
+      }
+      return ids.length;
+    });
+  }
+
+  private async writeRelease(manager: EntityManager, release: Release, expiresAt: Date, complete: boolean) {
+    const writer = new EntityWriter(manager, expiresAt);
+    const releaseId = await writer.write('release', release, complete);
+    if (!complete) {
+      return releaseId;
+    }
+    await manager.query(`DELETE FROM catalog_release_tracks WHERE release_id = $1`, [releaseId]);
+    for (const medium of release.media) {
+      for (const [index, track] of medium.tracks.entries()) {
+        const trackId = await writer.write('track', track, false);
+        await manager.query(
+          `INSERT INTO catalog_release_tracks (release_id, disc, position, track_id) VALUES ($1, $2, $3, $4)
+           ON CONFLICT (release_id, disc, position) DO UPDATE SET track_id = EXCLUDED.track_id`,
+          [releaseId, medium.position, track.position ?? index + 1, trackId],
+        );
+      }
+    }
+    return releaseId;
+  }
+}

@@ -1,0 +1,46 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { toStored, type Stored, type StoredRow } from './stored';
+
+export interface StoredSearch<T> {
+  items: T[];
+  total: number;
+}
+
+/** Kept search answers: one row per (type, normalized query, provider, page). */
+@Injectable()
+export class SearchRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async find<T>(key: string): Promise<Stored<StoredSearch<T>> | undefined> {
+    const rows = await this.dataSource.query<StoredRow[]>(
+      `SELECT data, fetched_at, expires_at FROM catalog_searches WHERE key = $1`,
+      [key],
+    );
+    return toStored<StoredSearch<T>>(rows[0]);
+  }
+
+  async save<T extends { id: string }>(
+    key: string,
+    scope: { type: string; query: string; provider: string },
+    answer: StoredSearch<T>,
+    expiresAt: Date,
+  ): Promise<void> {
+    await this.dataSource.query(
+      `INSERT INTO catalog_searches (key, type, query, provider, result_ids, data, expires_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7)
+       ON CONFLICT (key) DO UPDATE SET result_ids = EXCLUDED.result_ids, data = EXCLUDED.data,
+         expires_at = EXCLUDED.expires_at, fetched_at = now()`,
+      [key, scope.type, scope.query, scope.provider, answer.items.map((i) => i.id), JSON.stringify(answer), expiresAt],
+    );
+  }
+
+  /** Removes every kept page of one search; returns the keys, so the caches can forget them too. */
+  async deleteQuery(type: string, query: string): Promise<string[]> {
+    const rows = await this.dataSource.query<Array<{ key: string }>>(
+      `WITH gone AS (DELETE FROM catalog_searches WHERE type = $1 AND query = $2 RETURNING key) SELECT key FROM gone`,
+      [type, query],
+    );
+    return rows.map((r) => r.key);
+  }
+}

@@ -1,0 +1,153 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { CacheService, DomainError, ErrorCode, MetricsService } from '@app/core';
+import { MissRepository } from '../persistence/miss.repository';
+import { expiryFrom, type Stored } from '../persistence/stored';
+import { SingleFlight } from './single-flight.service';
+
+export type Freshness = 'HIT' | 'MISS' | 'STALE';
+
+export interface Answer<T> {
+  value: T;
+  freshness: Freshness;
+}
+
+export interface ReadSpec<T> {
+  /** One question: cache key, single-flight key and "not found" key at once. */
+  key: string;
+  ttlSeconds: number;
+  notFoundTtlSeconds: number;
+  load(): Promise<Stored<T> | undefined>;
+  fetch(): Promise<T>;
+  /** Writes the answer in one transaction. */
+  save(value: T, expiresAt: Date): Promise<void>;
+}
+
+interface Cached<T> {
+  value?: T;
+  missing?: true;
+  expiresAt: number;
+}
+
+/**
+ * The catalog's read path (DESIGN.md): memory and Redis, then PostgreSQL, then the provider under single
+ * flight. A stale row is answered at once and refreshed in the background; when the provider fails, stale
+ * data is answered (marked STALE) and only a question never answered before fails.
+ */
+@Injectable()
+export class ReadThrough {
+  private readonly logger = new Logger(ReadThrough.name);
+
+  constructor(
+    private readonly cache: CacheService,
+    private readonly misses: MissRepository,
+    private readonly flight: SingleFlight,
+    private readonly metrics: MetricsService,
+  ) {}
+
+  async read<T>(spec: ReadSpec<T>): Promise<Answer<T>> {
+    const answer = await this.answer(spec);
+    this.metrics.recordCatalogAnswer(answer.freshness);
+    return answer;
+  }
+
+  private async answer<T>(spec: ReadSpec<T>): Promise<Answer<T>> {
+    const cached = await this.cache.get<Cached<T>>(spec.key);
+    if (cached && cached.value.expiresAt > Date.now()) {
+      return this.fromCache(spec.key, cached.value);
+    }
+    const stored = await this.database(() => spec.load());
+    if (stored && stored.expiresAt.getTime() > Date.now()) {
+      await this.remember(spec.key, { value: stored.value, expiresAt: stored.expiresAt.getTime() });
+      return { value: stored.value, freshness: 'HIT' };
+    }
+    if (stored) {
+      this.refreshInBackground(spec);
+      return { value: stored.value, freshness: 'STALE' };
+    }
+    if (await this.database(() => this.misses.isMissing(spec.key))) {
+      await this.remember(spec.key, { missing: true, expiresAt: Date.now() + 60_000 });
+      throw DomainError.notFound(`Not found: ${spec.key}`);
+    }
+    return { value: await this.fetchOnce(spec), freshness: 'MISS' };
+  }
+
+  /** Drops one answer from every layer (admin purge). */
+  async forget(key: string): Promise<void> {
+    await this.cache.delete(key);
+    await this.misses.forget(key);
+  }
+
+  private fromCache<T>(key: string, cached: Cached<T>): Answer<T> {
+    if (cached.missing || cached.value === undefined) {
+      throw DomainError.notFound(`Not found: ${key}`);
+    }
+    return { value: cached.value, freshness: 'HIT' };
+  }
+
+  private fetchOnce<T>(spec: ReadSpec<T>): Promise<T> {
+    return this.flight.run(
+      spec.key,
+      () => this.fetchAndSave(spec),
+      () => this.peekFresh(spec),
+    );
+  }
+
+  private async fetchAndSave<T>(spec: ReadSpec<T>): Promise<T> {
+    let value: T;
+    try {
+      value = await spec.fetch();
+    } catch (error) {
+      if (error instanceof DomainError && error.code === ErrorCode.NOT_FOUND) {
+        await this.recordMissing(spec);
+      }
+      throw error;
+    }
+    const expiresAt = expiryFrom(spec.ttlSeconds);
+    await this.database(() => spec.save(value, expiresAt));
+    await this.remember(spec.key, { value, expiresAt: expiresAt.getTime() });
+    return value;
+  }
+
+  private async peekFresh<T>(spec: ReadSpec<T>): Promise<T | undefined> {
+    const stored = await spec.load().catch(() => undefined);
+    if (stored && stored.expiresAt.getTime() > Date.now()) {
+      return stored.value;
+    }
+    if (await this.misses.isMissing(spec.key).catch(() => false)) {
+      throw DomainError.notFound(`Not found: ${spec.key}`);
+    }
+    return undefined;
+  }
+
+  private refreshInBackground<T>(spec: ReadSpec<T>): void {
+    this.fetchOnce(spec).catch((error: unknown) => {
+      this.logger.warn({ msg: 'background refresh failed', key: spec.key, error: (error as Error).message });
+    });
+  }
+
+  private async recordMissing<T>(spec: ReadSpec<T>): Promise<void> {
+    const expiresAt = expiryFrom(spec.notFoundTtlSeconds);
+    await this.database(() => this.misses.record(spec.key, expiresAt));
+    await this.remember(spec.key, { missing: true, expiresAt: expiresAt.getTime() });
+  }
+
+  private async remember<T>(key: string, entry: Cached<T>): Promise<void> {
+    await this.cache.set(key, entry, entry.expiresAt - Date.now());
+  }
+
+  /** PostgreSQL being away turns into UNAVAILABLE for the caller, never into a 500. */
+  private async database<R>(operation: () => Promise<R>): Promise<R> {
+    try {
+      return await operation();
+    } catch (error) {
+      if (error instanceof DomainError) {
+        throw error;
+      }
+      this.logger.warn({ msg: 'catalog database error', error: (error as Error).message });
+      throw new DomainError(ErrorCode.UPSTREAM_UNAVAILABLE, 'The catalog database is unavailable', {
+        retryAfterSeconds: 5,
+        cause: error,
+      });
+    }
+  }
+}

@@ -1,0 +1,156 @@
+import { Controller, Delete, Get, HttpCode, UseInterceptors } from '@nestjs/common';
+import { GrpcMethod } from '@nestjs/microservices';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Input } from '@app/core';
+import { Roles } from '@app/auth';
+import { CoverArtService } from '../extras/cover-art.service';
+import { LinksService } from '../extras/links.service';
+import { LyricsService } from '../extras/lyrics.service';
+import { PurgeService } from '../extras/purge.service';
+import { ResolveService } from '../extras/resolve.service';
+import { ArtistAlbumsService } from '../lookups/artist-albums.service';
+import { LookupService } from '../lookups/lookup.service';
+import { markFreshness } from '../read-path/freshness';
+import type { Answer } from '../read-path/read-through.service';
+import { SearchService } from '../search/search.service';
+import {
+  BarcodeDto,
+  CoverDto,
+  IdDto,
+  IsrcDto,
+  ListArtistAlbumsDto,
+  PurgeEntityDto,
+  PurgeSearchDto,
+  ResolveDto,
+  SearchDto,
+} from './catalog.dto';
+import { HttpCachingInterceptor } from './http-caching.interceptor';
+
+function answered<T>(answer: Answer<T>): T {
+  markFreshness(answer.freshness);
+  return answer.value;
+}
+
+/** Every catalog use case, once, for REST and gRPC (chorus.v1.CatalogService). */
+@ApiTags('catalog')
+@Controller()
+@UseInterceptors(HttpCachingInterceptor)
+export class CatalogController {
+  constructor(
+    private readonly lookups: LookupService,
+    private readonly artistAlbums: ArtistAlbumsService,
+    private readonly searchService: SearchService,
+    private readonly resolver: ResolveService,
+    private readonly coverArt: CoverArtService,
+    private readonly lyricsService: LyricsService,
+    private readonly linksService: LinksService,
+    private readonly purges: PurgeService,
+  ) {}
+
+  @Get('v1/search')
+  @ApiOperation({ summary: 'Search artists, albums or tracks across providers, merged and de-duplicated' })
+  @GrpcMethod('CatalogService', 'Search')
+  async search(@Input() dto: SearchDto) {
+    const { answer, freshness } = await this.searchService.search(dto);
+    return answered({ value: answer, freshness });
+  }
+
+  @Get('v1/artists/:id')
+  @GrpcMethod('CatalogService', 'GetArtist')
+  async getArtist(@Input() dto: IdDto) {
+    return answered(await this.lookups.getArtist(dto.id));
+  }
+
+  @Get('v1/artists/:id/albums')
+  @GrpcMethod('CatalogService', 'ListArtistAlbums')
+  async listArtistAlbums(@Input() dto: ListArtistAlbumsDto) {
+    const { page, freshness } = await this.artistAlbums.list(dto.id, dto.limit, dto.offset);
+    return answered({ value: page, freshness });
+  }
+
+  @Get('v1/albums/by-barcode/:barcode')
+  @GrpcMethod('CatalogService', 'GetAlbumByBarcode')
+  async getAlbumByBarcode(@Input() dto: BarcodeDto) {
+    return answered(await this.lookups.getAlbumByBarcode(dto.barcode));
+  }
+
+  @Get('v1/albums/:id')
+  @GrpcMethod('CatalogService', 'GetAlbum')
+  async getAlbum(@Input() dto: IdDto) {
+    return answered(await this.lookups.getAlbum(dto.id));
+  }
+
+  @Get('v1/albums/:id/cover-art')
+  @GrpcMethod('CatalogService', 'GetAlbumCoverArt')
+  async getAlbumCoverArt(@Input() dto: IdDto) {
+    const { art, freshness } = await this.coverArt.getCoverArt(dto.id);
+    return answered({ value: art, freshness });
+  }
+
+  @Get('v1/cover/:id')
+  @ApiOperation({ summary: "The album's front cover image bytes, relayed with caching headers" })
+  @GrpcMethod('CatalogService', 'GetCover')
+  getCover(@Input() dto: CoverDto) {
+    return this.coverArt.getCoverImage(dto.id, dto.size);
+  }
+
+  @Get('v1/releases/:id')
+  @GrpcMethod('CatalogService', 'GetRelease')
+  async getRelease(@Input() dto: IdDto) {
+    return answered(await this.lookups.getRelease(dto.id));
+  }
+
+  @Get('v1/tracks/by-isrc/:isrc')
+  @GrpcMethod('CatalogService', 'GetTrackByIsrc')
+  async getTrackByIsrc(@Input() dto: IsrcDto) {
+    return answered(await this.lookups.getTrackByIsrc(dto.isrc));
+  }
+
+  @Get('v1/tracks/:id')
+  @GrpcMethod('CatalogService', 'GetTrack')
+  async getTrack(@Input() dto: IdDto) {
+    return answered(await this.lookups.getTrack(dto.id));
+  }
+
+  @Get('v1/tracks/:id/lyrics')
+  @GrpcMethod('CatalogService', 'GetTrackLyrics')
+  async getTrackLyrics(@Input() dto: IdDto) {
+    const { lyrics, freshness } = await this.lyricsService.getLyrics(dto.id);
+    return answered({ value: lyrics, freshness });
+  }
+
+  @Get('v1/tracks/:id/links')
+  @GrpcMethod('CatalogService', 'GetTrackLinks')
+  async getTrackLinks(@Input() dto: IdDto) {
+    const { links, freshness } = await this.linksService.getLinks(dto.id);
+    return answered({ value: links, freshness });
+  }
+
+  @Get('v1/resolve')
+  @ApiOperation({
+    summary: 'A MusicBrainz, Deezer, Apple Music or Spotify URL → the entity (the URL is never fetched)',
+  })
+  @GrpcMethod('CatalogService', 'Resolve')
+  async resolve(@Input() dto: ResolveDto) {
+    const { resolved, freshness } = await this.resolver.resolve(dto.url);
+    return answered({ value: resolved, freshness });
+  }
+
+  @Delete('v1/admin/catalog/entities/:type/:id')
+  @HttpCode(200)
+  @ApiBearerAuth()
+  @Roles('admin')
+  @GrpcMethod('CatalogService', 'PurgeEntity')
+  async purgeEntity(@Input() dto: PurgeEntityDto) {
+    return { removed: await this.purges.purgeEntity(dto.id, dto.type) };
+  }
+
+  @Delete('v1/admin/catalog/searches')
+  @HttpCode(200)
+  @ApiBearerAuth()
+  @Roles('admin')
+  @GrpcMethod('CatalogService', 'PurgeSearch')
+  async purgeSearch(@Input() dto: PurgeSearchDto) {
+    return { removed: await this.purges.purgeSearch(dto.q, dto.type) };
+  }
+}

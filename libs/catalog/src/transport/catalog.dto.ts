@@ -1,0 +1,116 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, MaxLength, Min } from 'class-validator';
+import { COVER_SIZES, type CoverSize } from '../extras/cover-art.service';
+import type { EntityKind } from '../ids/catalog-id';
+import type { SearchType } from '../lookups/provider.gateway';
+
+const ID_EXAMPLE = 'musicbrainz:056e4f3e-d505-4dad-8ec1-d04f521cbb56';
+
+export class IdDto {
+  @ApiProperty({
+    description: 'Namespaced id (musicbrainz:, deezer:, itunes:, spotify:) or a bare MBID',
+    example: ID_EXAMPLE,
+  })
+  @IsString()
+  @Length(1, 100)
+  id!: string;
+}
+
+export class IsrcDto {
+  @ApiProperty({ example: 'GBDUW0000059' })
+  @IsString()
+  @Length(1, 32)
+  isrc!: string;
+}
+
+export class BarcodeDto {
+  @ApiProperty({ example: '724384960650', description: 'UPC-A, EAN-13 or EAN-8' })
+  @IsString()
+  @Length(1, 32)
+  barcode!: string;
+}
+
+export class PageDto {
+  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 25 })
+  // Query strings are text; the field's own type is not emitted for an initialized property.
+  @Type(() => Number)
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  limit: number = 25;
+
+  @ApiPropertyOptional({ minimum: 0, maximum: 10_000, default: 0 })
+  @Type(() => Number)
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(10_000)
+  offset: number = 0;
+}
+
+export class ListArtistAlbumsDto extends PageDto {
+  @ApiProperty({ example: ID_EXAMPLE })
+  @IsString()
+  @Length(1, 100)
+  id!: string;
+}
+
+export class SearchDto extends PageDto {
+  @ApiProperty({ example: 'daft punk', description: 'Free text; Lucene syntax is escaped' })
+  @IsString()
+  @Length(1, 200)
+  q!: string;
+
+  @ApiProperty({ enum: ['artist', 'album', 'track'] })
+  @IsIn(['artist', 'album', 'track'])
+  type!: SearchType;
+
+  @ApiPropertyOptional({ example: 'musicbrainz,deezer', description: 'Comma-separated; default: every enabled one' })
+  @IsOptional()
+  @IsString()
+  @Matches(/^[a-z, ]{0,100}$/i, { message: 'providers must be a comma-separated list of provider names' })
+  providers?: string;
+}
+
+export class ResolveDto {
+  @ApiProperty({ example: 'https://www.deezer.com/track/3135556' })
+  @IsString()
+  @MaxLength(2_048)
+  url!: string;
+}
+
+export class CoverDto {
+  @ApiProperty({ example: ID_EXAMPLE, description: 'Album id' })
+  @IsString()
+  @Length(1, 100)
+  id!: string;
+
+  @ApiPropertyOptional({ enum: COVER_SIZES, default: '500' })
+  @IsOptional()
+  @IsIn(COVER_SIZES)
+  size: CoverSize = '500';
+}
+
+export class PurgeEntityDto {
+  @ApiProperty({ example: ID_EXAMPLE })
+  @IsString()
+  @Length(1, 100)
+  id!: string;
+
+  @ApiProperty({ enum: ['artist', 'album', 'release', 'track'] })
+  @IsIn(['artist', 'album', 'release', 'track'])
+  type!: EntityKind;
+}
+
+export class PurgeSearchDto {
+  @ApiProperty({ example: 'daft punk' })
+  @IsString()
+  @Length(1, 200)
+  q!: string;
+
+  @ApiProperty({ enum: ['artist', 'album', 'track'] })
+  @IsIn(['artist', 'album', 'track'])
+  type!: SearchType;
+}

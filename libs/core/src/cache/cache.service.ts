@@ -1,0 +1,110 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { CACHE_MANAGER, type Cache } from '@nestjs/cache-manager';
+import { redisSettings, type RedisSettings } from '../config/core.settings';
+import { MetricsService } from '../metrics/metrics.service';
+import { withSpan } from '../tracing/tracing';
+import { RedisConnection } from './redis.connection';
+
+type Store = Cache['stores'][number];
+
+export type CacheLayer = 'l1' | 'l2';
+
+/** One shared object: span attributes must not allocate per lookup when tracing is off. */
+const GET_SPAN_ATTRIBUTES = { 'cache.operation': 'get' } as const;
+
+export interface CacheHit<T> {
+  value: T;
+  layer: CacheLayer;
+}
+
+/**
+ * Two layers behind cache-manager: L1 in process memory (short TTL, so replicas converge), L2 Redis (shared).
+ * Every Redis step is bounded by REDIS_TIMEOUT_MS and a failure is a miss, so Redis can vanish mid-run
+ * without a request failing or waiting.
+ */
+@Injectable()
+export class CacheService {
+  private readonly l1: Store;
+  private readonly l2?: Store;
+  /** CACHE_L1_TTL_MS=0 or CACHE_L1_MAX_ITEMS=0 turns the in-process layer off (every read goes to Redis). */
+  private readonly l1Enabled: boolean;
+
+  constructor(
+    @Inject(CACHE_MANAGER) cache: Cache,
+    private readonly redis: RedisConnection,
+    @Inject(redisSettings.KEY) private readonly settings: RedisSettings,
+    private readonly metrics: MetricsService,
+  ) {
+    [this.l1, this.l2] = cache.stores;
+    this.l1Enabled = settings.CACHE_L1_TTL_MS > 0 && settings.CACHE_L1_MAX_ITEMS > 0;
+  }
+
+  get<T>(key: string): Promise<CacheHit<T> | undefined> {
+    return withSpan('cache get', GET_SPAN_ATTRIBUTES, () => this.lookup<T>(key));
+  }
+
+  private async lookup<T>(key: string): Promise<CacheHit<T> | undefined> {
+    const local = this.l1Enabled ? ((await this.l1.get<T>(key)) ?? undefined) : undefined;
+    if (local !== undefined) {
+      this.metrics.recordCacheLookup('l1', 'hit');
+      return { value: local, layer: 'l1' };
+    }
+    this.metrics.recordCacheLookup('l1', 'miss');
+    if (!this.l2) {
+      return undefined;
+    }
+    let failed = false;
+    const shared = await this.fromRedis(
+      (l2) => l2.get<T>(this.shared(key)),
+      () => (failed = true),
+    );
+    const missed = shared === undefined || shared === null;
+    this.metrics.recordCacheLookup('l2', failed ? 'error' : missed ? 'miss' : 'hit');
+    if (missed) {
+      return undefined;
+    }
+    if (this.l1Enabled) {
+      await this.l1.set(key, shared, this.settings.CACHE_L1_TTL_MS);
+    }
+    return { value: shared, layer: 'l2' };
+  }
+
+  async set<T>(key: string, value: T, ttlMs: number): Promise<void> {
+    if (ttlMs <= 0) {
+      return;
+    }
+    if (this.l1Enabled) {
+      await this.l1.set(key, value, Math.min(ttlMs, this.settings.CACHE_L1_TTL_MS));
+    }
+    await this.fromRedis((l2) => l2.set(this.shared(key), value, ttlMs));
+  }
+
+  async delete(key: string): Promise<void> {
+    await this.l1.delete(key);
+    await this.fromRedis((l2) => l2.delete(this.shared(key)));
+  }
+
+  /** Only this process's L1 (benchmarks and tests that must reach the lower tiers). */
+  async clearLocal(): Promise<void> {
+    await this.l1.clear();
+  }
+
+  private shared(key: string): string {
+    return this.settings.REDIS_KEY_PREFIX + key;
+  }
+
+  /** Every L2 step goes through RedisConnection's bounded call: absent, down or slow Redis is a miss. */
+  private async fromRedis<T>(operation: (l2: Store) => Promise<T>, onFailure?: () => void): Promise<T | undefined> {
+    const l2 = this.l2;
+    if (!l2) {
+      onFailure?.();
+      return undefined;
+    }
+    try {
+      return await this.redis.runOrThrow(() => operation(l2));
+    } catch {
+      onFailure?.();
+      return undefined;
+    }
+  }
+}

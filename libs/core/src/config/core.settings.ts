@@ -1,0 +1,110 @@
+import { IsString, Matches } from 'class-validator';
+import { defineSettings } from './settings';
+import { BooleanSetting, IntSetting, OneOfSetting } from './setting-decorators';
+
+export class AppSettings {
+  @OneOfSetting(['development', 'test', 'production'])
+  NODE_ENV = 'development';
+
+  @OneOfSetting(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  LOG_LEVEL = 'info';
+
+  /** Upper bound for a graceful stop after SIGTERM; keep it below the pod's terminationGracePeriodSeconds. */
+  @IntSetting(0, 600_000)
+  SHUTDOWN_TIMEOUT_MS = 10_000;
+
+  /** Time between readiness turning false and closing listeners, so load balancers stop routing first. */
+  @IntSetting(0, 600_000)
+  SHUTDOWN_DRAIN_DELAY_MS = 0;
+}
+
+export class HttpSettings {
+  @IntSetting(0, 65_535)
+  HTTP_PORT = 8080;
+
+  @IsString()
+  HTTP_HOST = '0.0.0.0';
+
+  @IntSetting(1024, 100 * 1024 * 1024)
+  HTTP_BODY_LIMIT_BYTES = 1_048_576;
+
+  @BooleanSetting()
+  HTTP_TRUST_PROXY = false;
+
+  /** Swagger UI at /docs and the document at /docs-json. */
+  @BooleanSetting()
+  HTTP_DOCS_ENABLED = true;
+
+  /**
+   * Browser origins allowed to call the REST API, comma-separated (`https://app.example.com,https://x.dev`), or `*`.
+   * Empty (the default): no CORS headers at all, so browsers refuse cross-origin calls.
+   */
+  @Matches(/^(\*|https?:\/\/[^\s,/]+(\s*,\s*https?:\/\/[^\s,/]+)*)?$/, {
+    message: 'must be empty, * or comma-separated origins like https://app.example.com',
+  })
+  HTTP_CORS_ORIGINS = '';
+}
+
+export class GrpcSettings {
+  @IntSetting(0, 65_535)
+  GRPC_PORT = 50051;
+
+  @IsString()
+  GRPC_HOST = '0.0.0.0';
+
+  @IntSetting(1024, 64 * 1024 * 1024)
+  GRPC_MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
+
+  @BooleanSetting()
+  GRPC_REFLECTION_ENABLED = true;
+}
+
+export class DatabaseSettings {
+  /** Empty: an embedded PostgreSQL is started in DATA_DIR/pg. */
+  @Matches(/^(postgres(ql)?:\/\/.+)?$/, { message: 'must be a postgres:// URL or empty' })
+  DATABASE_URL = '';
+
+  @IntSetting(1, 200)
+  DB_POOL_SIZE = 10;
+
+  @IntSetting(100, 120_000)
+  DB_CONNECT_TIMEOUT_MS = 5_000;
+
+  @IntSetting(0, 600_000)
+  DB_STATEMENT_TIMEOUT_MS = 15_000;
+
+  /** For operators who run migrations as a separate job (`npm run migration:run`). */
+  @BooleanSetting()
+  DB_SKIP_MIGRATIONS = false;
+
+  @IsString()
+  DATA_DIR = './.data';
+
+  @IntSetting(1, 65_535)
+  DB_EMBEDDED_PORT = 54329;
+}
+
+export class RedisSettings {
+  /** Empty: in-process cache only. */
+  @Matches(/^(rediss?:\/\/.+)?$/, { message: 'must be a redis:// or rediss:// URL or empty' })
+  REDIS_URL = '';
+
+  /** A cache call that takes longer counts as a miss, so a sick Redis never stalls a request. */
+  @IntSetting(1, 10_000)
+  REDIS_TIMEOUT_MS = 50;
+
+  @IntSetting(0, 10_000_000)
+  CACHE_L1_MAX_ITEMS = 10_000;
+
+  @IntSetting(0, 86_400_000)
+  CACHE_L1_TTL_MS = 30_000;
+
+  @IsString()
+  REDIS_KEY_PREFIX = 'chorus:';
+}
+
+export const appSettings = defineSettings('app', AppSettings);
+export const httpSettings = defineSettings('http', HttpSettings);
+export const grpcSettings = defineSettings('grpc', GrpcSettings);
+export const databaseSettings = defineSettings('database', DatabaseSettings);
+export const redisSettings = defineSettings('redis', RedisSettings);

@@ -1,0 +1,102 @@
+import { readFileSync } from 'node:fs';
+import { plainToInstance } from 'class-transformer';
+import { validateSync, type ValidationError } from 'class-validator';
+import { registerAs, type ConfigFactory } from '@nestjs/config';
+import type { ConfigFactoryKeyHost } from '@nestjs/config';
+import { load as loadYaml } from 'js-yaml';
+
+export type SettingsClass<T> = new () => T;
+
+/** Thrown at boot when a setting is missing or wrong; `main.ts` prints its message as the one line. */
+export class SettingsError extends Error {
+  override readonly name = 'SettingsError';
+}
+
+type RawSettings = Record<string, string | undefined>;
+
+let cachedRaw: RawSettings | undefined;
+
+function readYamlFile(path: string): RawSettings {
+  let parsed: unknown;
+  try {
+    parsed = loadYaml(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new SettingsError(`CHORUS_CONFIG: cannot read ${path}: ${(error as Error).message.split('\n')[0]}`);
+  }
+  if (parsed === null || parsed === undefined) {
+    return {};
+  }
+  if (typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw new SettingsError(`CHORUS_CONFIG: ${path} must be a mapping of SETTING_NAME: value`);
+  }
+  const out: RawSettings = {};
+  for (const [key, value] of Object.entries(parsed as Record<string, unknown>)) {
+    if (value !== null && typeof value === 'object') {
+      throw new SettingsError(`CHORUS_CONFIG: ${path}: ${key} must be a scalar value`);
+    }
+    out[key] =
+      value === null || value === undefined ? undefined : typeof value === 'string' ? value : JSON.stringify(value);
+  }
+  return out;
+}
+
+/**
+ * The only place Chorus reads the process environment: the YAML file named by CHORUS_CONFIG (if any),
+ * overridden by environment variables, so an operator can patch one value without editing the file.
+ */
+export function rawSettings(): RawSettings {
+  if (!cachedRaw) {
+    const fromFile = process.env.CHORUS_CONFIG ? readYamlFile(process.env.CHORUS_CONFIG) : {};
+    cachedRaw = { ...fromFile, ...process.env };
+  }
+  return cachedRaw;
+}
+
+/** Tests change the environment between app instances; this drops the memoized copy. */
+export function resetSettingsCache(): void {
+  cachedRaw = undefined;
+}
+
+function firstViolation(errors: ValidationError[]): string {
+  const error = errors[0];
+  const messages = Object.values(error.constraints ?? {});
+  const value = error.value === undefined ? 'unset' : JSON.stringify(error.value);
+  return `${error.property} (${value}): ${messages[0] ?? 'is invalid'}`;
+}
+
+export function parseSettings<T extends object>(cls: SettingsClass<T>, raw: RawSettings = rawSettings()): T {
+  const defaults = new cls() as Record<string, unknown>;
+  const input: Record<string, unknown> = {};
+  for (const key of Object.keys(defaults)) {
+    const value = raw[key];
+    input[key] = value === undefined || value === '' ? defaults[key] : value;
+  }
+  const instance = plainToInstance(cls, input, { enableImplicitConversion: true, exposeDefaultValues: true });
+  const errors = validateSync(instance, { skipMissingProperties: false });
+  if (errors.length > 0) {
+    throw new SettingsError(`Invalid setting ${firstViolation(errors)}`);
+  }
+  return instance;
+}
+
+const registry: Array<() => unknown> = [];
+
+/**
+ * Declares one area's settings (a class whose property names are the env names and whose initial values are
+ * the defaults). Returns a `registerAs` factory for `ConfigModule.forFeature` / `@Inject(x.KEY)`.
+ */
+export function defineSettings<T extends object>(
+  namespace: string,
+  cls: SettingsClass<T>,
+): ConfigFactory<T> & ConfigFactoryKeyHost<T> {
+  const factory = (): T => parseSettings(cls);
+  registry.push(factory);
+  return registerAs(namespace, factory);
+}
+
+/** Validates every declared area at once, so boot fails before anything starts listening. */
+export function validateAllSettings(): void {
+  for (const factory of registry) {
+    factory();
+  }
+}

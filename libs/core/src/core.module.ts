@@ -1,0 +1,51 @@
+import { Global, Module, type DynamicModule } from '@nestjs/common';
+import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
+import { ConfigModule } from '@nestjs/config';
+import { appSettings, databaseSettings, grpcSettings, httpSettings, redisSettings } from './config/core.settings';
+import { CacheModule } from './cache/cache.module';
+import { MetricsModule } from './metrics/metrics.module';
+import { metricsSettings } from './metrics/metrics.settings';
+import { tracingSettings } from './tracing/tracing.settings';
+import { DatabaseModule } from './database/database.module';
+import type { DatabaseModuleOptions } from './database/data-source.options';
+import { ExceptionsFilter } from './errors/exceptions.filter';
+import { LifecycleState } from './lifecycle/lifecycle.state';
+import { RequestContextInterceptor } from './logging/request-context.interceptor';
+import { createValidationPipe } from './transport/validation.pipe';
+
+@Global()
+@Module({})
+export class CoreModule {
+  static forRoot(options: DatabaseModuleOptions): DynamicModule {
+    return {
+      module: CoreModule,
+      imports: [
+        ConfigModule.forRoot({
+          isGlobal: true,
+          ignoreEnvFile: true,
+          // Settings are read through `rawSettings()` (file + env) by each area's validated class.
+          skipProcessEnv: true,
+          load: [
+            appSettings,
+            httpSettings,
+            grpcSettings,
+            databaseSettings,
+            redisSettings,
+            metricsSettings,
+            tracingSettings,
+          ],
+        }),
+        DatabaseModule.forRoot(options),
+        MetricsModule,
+        CacheModule,
+      ],
+      providers: [
+        LifecycleState,
+        { provide: APP_PIPE, useFactory: createValidationPipe },
+        { provide: APP_FILTER, useClass: ExceptionsFilter },
+        { provide: APP_INTERCEPTOR, useClass: RequestContextInterceptor },
+      ],
+      exports: [LifecycleState],
+    };
+  }
+}

@@ -1,0 +1,243 @@
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { securityHeaders } from './security-headers';
+import type { Type } from '@nestjs/common';
+import type { ChannelOptions, ServerInterceptor } from '@grpc/grpc-js';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { IncomingMessage, Server } from 'node:http';
+import { AppSettings, GrpcSettings, HttpSettings } from '../config/core.settings';
+import { parseSettings, validateAllSettings } from '../config/settings';
+import { normalizeError, sendProblem } from '../errors/exceptions.filter';
+import { AppLogger, createRootLogger } from '../logging/app-logger.service';
+import { grpcMetricsInterceptor } from '../metrics/grpc-metrics.interceptor';
+import { listenMetrics, mountMetricsRoute } from '../metrics/metrics.endpoint';
+import { MetricsService } from '../metrics/metrics.service';
+import { MetricsSettings } from '../metrics/metrics.settings';
+import { shutdownTracing, startTracing } from '../tracing/tracing';
+import { acceptRequestId, REQUEST_ID_HEADER } from '../transport/call-context';
+import { buildGrpcOptions, type GrpcServerAttachment } from './grpc.options';
+import { LifecycleState } from './lifecycle.state';
+
+export interface ChorusAppOptions {
+  /** Providers (resolved from the app) that add services to the raw gRPC server, e.g. grpc.health.v1. */
+  grpcAttachments?: Array<Type<GrpcServerAttachment>>;
+}
+
+export interface ChorusApp {
+  app: NestFastifyApplication;
+  logger: AppLogger;
+  settings: { app: AppSettings; http: HttpSettings; grpc: GrpcSettings; metrics: MetricsSettings };
+  /** The separate /metrics listener when METRICS_PORT is set. */
+  metricsServer?: Server;
+}
+
+/** Deeper JSON than any request DTO has; bounded so validation never recurses through a hostile body. */
+const MAX_JSON_DEPTH = 32;
+
+function jsonDepthExceeds(value: unknown, limit: number): boolean {
+  const stack: Array<[unknown, number]> = [[value, 1]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop() as [unknown, number];
+    if (node !== null && typeof node === 'object') {
+      if (depth > limit) {
+        return true;
+      }
+      for (const child of Object.values(node)) {
+        stack.push([child, depth + 1]);
+      }
+    }
+  }
+  return false;
+}
+
+function installBodyDepthLimit(fastify: FastifyInstance): void {
+  fastify.addHook('preValidation', (request, _reply, done) => {
+    if (jsonDepthExceeds(request.body, MAX_JSON_DEPTH)) {
+      // A Fastify-style client error: the one filter answers it as a 400 problem.
+      done(
+        Object.assign(new Error(`Request body is nested deeper than ${MAX_JSON_DEPTH} levels`), { statusCode: 400 }),
+      );
+      return;
+    }
+    done();
+  });
+}
+
+function installHttpHooks(
+  fastify: FastifyInstance,
+  logger: AppLogger,
+  metrics: MetricsService | undefined,
+  lifecycle: LifecycleState,
+): void {
+  fastify.addHook('onSend', async (request, reply) => {
+    void reply.header(REQUEST_ID_HEADER, request.id);
+    if (lifecycle.isDraining) {
+      // Clients reconnect (to another replica) instead of reusing a socket that is about to close.
+      void reply.header('connection', 'close');
+    }
+  });
+  fastify.addHook('onResponse', async (request, reply) => {
+    // The route template, never the raw URL, so label cardinality stays bounded.
+    const route = request.routeOptions.url ?? 'unmatched';
+    metrics?.observeHttp(request.method, route, reply.statusCode, reply.elapsedTime / 1000);
+    logger.pino.info(
+      {
+        requestId: request.id,
+        transport: 'http',
+        method: request.method,
+        route,
+        status: reply.statusCode,
+        durationMs: Math.round(reply.elapsedTime * 100) / 100,
+      },
+      'request completed',
+    );
+  });
+}
+
+/**
+ * Security headers on every answer (errors included) and CORS from HTTP_CORS_ORIGINS, closed when empty. The CSP
+ * is helmet's, loosened only as far as Swagger UI at /docs needs (its inline <style>, data: icons), and without
+ * upgrade-insecure-requests, which would break /docs served over plain HTTP inside a cluster.
+ */
+function installSecurity(app: NestFastifyApplication, http: HttpSettings): void {
+  const headers = securityHeaders();
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('onRequest', (_request, reply, done) => {
+      void reply.headers(headers);
+      done();
+    });
+  const origins = http.HTTP_CORS_ORIGINS.split(',')
+    .map((origin) => origin.trim())
+    .filter((origin) => origin !== '');
+  if (origins.length > 0) {
+    app.enableCors({
+      origin: origins.includes('*') ? '*' : origins,
+      methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
+      allowedHeaders: ['authorization', 'content-type', 'if-none-match', REQUEST_ID_HEADER],
+      exposedHeaders: [REQUEST_ID_HEADER, 'etag', 'retry-after', 'x-cache'],
+      maxAge: 600,
+    });
+  }
+}
+
+function setupOpenApi(app: NestFastifyApplication): void {
+  const config = new DocumentBuilder()
+    .setTitle('Chorus')
+    .setDescription('Music metadata aggregator. The same operations are served over gRPC (package chorus.v1).')
+    .setVersion('1')
+    .addBearerAuth()
+    .build();
+  const document = SwaggerModule.createDocument(app, config);
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json', yamlDocumentUrl: 'docs-yaml' });
+}
+
+/** Builds the hybrid app (REST on Fastify + gRPC) without listening. */
+export async function createChorusApp(rootModule: Type, options: ChorusAppOptions = {}): Promise<ChorusApp> {
+  validateAllSettings();
+  const settings = {
+    app: parseSettings(AppSettings),
+    http: parseSettings(HttpSettings),
+    grpc: parseSettings(GrpcSettings),
+    metrics: parseSettings(MetricsSettings),
+  };
+  // Normally already started by @app/core's preload; this covers a settings change since (tests).
+  startTracing();
+  const logger = new AppLogger(createRootLogger(settings.app.LOG_LEVEL));
+  const adapter = new FastifyAdapter({
+    bodyLimit: settings.http.HTTP_BODY_LIMIT_BYTES,
+    trustProxy: settings.http.HTTP_TRUST_PROXY,
+    genReqId: (request: IncomingMessage) => acceptRequestId(request.headers[REQUEST_ID_HEADER]),
+    return503OnClosing: true,
+    // A malformed URL or an over-long path parameter, refused by Fastify before routing: the same problem answer.
+    frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+      const tooLong = error.statusCode === 414;
+      sendProblem(
+        reply,
+        {
+          ...normalizeError(error),
+          detail: tooLong ? 'A path parameter is longer than allowed' : 'The URL is not valid',
+        },
+        request.id,
+      );
+    },
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(rootModule, adapter, {
+    logger,
+    abortOnError: false,
+  });
+  const metrics = app.get(MetricsService);
+  const fastify = app.getHttpAdapter().getInstance();
+  installSecurity(app, settings.http);
+  installBodyDepthLimit(fastify);
+  installHttpHooks(fastify, logger, metrics.enabled ? metrics : undefined, app.get(LifecycleState));
+  if (metrics.enabled && settings.metrics.METRICS_PORT === 0) {
+    mountMetricsRoute(fastify, metrics);
+  }
+  if (settings.http.HTTP_DOCS_ENABLED) {
+    setupOpenApi(app);
+  }
+  const attachments = (options.grpcAttachments ?? []).map((type) => app.get(type));
+  const grpcOptions = buildGrpcOptions(settings.grpc, attachments, (completion) =>
+    logger.pino.info({ ...completion, transport: 'rpc' }, 'request completed'),
+  );
+  if (metrics.enabled) {
+    // Nest hands channelOptions to `new grpc.Server(...)`, whose `interceptors` see every call. Metrics go
+    // first (outermost), so they record the status as the client finally gets it.
+    const channelOptions: ChannelOptions & { interceptors?: ServerInterceptor[] } =
+      grpcOptions.options.channelOptions ?? {};
+    grpcOptions.options.channelOptions = {
+      ...channelOptions,
+      interceptors: [grpcMetricsInterceptor(metrics), ...(channelOptions.interceptors ?? [])],
+    };
+  }
+  app.connectMicroservice(grpcOptions, { inheritAppConfig: true });
+  return { app, logger, settings };
+}
+
+/** Listens on both transports: HTTP first, so gRPC clients never reach a half-started app. */
+export async function listenChorus(chorus: ChorusApp): Promise<void> {
+  await chorus.app.listen(chorus.settings.http.HTTP_PORT, chorus.settings.http.HTTP_HOST);
+  await chorus.app.startAllMicroservices();
+  const { metrics, http } = chorus.settings;
+  if (metrics.METRICS_ENABLED && metrics.METRICS_PORT !== 0) {
+    chorus.metricsServer = await listenMetrics(chorus.app.get(MetricsService), http.HTTP_HOST, metrics.METRICS_PORT);
+  }
+  chorus.logger.log(
+    `Chorus serving HTTP on ${chorus.settings.http.HTTP_HOST}:${chorus.settings.http.HTTP_PORT} and gRPC on ${chorus.settings.grpc.GRPC_HOST}:${chorus.settings.grpc.GRPC_PORT}`,
+    'Bootstrap',
+  );
+}
+
+/**
+ * Graceful stop: readiness turns false at once, then after the drain delay both listeners stop taking new
+ * work while in-flight calls finish, then connections and pools close. Resolves true when it all finished
+ * within SHUTDOWN_TIMEOUT_MS.
+ */
+export async function stopChorus(chorus: ChorusApp): Promise<boolean> {
+  const { app, settings, logger } = chorus;
+  app.get(LifecycleState).markDraining();
+  logger.log('draining: readiness is now false', 'Shutdown');
+  await new Promise((resolve) => setTimeout(resolve, settings.app.SHUTDOWN_DRAIN_DELAY_MS));
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), settings.app.SHUTDOWN_TIMEOUT_MS);
+  });
+  // Keep-alive sockets still busy when closing began would hold the server open until their idle timeout;
+  // answers now carry `connection: close`, and sockets that went idle since are closed as they appear.
+  const server = app.getHttpServer();
+  const sweeper = setInterval(() => server.closeIdleConnections(), 50);
+  const closed = app.close().then(() => true);
+  const finished = await Promise.race([closed, timedOut]);
+  clearTimeout(timer);
+  clearInterval(sweeper);
+  // Last: Prometheus can scrape the final counts while draining, and the last spans get flushed.
+  await new Promise<void>((resolve) =>
+    chorus.metricsServer ? chorus.metricsServer.close(() => resolve()) : resolve(),
+  );
+  await shutdownTracing();
+  logger.log(finished ? 'stopped cleanly' : 'shutdown timed out', 'Shutdown');
+  return finished;
+}

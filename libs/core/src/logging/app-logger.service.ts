@@ -1,0 +1,95 @@
+import { Injectable, type LoggerService } from '@nestjs/common';
+import pino, { type Logger } from 'pino';
+import { currentTraceId } from '../tracing/tracing';
+import { requestContext } from './request-context';
+
+/** Paths pino blanks out wherever they appear in a logged object. */
+const REDACT = [
+  'password',
+  'newPassword',
+  'currentPassword',
+  'accessToken',
+  'refreshToken',
+  'token',
+  'authorization',
+  '*.password',
+  '*.newPassword',
+  '*.currentPassword',
+  '*.accessToken',
+  '*.refreshToken',
+  '*.token',
+  '*.authorization',
+  'headers.authorization',
+  'req.headers.authorization',
+];
+
+export function createRootLogger(level: string): Logger {
+  return pino({
+    level,
+    base: { service: 'chorus' },
+    timestamp: pino.stdTimeFunctions.isoTime,
+    redact: { paths: REDACT, censor: '[redacted]' },
+    formatters: { level: (label) => ({ level: label }) },
+    mixin() {
+      const context = requestContext.current();
+      // undefined (and skipped by JSON) unless tracing is on and the line is logged inside a traced call.
+      const traceId = currentTraceId();
+      if (!context) {
+        return traceId ? { traceId } : {};
+      }
+      return { requestId: context.requestId, ...(context.userId ? { userId: context.userId } : {}), traceId };
+    },
+  });
+}
+
+/** Nest's LoggerService on top of pino: JSON lines, with the request id of the current call on each. */
+@Injectable()
+export class AppLogger implements LoggerService {
+  constructor(readonly pino: Logger) {}
+
+  log(message: unknown, context?: string): void {
+    this.write('info', message, context);
+  }
+
+  error(message: unknown, traceOrContext?: string, context?: string): void {
+    const ctx = context ?? traceOrContext;
+    const stack = context ? traceOrContext : undefined;
+    if (message instanceof Error) {
+      this.pino.error({ context: ctx, err: message }, message.message);
+      return;
+    }
+    if (typeof message === 'object' && message !== null) {
+      this.pino.error({ context: ctx, ...message });
+      return;
+    }
+    this.pino.error({ context: ctx, ...(stack ? { stack } : {}) }, String(message));
+  }
+
+  warn(message: unknown, context?: string): void {
+    this.write('warn', message, context);
+  }
+
+  debug(message: unknown, context?: string): void {
+    this.write('debug', message, context);
+  }
+
+  verbose(message: unknown, context?: string): void {
+    this.write('trace', message, context);
+  }
+
+  fatal(message: unknown, context?: string): void {
+    this.write('fatal', message, context);
+  }
+
+  child(context: string): Logger {
+    return this.pino.child({ context });
+  }
+
+  private write(level: 'info' | 'warn' | 'debug' | 'trace' | 'fatal', message: unknown, context?: string): void {
+    if (typeof message === 'object' && message !== null) {
+      this.pino[level]({ context, ...message });
+      return;
+    }
+    this.pino[level]({ context }, String(message));
+  }
+}

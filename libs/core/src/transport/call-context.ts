@@ -1,0 +1,93 @@
+import { randomUUID } from 'node:crypto';
+import type { ArgumentsHost } from '@nestjs/common';
+import { Metadata, type ServerUnaryCall } from '@grpc/grpc-js';
+import type { FastifyRequest } from 'fastify';
+
+export const REQUEST_ID_HEADER = 'x-request-id';
+const SAFE_REQUEST_ID = /^[\w.:-]{1,128}$/;
+
+/** A caller-supplied request id is kept only when it is short and plain, so it cannot forge log lines. */
+export function acceptRequestId(candidate: unknown): string {
+  return typeof candidate === 'string' && SAFE_REQUEST_ID.test(candidate) ? candidate : randomUUID();
+}
+
+export function isRpc(host: ArgumentsHost): boolean {
+  return host.getType() === 'rpc';
+}
+
+export function httpRequestOf(host: ArgumentsHost): FastifyRequest {
+  return host.switchToHttp().getRequest<FastifyRequest>();
+}
+
+export function rpcMetadataOf(host: ArgumentsHost): Metadata {
+  const metadata = host.switchToRpc().getContext<unknown>();
+  return metadata instanceof Metadata ? metadata : new Metadata();
+}
+
+export function rpcCallOf(host: ArgumentsHost): ServerUnaryCall<unknown, unknown> | undefined {
+  return host.getArgByIndex<ServerUnaryCall<unknown, unknown> | undefined>(2);
+}
+
+/** The request id of a call on either transport; for gRPC it is stored back into the call's metadata once made. */
+export function requestIdOf(host: ArgumentsHost): string {
+  if (!isRpc(host)) {
+    return httpRequestOf(host).id;
+  }
+  const metadata = rpcMetadataOf(host);
+  const given = metadata.get(REQUEST_ID_HEADER)[0];
+  const id = acceptRequestId(given);
+  if (given !== id) {
+    metadata.set(REQUEST_ID_HEADER, id);
+  }
+  return id;
+}
+
+/** The gRPC method path (`/chorus.v1.AuthService/Login`) or the HTTP route template (`GET /v1/artists/:id`). */
+export function operationOf(host: ArgumentsHost): string {
+  if (isRpc(host)) {
+    return rpcCallOf(host)?.getPath() ?? 'rpc';
+  }
+  const request = httpRequestOf(host);
+  return `${request.method} ${request.routeOptions.url ?? 'unmatched'}`;
+}
+
+export function headerOf(host: ArgumentsHost, name: string): string | undefined {
+  if (isRpc(host)) {
+    const value = rpcMetadataOf(host).get(name)[0];
+    return typeof value === 'string' ? value : undefined;
+  }
+  const value = httpRequestOf(host).headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+export function clientIpOf(host: ArgumentsHost): string {
+  if (isRpc(host)) {
+    const peer = rpcCallOf(host)?.getPeer() ?? '';
+    return peer
+      .replace(/^ipv[46]:/, '')
+      .replace(/:\d+$/, '')
+      .replace(/^\[(.*)\]$/, '$1');
+  }
+  return httpRequestOf(host).ip;
+}
+
+/** The signed-in caller of a request, set by the auth guard on either transport. */
+export interface Caller {
+  id: string;
+  role: string;
+  sessionId: string;
+}
+
+const callers = new WeakMap<object, Caller>();
+
+function callKey(host: ArgumentsHost): object {
+  return isRpc(host) ? (rpcCallOf(host) ?? rpcMetadataOf(host)) : httpRequestOf(host);
+}
+
+export function setCaller(host: ArgumentsHost, caller: Caller): void {
+  callers.set(callKey(host), caller);
+}
+
+export function callerOf(host: ArgumentsHost): Caller | undefined {
+  return callers.get(callKey(host));
+}

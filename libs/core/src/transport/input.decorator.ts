@@ -1,0 +1,53 @@
+import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
+import { DomainError } from '../errors/domain-error';
+import { isMalformedRequest } from './malformed-request';
+
+function asObject(value: unknown): Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+}
+
+/** PostgreSQL text cannot hold NUL; a string carrying one is refused here, not turned into a database error. */
+function fieldWithNul(value: unknown, path: string, depth = 0): string | undefined {
+  if (typeof value === 'string') {
+    return value.includes('\u0000') ? path || 'request' : undefined;
+  }
+  if (value === null || typeof value !== 'object' || depth > 32) {
+    return undefined;
+  }
+  for (const [key, child] of Object.entries(value)) {
+    const found = fieldWithNul(child, path ? `${path}.${key}` : key, depth + 1);
+    if (found) {
+      return found;
+    }
+  }
+  return undefined;
+}
+
+function refuseNul<T>(input: T): T {
+  const field = fieldWithNul(input, '');
+  if (field) {
+    throw DomainError.invalid(field, 'must not contain NUL characters');
+  }
+  return input;
+}
+
+/**
+ * The request DTO of a use case, from gRPC data or from HTTP params + query + body (path params win, as the
+ * route names the resource). The global ValidationPipe validates it the same way for both transports.
+ */
+export const Input = createParamDecorator((_data: unknown, ctx: ExecutionContext): unknown => {
+  if (ctx.getType() === 'rpc') {
+    const data = ctx.switchToRpc().getData<unknown>();
+    if (isMalformedRequest(data)) {
+      throw DomainError.invalid('request', 'is not a valid protobuf message of this method');
+    }
+    return refuseNul(data ?? {});
+  }
+  const request = ctx.switchToHttp().getRequest<FastifyRequest>();
+  const body: unknown = request.body;
+  if (body !== undefined && body !== null && (typeof body !== 'object' || Array.isArray(body))) {
+    throw DomainError.invalid('body', 'must be a JSON object');
+  }
+  return refuseNul({ ...asObject(request.query), ...asObject(request.body), ...asObject(request.params) });
+});

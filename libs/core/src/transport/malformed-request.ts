@@ -1,0 +1,34 @@
+import type { PackageDefinition } from '@grpc/proto-loader';
+
+const MALFORMED = Symbol('chorus.malformedRequest');
+
+interface MalformedRequest {
+  [MALFORMED]: string;
+}
+
+export function isMalformedRequest(value: unknown): value is MalformedRequest {
+  return typeof value === 'object' && value !== null && MALFORMED in value;
+}
+
+/**
+ * grpc-js answers a request whose bytes are not a valid protobuf message with INTERNAL before any Chorus code
+ * runs. Bad input is the caller's fault, so every chorus.v1 method instead deserializes such bytes to a marker
+ * that `@Input()` refuses with INVALID_ARGUMENT, like any other malformed request.
+ */
+export function tolerateMalformedRequests(pkg: PackageDefinition, packageName: string): void {
+  for (const [name, definition] of Object.entries(pkg)) {
+    if (!name.startsWith(`${packageName}.`) || 'format' in definition) {
+      continue;
+    }
+    for (const method of Object.values(definition)) {
+      const deserialize = method.requestDeserialize;
+      method.requestDeserialize = (bytes: Buffer): object => {
+        try {
+          return deserialize(bytes);
+        } catch (error) {
+          return { [MALFORMED]: (error as Error).message };
+        }
+      };
+    }
+  }
+}

@@ -1,0 +1,74 @@
+import { ValidationPipe, type ArgumentMetadata, type ValidationError } from '@nestjs/common';
+import { DomainError, ErrorCode, type FieldViolation } from '../errors/domain-error';
+
+function flatten(errors: ValidationError[], parent = ''): FieldViolation[] {
+  return errors.flatMap((error) => {
+    const field = parent ? `${parent}.${error.property}` : error.property;
+    const own = Object.values(error.constraints ?? {}).map((message) => ({ field, message }));
+    return [...own, ...flatten(error.children ?? [], field)];
+  });
+}
+
+export function toValidationError(errors: ValidationError[]): DomainError {
+  const violations = flatten(errors);
+  const fields = [...new Set(violations.map((v) => v.field))].join(', ');
+  return new DomainError(ErrorCode.INVALID_ARGUMENT, `Invalid request: ${fields}`, { violations });
+}
+
+const DECIMAL = /^-?\d+(\.\d+)?$/;
+const BOOLEAN_TEXT: Record<string, boolean> = { true: true, false: false };
+
+/**
+ * Implicit conversion exists for query strings, where everything is text. Left alone it would also turn a JSON
+ * object into the string "[object Object]", the string "false" into `true` and "0x10" into 16. Before it runs,
+ * scalar fields (by their declared type) accept only their own type or its plain text form.
+ */
+function strictScalars(value: unknown, metatype: ArgumentMetadata['metatype']): unknown {
+  if (!metatype || value === null || typeof value !== 'object' || Array.isArray(value)) {
+    return value;
+  }
+  const out: Record<string, unknown> = { ...(value as Record<string, unknown>) };
+  for (const [key, field] of Object.entries(out)) {
+    const declared: unknown = Reflect.getMetadata('design:type', metatype.prototype as object, key);
+    if (field === null || field === undefined || ![String, Number, Boolean].includes(declared as StringConstructor)) {
+      continue;
+    }
+    const name = (declared as StringConstructor).name.toLowerCase();
+    const wrongShape = typeof field === 'object';
+    const badNumber = declared === Number && typeof field === 'string' && !DECIMAL.test(field);
+    const badBoolean =
+      declared === Boolean &&
+      typeof field !== 'boolean' &&
+      !(typeof field === 'string' && Object.hasOwn(BOOLEAN_TEXT, field));
+    if (wrongShape || badNumber || badBoolean) {
+      throw DomainError.invalid(key, `must be a ${name}`);
+    }
+    if (declared === Boolean && typeof field === 'string') {
+      out[key] = BOOLEAN_TEXT[field];
+    }
+  }
+  return out;
+}
+
+class ChorusValidationPipe extends ValidationPipe {
+  override transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    return super.transform(strictScalars(value, metadata.metatype), metadata) as Promise<unknown>;
+  }
+}
+
+/**
+ * One pipe for both transports: unknown fields are rejected (not silently dropped), strings from the query
+ * string are converted to the DTO's declared types, and failures become INVALID_ARGUMENT naming each field.
+ */
+export function createValidationPipe(): ValidationPipe {
+  return new ChorusValidationPipe({
+    transform: true,
+    transformOptions: { enableImplicitConversion: true },
+    whitelist: true,
+    forbidNonWhitelisted: true,
+    forbidUnknownValues: true,
+    validateCustomDecorators: true,
+    stopAtFirstError: true,
+    exceptionFactory: (errors) => toValidationError(errors),
+  });
+}

@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { ConfigModule } from '@nestjs/config';
+import { TerminusModule } from '@nestjs/terminus';
+import { DependencyIndicators } from './dependency.indicators';
+import { GrpcHealthService } from './grpc-health.service';
+import { HealthController } from './health.controller';
+import { healthSettings } from './health.settings';
+
+@Module({
+  imports: [TerminusModule.forRoot({ logger: false }), ConfigModule.forFeature(healthSettings)],
+  controllers: [HealthController],
+  providers: [DependencyIndicators, GrpcHealthService],
+  exports: [GrpcHealthService],
+})
+export class HealthModule {}

@@ -1,0 +1,46 @@
+import { Module } from '@nestjs/common';
+import { ConfigModule } from '@nestjs/config';
+import { AuthModule } from '@app/auth';
+import { CatalogModule } from '@app/catalog';
+import { ProvidersModule } from '@app/providers';
+import { librarySettings } from './library.settings';
+import { ChartRepository } from './persistence/chart.repository';
+import { FavoriteRepository } from './persistence/favorite.repository';
+import { PlayRepository } from './persistence/play.repository';
+import { PlaylistEditorRepository } from './persistence/playlist-editor.repository';
+import { PlaylistRepository } from './persistence/playlist.repository';
+import { CatalogSnapshotService } from './services/catalog-snapshot.service';
+import { ChartsService } from './services/charts.service';
+import { FavoritesService } from './services/favorites.service';
+import { HistoryService } from './services/history.service';
+import { LibraryAccountData } from './services/library-account-data';
+import { PlaylistImportService } from './services/playlist-import.service';
+import { PlaylistTracksService } from './services/playlist-tracks.service';
+import { PlaylistsService } from './services/playlists.service';
+import { FavoritesController } from './transport/favorites.controller';
+import { HistoryController } from './transport/history.controller';
+import { PlaylistsController } from './transport/playlists.controller';
+import { Clock } from './util/clock';
+
+/** A user's favorites, playlists and listening history, and the charts (REST + chorus.v1.LibraryService). */
+@Module({
+  imports: [ConfigModule.forFeature(librarySettings), AuthModule, CatalogModule, ProvidersModule],
+  controllers: [FavoritesController, PlaylistsController, HistoryController],
+  providers: [
+    Clock,
+    FavoriteRepository,
+    PlaylistRepository,
+    PlaylistEditorRepository,
+    PlayRepository,
+    ChartRepository,
+    CatalogSnapshotService,
+    FavoritesService,
+    PlaylistsService,
+    PlaylistTracksService,
+    PlaylistImportService,
+    HistoryService,
+    ChartsService,
+    LibraryAccountData,
+  ],
+})
+export class LibraryModule {}

@@ -1,0 +1,114 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import type { PlaylistTrackPageView, PlaylistTrackView, PlaylistView } from '../domain/library.views';
+import {
+  PLAYLIST_COLUMNS,
+  toPlaylistView,
+  toTrackView,
+  TRACK_COLUMNS,
+  type PlaylistRow,
+  type PlaylistTrackRow,
+} from './playlist.rows';
+
+export interface NewPlaylist {
+  name: string;
+  description: string;
+  isPublic: boolean;
+  sourceUrl?: string;
+}
+
+export type PlaylistPatch = Partial<Omit<NewPlaylist, 'sourceUrl'>>;
+
+export interface PlaylistExport extends PlaylistView {
+  tracks: PlaylistTrackView[];
+}
+
+/** Playlists and their track lists. Reads are scoped to what a viewer may see; writes to the owner. */
+@Injectable()
+export class PlaylistRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async create(userId: string, playlist: NewPlaylist): Promise<PlaylistView> {
+    const rows = await this.dataSource.query<PlaylistRow[]>(
+      `INSERT INTO library_playlists AS p (user_id, name, description, is_public, source_url)
+       VALUES ($1, $2, $3, $4, $5) RETURNING ${PLAYLIST_COLUMNS}`,
+      [userId, playlist.name, playlist.description, playlist.isPublic, playlist.sourceUrl ?? null],
+    );
+    return toPlaylistView(rows[0]);
+  }
+
+  /** The playlist if the viewer (null: anonymous) owns it or it is public. */
+  async findReadable(viewerId: string | null, id: string): Promise<PlaylistView | undefined> {
+    const rows = await this.dataSource.query<PlaylistRow[]>(
+      `SELECT ${PLAYLIST_COLUMNS} FROM library_playlists p WHERE p.id = $1 AND (p.is_public OR p.user_id = $2)`,
+      [id, viewerId],
+    );
+    return rows[0] ? toPlaylistView(rows[0]) : undefined;
+  }
+
+  async listOwned(
+    userId: string,
+    limit: number,
+    offset: number,
+  ): Promise<{ playlists: PlaylistView[]; total: number }> {
+    const rows = await this.dataSource.query<PlaylistRow[]>(
+      `SELECT ${PLAYLIST_COLUMNS} FROM library_playlists p WHERE p.user_id = $1
+       ORDER BY p.created_at DESC, p.id LIMIT $2 OFFSET $3`,
+      [userId, limit, offset],
+    );
+    const counted = await this.dataSource.query<Array<{ n: string }>>(
+      'SELECT count(*) AS n FROM library_playlists WHERE user_id = $1',
+      [userId],
+    );
+    return { playlists: rows.map(toPlaylistView), total: Number(counted[0].n) };
+  }
+
+  /** Only the owner's row can match; undefined when there is none. */
+  async update(userId: string, id: string, patch: PlaylistPatch): Promise<PlaylistView | undefined> {
+    const [rows] = await this.dataSource.query<[PlaylistRow[], number]>(
+      `UPDATE library_playlists AS p SET name = coalesce($3, p.name), description = coalesce($4, p.description),
+         is_public = coalesce($5, p.is_public), updated_at = clock_timestamp()
+       WHERE p.id = $1 AND p.user_id = $2 RETURNING ${PLAYLIST_COLUMNS}`,
+      [id, userId, patch.name ?? null, patch.description ?? null, patch.isPublic ?? null],
+    );
+    return rows[0] ? toPlaylistView(rows[0]) : undefined;
+  }
+
+  /** The track list goes with it (ON DELETE CASCADE). */
+  async remove(userId: string, id: string): Promise<boolean> {
+    const [, affected] = await this.dataSource.query<[unknown, number]>(
+      'DELETE FROM library_playlists WHERE id = $1 AND user_id = $2',
+      [id, userId],
+    );
+    return affected > 0;
+  }
+
+  async listTracks(playlistId: string, limit: number, offset: number): Promise<PlaylistTrackPageView> {
+    const rows = await this.dataSource.query<PlaylistTrackRow[]>(
+      `SELECT ${TRACK_COLUMNS} FROM library_playlist_tracks WHERE playlist_id = $1
+       ORDER BY position LIMIT $2 OFFSET $3`,
+      [playlistId, limit, offset],
+    );
+    const counted = await this.dataSource.query<Array<{ n: string }>>(
+      'SELECT count(*) AS n FROM library_playlist_tracks WHERE playlist_id = $1',
+      [playlistId],
+    );
+    return { tracks: rows.map(toTrackView), total: Number(counted[0].n) };
+  }
+
+  async exportAll(userId: string): Promise<PlaylistExport[]> {
+    const playlists = await this.dataSource.query<PlaylistRow[]>(
+      `SELECT ${PLAYLIST_COLUMNS} FROM library_playlists p WHERE p.user_id = $1 ORDER BY p.created_at, p.id`,
+      [userId],
+    );
+    const tracks = await this.dataSource.query<Array<PlaylistTrackRow & { playlist_id: string }>>(
+      `SELECT t.playlist_id, ${TRACK_COLUMNS} FROM library_playlist_tracks t
+       JOIN library_playlists p ON p.id = t.playlist_id WHERE p.user_id = $1 ORDER BY t.playlist_id, t.position`,
+      [userId],
+    );
+    return playlists.map((row) => ({
+      ...toPlaylistView(row),
+      tracks: tracks.filter((t) => t.playlist_id === row.id).map(toTrackView),
+    }));
+  }
+}

@@ -1,0 +1,97 @@
+import { Injectable } from '@nestjs/common';
+import { HttpClient, type QueryValue } from '../../http/http.client';
+import type { Album, Artist, Paging, Playlist, SearchPage, Track } from '../../model/music.model';
+import { JsonReader } from '../../util/json-reader';
+import { barcode, clampLimit, clampOffset, isrc, numericId, requiredText } from '../adapter.helpers';
+import {
+  deezerError,
+  mapAlbum,
+  mapArtist,
+  mapPage,
+  mapPlaylistHead,
+  mapPlaylistTracks,
+  mapTrack,
+} from './deezer.mapper';
+
+/** Deezer's largest page of playlist tracks. */
+const PLAYLIST_PAGE = 100;
+
+/**
+ * Deezer public API: search (incl. advanced `artist:"…" track:"…"` queries), track/album/artist by id,
+ * track by ISRC, album by UPC; 30 s preview URLs. Errors reported inside a 200 body are errors here.
+ */
+@Injectable()
+export class DeezerAdapter {
+  constructor(private readonly http: HttpClient) {}
+
+  async searchTracks(query: string, paging: Paging = {}): Promise<SearchPage<Track>> {
+    return await this.search('track', query, paging, mapTrack);
+  }
+
+  async searchAlbums(query: string, paging: Paging = {}): Promise<SearchPage<Album>> {
+    return await this.search('album', query, paging, mapAlbum);
+  }
+
+  async searchArtists(query: string, paging: Paging = {}): Promise<SearchPage<Artist>> {
+    return await this.search('artist', query, paging, mapArtist);
+  }
+
+  async getTrack(id: string): Promise<Track> {
+    return await this.get(`/track/${numericId('deezer', id)}`, {}, mapTrack);
+  }
+
+  async getAlbum(id: string): Promise<Album> {
+    return await this.get(`/album/${numericId('deezer', id)}`, {}, mapAlbum);
+  }
+
+  async getArtist(id: string): Promise<Artist> {
+    return await this.get(`/artist/${numericId('deezer', id)}`, {}, mapArtist);
+  }
+
+  async trackByIsrc(code: string): Promise<Track> {
+    return await this.get(`/track/isrc:${isrc(code)}`, {}, mapTrack);
+  }
+
+  async albumByUpc(code: string): Promise<Album> {
+    return await this.get(`/album/upc:${barcode(code, 'upc')}`, {}, mapAlbum);
+  }
+
+  /** A public playlist with up to `maxTracks` of its tracks, paged through `/playlist/<id>/tracks`. */
+  async getPlaylist(id: string, maxTracks = 500): Promise<Playlist> {
+    const native = numericId('deezer', id);
+    const head = await this.get(`/playlist/${native}`, {}, mapPlaylistHead);
+    const tracks: Track[] = [];
+    let more = true;
+    while (more && tracks.length < maxTracks) {
+      const query = { index: tracks.length, limit: Math.min(PLAYLIST_PAGE, maxTracks - tracks.length) };
+      const page = await this.request(`/playlist/${native}/tracks`, query, mapPlaylistTracks);
+      tracks.push(...page.tracks);
+      more = page.next && page.tracks.length > 0;
+    }
+    return { ...head, tracks: tracks.slice(0, maxTracks), unavailable: [] };
+  }
+
+  private search<T>(kind: string, query: string, paging: Paging, map: (r: JsonReader) => T): Promise<SearchPage<T>> {
+    const index = clampOffset(paging.offset);
+    const params = { q: requiredText(query, 'query'), index, limit: clampLimit(paging.limit, 100) };
+    return this.request(`/search/${kind}`, params, (json) => mapPage(json, index, map));
+  }
+
+  private get<T>(path: string, query: Record<string, QueryValue>, map: (r: JsonReader) => T): Promise<T> {
+    return this.request(path, query, (json) => map(JsonReader.of(json)));
+  }
+
+  private request<T>(path: string, query: Record<string, QueryValue>, map: (json: unknown) => T): Promise<T> {
+    return this.http.request('deezer', {
+      path,
+      query,
+      parse: (json) => {
+        const failure = deezerError(json);
+        if (failure) {
+          throw failure;
+        }
+        return map(json);
+      },
+    });
+  }
+}

@@ -1,0 +1,89 @@
+import { Injectable } from '@nestjs/common';
+import { HttpClient, type QueryValue } from '../../http/http.client';
+import type { Album, Artist, Paging, Release, SearchPage, Track } from '../../model/music.model';
+import { JsonReader } from '../../util/json-reader';
+import { barcode, clampLimit, clampOffset, isrc, mbid, requiredText } from '../adapter.helpers';
+import { mapAlbum, mapArtist, mapIsrcRecordings, mapRelease, mapSearch, mapTrack } from './musicbrainz.mapper';
+
+const INC = {
+  artist: 'aliases genres tags url-rels',
+  album: 'artist-credits releases genres tags url-rels',
+  release: 'artist-credits labels recordings isrcs release-groups media genres url-rels',
+  track: 'artist-credits isrcs releases release-groups genres tags url-rels',
+  isrc: 'artist-credits isrcs',
+};
+
+/**
+ * MusicBrainz WS/2 (JSON). Searches take a Lucene query (`artist:"Daft Punk" AND country:FR`) and return
+ * MusicBrainz's relevance score; lookups take an MBID (bare or `musicbrainz:`-prefixed).
+ */
+@Injectable()
+export class MusicBrainzAdapter {
+  constructor(private readonly http: HttpClient) {}
+
+  async searchArtists(query: string, paging: Paging = {}): Promise<SearchPage<Artist>> {
+    return await this.search('artist', query, paging, (r) => mapSearch(r, 'artists', mapArtist));
+  }
+
+  async searchAlbums(query: string, paging: Paging = {}): Promise<SearchPage<Album>> {
+    return await this.search('release-group', query, paging, (r) => mapSearch(r, 'release-groups', mapAlbum));
+  }
+
+  async searchReleases(query: string, paging: Paging = {}): Promise<SearchPage<Release>> {
+    return await this.search('release', query, paging, (r) => mapSearch(r, 'releases', mapRelease));
+  }
+
+  async searchTracks(query: string, paging: Paging = {}): Promise<SearchPage<Track>> {
+    return await this.search('recording', query, paging, (r) => mapSearch(r, 'recordings', mapTrack));
+  }
+
+  async getArtist(id: string): Promise<Artist> {
+    return await this.get(`/ws/2/artist/${mbid(id)}`, { inc: INC.artist }, mapArtist);
+  }
+
+  async getAlbum(id: string): Promise<Album> {
+    return await this.get(`/ws/2/release-group/${mbid(id)}`, { inc: INC.album }, mapAlbum);
+  }
+
+  async getRelease(id: string): Promise<Release> {
+    return await this.get(`/ws/2/release/${mbid(id)}`, { inc: INC.release }, mapRelease);
+  }
+
+  async getTrack(id: string): Promise<Track> {
+    return await this.get(`/ws/2/recording/${mbid(id)}`, { inc: INC.track }, mapTrack);
+  }
+
+  /** The recordings carrying an ISRC; NOT_FOUND when MusicBrainz knows none. */
+  async tracksByIsrc(code: string): Promise<Track[]> {
+    const value = isrc(code);
+    return await this.get(`/ws/2/isrc/${value}`, { inc: INC.isrc }, (r) => mapIsrcRecordings(r, value));
+  }
+
+  /** Releases with this barcode (UPC/EAN); empty when none. */
+  async releasesByBarcode(code: string): Promise<Release[]> {
+    const page = await this.searchReleases(`barcode:${barcode(code)}`, { limit: 25 });
+    return page.items;
+  }
+
+  private search<T>(
+    entity: string,
+    query: string,
+    paging: Paging,
+    map: (r: JsonReader) => SearchPage<T>,
+  ): Promise<SearchPage<T>> {
+    const params = {
+      query: requiredText(query, 'query'),
+      limit: clampLimit(paging.limit, 100),
+      offset: clampOffset(paging.offset),
+    };
+    return this.get(`/ws/2/${entity}`, params, map);
+  }
+
+  private get<T>(path: string, query: Record<string, QueryValue>, map: (r: JsonReader) => T): Promise<T> {
+    return this.http.request('musicbrainz', {
+      path,
+      query: { ...query, fmt: 'json' },
+      parse: (json) => map(JsonReader.of(json)),
+    });
+  }
+}

@@ -1,0 +1,13 @@
+export * from './model/music.model';
+export * from './providers.settings';
+export * from './providers.module';
+export * from './adapters/musicbrainz/musicbrainz.adapter';
+export * from './adapters/coverartarchive/coverartarchive.adapter';
+export * from './adapters/lrclib/lrclib.adapter';
+export * from './adapters/deezer/deezer.adapter';
+export * from './adapters/itunes/itunes.adapter';
+export * from './adapters/spotify/spotify.adapter';
+export * from './registry/provider.registry';
+export * from './status/provider-status.service';
+export * from './status/provider-status.types';
+export type { BreakerState } from './resilience/provider-policies';

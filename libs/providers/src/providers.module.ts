@@ -1,0 +1,46 @@
+import { Module } from '@nestjs/common';
+import { ConfigModule } from '@nestjs/config';
+import { CoverArtArchiveAdapter } from './adapters/coverartarchive/coverartarchive.adapter';
+import { DeezerAdapter } from './adapters/deezer/deezer.adapter';
+import { ItunesAdapter } from './adapters/itunes/itunes.adapter';
+import { LrcLibAdapter } from './adapters/lrclib/lrclib.adapter';
+import { MusicBrainzAdapter } from './adapters/musicbrainz/musicbrainz.adapter';
+import { SpotifyTokenService } from './adapters/spotify/spotify-token.service';
+import { SpotifyAdapter } from './adapters/spotify/spotify.adapter';
+import { HttpClient } from './http/http.client';
+import { UpstreamTransport } from './http/upstream.transport';
+import { ProviderRateLimiter } from './limits/provider-rate.limiter';
+import { providersSettings } from './providers.settings';
+import { ProviderRegistry } from './registry/provider.registry';
+import { ProviderPolicies } from './resilience/provider-policies';
+import { ProviderStatusService } from './status/provider-status.service';
+import { ProvidersController } from './status/providers.controller';
+import { Clock } from './util/clock';
+
+const ADAPTERS = [
+  MusicBrainzAdapter,
+  CoverArtArchiveAdapter,
+  LrcLibAdapter,
+  DeezerAdapter,
+  ItunesAdapter,
+  SpotifyAdapter,
+];
+
+/** The provider gateway. Needs the global RedisConnection (from CoreModule) for shared rate limits. */
+@Module({
+  imports: [ConfigModule.forFeature(providersSettings)],
+  controllers: [ProvidersController],
+  providers: [
+    Clock,
+    ProviderRegistry,
+    ProviderPolicies,
+    ProviderRateLimiter,
+    UpstreamTransport,
+    ProviderStatusService,
+    HttpClient,
+    SpotifyTokenService,
+    ...ADAPTERS,
+  ],
+  exports: [...ADAPTERS, ProviderStatusService, ProviderRegistry],
+})
+export class ProvidersModule {}

@@ -1,0 +1,80 @@
+/**
+ * `npm run demo`: starts the fake upstream (every provider, answered from test/fixtures) on port 8099 and,
+ * when the app is built, Chorus pointed at it, so everything can be tried without internet access.
+ * Flags: `--port <n>` for the fake upstream, `--upstream-only` to print the settings and not start Chorus.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { FakeUpstream } from '../test/fake-upstream';
+
+const PROVIDER_URLS: Record<string, string> = {
+  MUSICBRAINZ_BASE_URL: 'musicbrainz',
+  COVERARTARCHIVE_BASE_URL: 'coverartarchive',
+  LRCLIB_BASE_URL: 'lrclib',
+  DEEZER_BASE_URL: 'deezer',
+  ITUNES_BASE_URL: 'itunes',
+  SPOTIFY_API_BASE_URL: 'spotify',
+  SPOTIFY_ACCOUNTS_BASE_URL: 'spotify',
+};
+
+function flag(name: string): string | undefined {
+  const index = process.argv.indexOf(name);
+  return index >= 0 ? (process.argv[index + 1] ?? '') : undefined;
+}
+
+/** test/fixtures from the source tree, whether this runs from scripts/ or from dist/scripts/. */
+function fixturesDir(): string {
+  const candidates = [resolve(__dirname, '..', 'test', 'fixtures'), resolve(__dirname, '..', '..', 'test', 'fixtures')];
+  return candidates.find((dir) => existsSync(dir)) ?? candidates[0];
+}
+
+function settings(upstream: FakeUpstream): Record<string, string> {
+  const env: Record<string, string> = {
+    SPOTIFY_CLIENT_ID: 'demo-client-id',
+    SPOTIFY_CLIENT_SECRET: 'demo-client-secret',
+    CHORUS_CONTACT: 'chorus-demo@localhost',
+  };
+  for (const [name, provider] of Object.entries(PROVIDER_URLS)) {
+    env[name] = upstream.url(provider);
+  }
+  return env;
+}
+
+function startChorus(env: Record<string, string>): ChildProcess | undefined {
+  const main = resolve(__dirname, '..', 'apps', 'api', 'src', 'main.js');
+  if (flag('--upstream-only') !== undefined || !existsSync(main)) {
+    return undefined;
+  }
+  console.log(`\nstarting Chorus (${main}) against the fake upstream…`);
+  return spawn(process.execPath, [main], { stdio: 'inherit', env: { ...process.env, ...env } });
+}
+
+async function main(): Promise<void> {
+  const upstream = new FakeUpstream({ fixturesDir: fixturesDir() });
+  const base = await upstream.start(Number(flag('--port') ?? 8099));
+  const env = settings(upstream);
+  console.log(`fake upstream for every provider at ${base} (fixtures: ${fixturesDir()})`);
+  console.log('point Chorus at it with:\n');
+  for (const [name, value] of Object.entries(env)) {
+    console.log(`  export ${name}=${value}`);
+  }
+  console.log(
+    '\ntry: GET /v1/providers; ids in the fixtures: musicbrainz:056e4f3e-d505-4dad-8ec1-d04f521cbb56 (Daft Punk),',
+  );
+  console.log(
+    '     deezer:3135556 / ISRC GBDUW0000059 (Harder, Better, Faster, Stronger), UPC 724384960650 (Discovery)',
+  );
+  const chorus = startChorus(env);
+  const stop = (): void => {
+    chorus?.kill('SIGTERM');
+    void upstream.stop().then(() => process.exit(0));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  chorus?.once('exit', (code) => {
+    console.log(`Chorus exited (${code ?? 'signal'}); the fake upstream keeps running, Ctrl-C to stop`);
+  });
+}
+
+void main();

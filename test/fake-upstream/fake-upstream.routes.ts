@@ -1,0 +1,194 @@
+import { type FixtureStore, slug } from './fixture.store';
+
+export interface FakeAnswer {
+  status: number;
+  body: unknown;
+  contentType?: string;
+}
+
+export interface FakeRequest {
+  method: string;
+  /** Path inside the provider's prefix, e.g. `/ws/2/artist/<mbid>`. */
+  path: string;
+  query: URLSearchParams;
+  headers: Record<string, string | string[] | undefined>;
+}
+
+type Route = (store: FixtureStore, req: FakeRequest) => FakeAnswer;
+
+const ok = (body: unknown): FakeAnswer => ({ status: 200, body });
+const field = (value: unknown, key: string): unknown =>
+  value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined;
+
+// Each provider's own "not found" answer.
+const MB_NOT_FOUND = { error: 'Not Found', help: 'For usage, please see: https://musicbrainz.org/development/mmd' };
+const DEEZER_NO_DATA = { error: { type: 'DataException', message: 'no data', code: 800 } };
+const LRCLIB_NOT_FOUND = { code: 404, name: 'TrackNotFound', message: 'Failed to find specified track' };
+const SPOTIFY_NOT_FOUND = { error: { status: 404, message: 'Resource not found' } };
+
+function fileOr(store: FixtureStore, file: string, missing: FakeAnswer): FakeAnswer {
+  const body = store.read(file);
+  return body === undefined ? missing : ok(body);
+}
+
+function musicbrainz(store: FixtureStore, req: FakeRequest): FakeAnswer {
+  const notFound = { status: 404, body: MB_NOT_FOUND };
+  const [, ws, version, entity, id] = req.path.split('/');
+  if (ws !== 'ws' || version !== '2' || !entity) {
+    return notFound;
+  }
+  if (entity === 'isrc' && id) {
+    const recordings = store.all('musicbrainz/recording').filter((r) => {
+      const isrcs = field(r, 'isrcs');
+      return Array.isArray(isrcs) && isrcs.includes(id);
+    });
+    return recordings.length > 0 ? ok({ isrc: id, recordings }) : notFound;
+  }
+  if (id) {
+    return fileOr(store, `musicbrainz/${entity}/${id}.json`, notFound);
+  }
+  const query = req.query.get('query') ?? '';
+  const barcode = /^barcode:"?(\d+)"?$/.exec(query);
+  const items = barcode
+    ? store.all('musicbrainz/release').filter((r) => field(r, 'barcode') === barcode[1])
+    : undefined;
+  const page = items
+    ? { count: items.length, offset: 0, [`${entity}s`]: items }
+    : store.read(`musicbrainz/search/${entity}/${slug(query)}.json`);
+  return ok(page ?? { created: new Date().toISOString(), count: 0, offset: 0, [`${entity}s`]: [] });
+}
+
+/** Stands for a JPEG: the relay only checks the content type and size. */
+export const FAKE_IMAGE_BYTES = 'fake-jpeg-bytes';
+
+function coverartarchive(store: FixtureStore, req: FakeRequest): FakeAnswer {
+  const [, kind, id, file] = req.path.split('/');
+  const missing = { status: 404, body: 'Not Found', contentType: 'text/plain' };
+  if (kind === 'release' && id && file?.endsWith('.jpg')) {
+    return { status: 200, body: FAKE_IMAGE_BYTES, contentType: 'image/jpeg' };
+  }
+  return kind && id ? fileOr(store, `coverartarchive/${kind}/${id}.json`, missing) : missing;
+}
+
+function lrclib(store: FixtureStore, req: FakeRequest): FakeAnswer {
+  const notFound = { status: 404, body: LRCLIB_NOT_FOUND };
+  const byId = /^\/api\/get\/(\d+)$/.exec(req.path);
+  if (byId) {
+    const found = store.all('lrclib/get').find((item) => String(field(item, 'id')) === byId[1]);
+    return found ? ok(found) : notFound;
+  }
+  if (req.path === '/api/get') {
+    const key = `${slug(req.query.get('artist_name') ?? '')}--${slug(req.query.get('track_name') ?? '')}`;
+    return fileOr(store, `lrclib/get/${key}.json`, notFound);
+  }
+  if (req.path === '/api/search') {
+    const text = req.query.get('q') ?? req.query.get('track_name') ?? '';
+    return ok(store.read(`lrclib/search/${slug(text)}.json`) ?? []);
+  }
+  return notFound;
+}
+
+/** A slice of a fixture's list, as a paged playlist-tracks answer (`<id>-tracks.json` holds every entry). */
+function slice(body: unknown, key: string, offset: number, limit: number): { items: unknown[]; more: boolean } {
+  const all = field(body, key);
+  const list = Array.isArray(all) ? all : [];
+  return { items: list.slice(offset, offset + limit), more: offset + limit < list.length };
+}
+
+function pageParam(req: FakeRequest, name: string, fallback: number): number {
+  const value = Number(req.query.get(name) ?? fallback);
+  return Number.isInteger(value) && value >= 0 ? value : fallback;
+}
+
+/** `/playlist/<id>/tracks?index=&limit=`: `{ data, total, next? }`. */
+function deezerPlaylistTracks(store: FixtureStore, req: FakeRequest, id: string): FakeAnswer {
+  const body = store.read(`deezer/playlist/${id}-tracks.json`);
+  if (body === undefined) {
+    return ok(DEEZER_NO_DATA);
+  }
+  const index = pageParam(req, 'index', 0);
+  const limit = pageParam(req, 'limit', 25);
+  const page = slice(body, 'data', index, limit);
+  const next = page.more ? { next: `https://api.deezer.com/playlist/${id}/tracks?index=${index + limit}` } : {};
+  return ok({ data: page.items, total: field(body, 'total'), ...next });
+}
+
+function deezer(store: FixtureStore, req: FakeRequest): FakeAnswer {
+  const noData = ok(DEEZER_NO_DATA);
+  const [, kind, id, sub] = req.path.split('/');
+  if (kind === 'playlist' && id && sub === 'tracks') {
+    return deezerPlaylistTracks(store, req, id);
+  }
+  if (kind === 'search') {
+    const type = id ?? 'track';
+    return ok(store.read(`deezer/search/${type}/${slug(req.query.get('q') ?? '')}.json`) ?? { data: [], total: 0 });
+  }
+  if (!kind || !id) {
+    return noData;
+  }
+  const code = /^(isrc|upc):(\w+)$/.exec(id);
+  if (code) {
+    const found = store.all(`deezer/${kind}`).find((item) => String(field(item, code[1])) === code[2]);
+    return found ? ok(found) : noData;
+  }
+  return fileOr(store, `deezer/${kind}/${id}.json`, noData);
+}
+
+function itunes(store: FixtureStore, req: FakeRequest): FakeAnswer {
+  const empty = { resultCount: 0, results: [] };
+  if (req.path === '/search') {
+    const entity = req.query.get('entity') ?? 'all';
+    return ok(store.read(`itunes/search/${entity}/${slug(req.query.get('term') ?? '')}.json`) ?? empty);
+  }
+  if (req.path === '/lookup') {
+    const id = req.query.get('id');
+    const upc = req.query.get('upc');
+    const file = id ? `itunes/lookup/id-${id}.json` : `itunes/lookup/upc-${upc ?? ''}.json`;
+    return ok(store.read(file) ?? empty);
+  }
+  return { status: 404, body: empty };
+}
+
+/** `/v1/playlists/<id>/tracks?offset=&limit=`: `{ items, total, offset, limit, next }`. */
+function spotifyPlaylistTracks(store: FixtureStore, req: FakeRequest, id: string): FakeAnswer {
+  const body = store.read(`spotify/playlists/${id}-tracks.json`);
+  if (body === undefined) {
+    return { status: 404, body: SPOTIFY_NOT_FOUND };
+  }
+  const offset = pageParam(req, 'offset', 0);
+  const limit = pageParam(req, 'limit', 100);
+  const page = slice(body, 'items', offset, limit);
+  const next = page.more
+    ? `https://api.spotify.com/v1/playlists/${id}/tracks?offset=${offset + limit}&limit=${limit}`
+    : null;
+  return ok({ href: '', items: page.items, limit, offset, next, previous: null, total: field(body, 'total') });
+}
+
+let tokenCounter = 0;
+
+function spotify(store: FixtureStore, req: FakeRequest): FakeAnswer {
+  if (req.path === '/api/token') {
+    const auth = String(req.headers.authorization ?? '');
+    if (req.method !== 'POST' || !auth.startsWith('Basic ')) {
+      return { status: 400, body: { error: 'invalid_client', error_description: 'Invalid client' } };
+    }
+    tokenCounter += 1;
+    return ok({ access_token: `fake-spotify-token-${tokenCounter}`, token_type: 'Bearer', expires_in: 3600 });
+  }
+  if (!String(req.headers.authorization ?? '').startsWith('Bearer fake-spotify-token-')) {
+    return { status: 401, body: { error: { status: 401, message: 'Invalid access token' } } };
+  }
+  const [, v1, kind, id, sub] = req.path.split('/');
+  if (v1 === 'v1' && kind === 'playlists' && sub === 'tracks') {
+    return spotifyPlaylistTracks(store, req, id ?? '');
+  }
+  if (v1 === 'v1' && kind === 'search') {
+    const type = req.query.get('type') ?? 'track';
+    const page = { href: '', items: [], limit: 20, next: null, offset: 0, previous: null, total: 0 };
+    return ok(store.read(`spotify/search/${type}/${slug(req.query.get('q') ?? '')}.json`) ?? { [`${type}s`]: page });
+  }
+  return fileOr(store, `spotify/${kind ?? ''}/${id ?? ''}.json`, { status: 404, body: SPOTIFY_NOT_FOUND });
+}
+
+/** Each provider's routes, mounted under `/<provider>` on the fake upstream. */
+export const ROUTES: Record<string, Route> = { musicbrainz, coverartarchive, lrclib, deezer, itunes, spotify };

@@ -1,0 +1,102 @@
+import type { TestingModule } from '@nestjs/testing';
+import { ErrorCode } from '@app/core';
+import { MusicBrainzAdapter } from '@app/providers';
+import { SHARED_REDIS_URL } from '../support/env';
+import { FakeUpstream } from '../fake-upstream';
+import { createProvidersModule, failureOf, testSettings } from './providers.harness';
+
+const DAFT_PUNK = '056e4f3e-d505-4dad-8ec1-d04f521cbb56';
+
+/** Gaps between consecutive arrivals at the fake upstream, in ms. */
+function gaps(upstream: FakeUpstream, prefix: string): number[] {
+  const times = upstream.requests(prefix).map((r) => r.at);
+  return times.slice(1).map((at, index) => at - times[index]);
+}
+
+function oneRequestPerSecond(upstream: FakeUpstream, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    ...testSettings(upstream),
+    MUSICBRAINZ_RATE_LIMIT_REQUESTS: '1',
+    MUSICBRAINZ_RATE_LIMIT_WINDOW_SEC: '1',
+    ...extra,
+  };
+}
+
+describe('provider rate limits', () => {
+  const upstream = new FakeUpstream();
+  const modules: TestingModule[] = [];
+
+  beforeAll(async () => {
+    await upstream.start();
+  });
+
+  afterEach(async () => {
+    await Promise.all(modules.splice(0).map((m) => m.close()));
+    upstream.reset();
+  });
+
+  afterAll(async () => {
+    await upstream.stop();
+  });
+
+  async function module(env: Record<string, string>, waitRedis = true): Promise<TestingModule> {
+    const created = await createProvidersModule(env, waitRedis);
+    modules.push(created);
+    return created;
+  }
+
+  it('should space concurrent calls as configured when there is no Redis (per process)', async () => {
+    const sut = (await module(oneRequestPerSecond(upstream))).get(MusicBrainzAdapter);
+
+    await Promise.all([1, 2, 3].map(() => sut.getArtist(DAFT_PUNK)));
+
+    expect(upstream.count('/musicbrainz')).toBe(3);
+    for (const gap of gaps(upstream, '/musicbrainz')) {
+      expect(gap).toBeGreaterThanOrEqual(950);
+    }
+  });
+
+  it('should fail with UPSTREAM_UNAVAILABLE and a Retry-After once a call would wait past the maximum', async () => {
+    const sut = (await module(oneRequestPerSecond(upstream, { PROVIDER_QUEUE_MAX_WAIT_MS: '300' }))).get(
+      MusicBrainzAdapter,
+    );
+
+    const results = await Promise.allSettled([sut.getArtist(DAFT_PUNK), sut.getArtist(DAFT_PUNK)]);
+
+    expect(results[0].status).toBe('fulfilled');
+    const rejected = results[1] as PromiseRejectedResult;
+    expect(rejected.reason).toMatchObject({
+      code: ErrorCode.UPSTREAM_UNAVAILABLE,
+      message: expect.stringContaining('musicbrainz'),
+      retryAfterSeconds: 1,
+    });
+    expect(upstream.count('/musicbrainz')).toBe(1);
+  });
+
+  it('should keep two processes sharing one Redis within one limit together', async () => {
+    const env = oneRequestPerSecond(upstream, { REDIS_URL: SHARED_REDIS_URL });
+    const first = (await module(env)).get(MusicBrainzAdapter);
+    const second = (await module(env)).get(MusicBrainzAdapter);
+
+    await Promise.all([first, second, first, second].map((sut) => sut.getArtist(DAFT_PUNK)));
+
+    expect(upstream.count('/musicbrainz')).toBe(4);
+    for (const gap of gaps(upstream, '/musicbrainz')) {
+      expect(gap).toBeGreaterThanOrEqual(900);
+    }
+  });
+
+  it('should fall back to a per-process limit, without hanging, when Redis is unreachable', async () => {
+    const env = oneRequestPerSecond(upstream, {
+      REDIS_URL: 'redis://127.0.0.1:1',
+      MUSICBRAINZ_RATE_LIMIT_REQUESTS: '5',
+    });
+    const sut = (await module(env, false)).get(MusicBrainzAdapter);
+
+    await Promise.all([1, 2].map(() => sut.getArtist(DAFT_PUNK)));
+    const invalid = await failureOf(sut.getArtist('nope'));
+
+    expect(upstream.count('/musicbrainz')).toBe(2);
+    expect(invalid).toMatchObject({ code: ErrorCode.INVALID_ARGUMENT });
+  });
+});

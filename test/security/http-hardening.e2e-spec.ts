@@ -1,0 +1,120 @@
+import request from 'supertest';
+import { bootSecuredApp, INTERNAL_LEAK, type SecuredApp } from './security-helpers';
+
+jest.setTimeout(60_000);
+
+const ORIGIN = 'https://app.example.com';
+
+function expectSecurityHeaders(headers: Record<string, string>, what: string): void {
+  expect([what, headers['x-content-type-options']]).toEqual([what, 'nosniff']);
+  expect([what, headers['x-frame-options']]).toEqual([what, 'SAMEORIGIN']);
+  expect([what, headers['referrer-policy']]).toEqual([what, 'no-referrer']);
+  expect([what, headers['strict-transport-security']]).toEqual([what, expect.stringContaining('max-age=')]);
+  expect([what, headers['content-security-policy']]).toEqual([what, expect.stringContaining("default-src 'self'")]);
+  expect([what, headers['content-security-policy']]).toEqual([what, expect.stringContaining("frame-ancestors 'none'")]);
+  expect([what, headers['content-security-policy']]).toEqual([what, expect.not.stringContaining('upgrade-insecure')]);
+  expect([what, headers['x-powered-by']]).toEqual([what, undefined]);
+}
+
+describe('HTTP hardening', () => {
+  let closed: SecuredApp;
+  let open: SecuredApp;
+
+  beforeAll(async () => {
+    // One after the other: bootTestApp reads settings from process.env, which both would share.
+    closed = await bootSecuredApp({ HTTP_CORS_ORIGINS: '' });
+    open = await bootSecuredApp({ HTTP_CORS_ORIGINS: `${ORIGIN}, https://x.dev` });
+  });
+
+  afterAll(async () => {
+    await Promise.all([closed?.close(), open?.close()]);
+  });
+
+  it('should send security headers on answers, errors and the docs', async () => {
+    const url = closed.app.httpUrl;
+    const answers = {
+      ok: await request(url).get('/v1/providers'),
+      notFound: await request(url).get('/v1/nothing-here'),
+      invalid: await request(url).get('/v1/artists/not-an-id'),
+      unauthenticated: await request(url).get('/v1/me'),
+      badJson: await request(url).post('/v1/auth/login').set('content-type', 'application/json').send('{"email":'),
+      docs: await request(url).get('/docs'),
+    };
+    for (const [what, response] of Object.entries(answers)) {
+      expectSecurityHeaders(response.headers, what);
+    }
+  });
+
+  it('should keep Swagger UI working under the CSP: only same-origin scripts, no inline script', async () => {
+    const url = closed.app.httpUrl;
+    const html = (await request(url).get('/docs')).text;
+    const scripts = [...html.matchAll(/<script([^>]*)>([\s\S]*?)<\/script>/g)];
+    expect(scripts.length).toBeGreaterThan(0);
+    for (const [, attributes, body] of scripts) {
+      expect(attributes).toMatch(/src=['"](\.\/docs\/|\/docs\/|\.\/)?[\w.-]+\.js['"]/);
+      expect(body.trim()).toBe('');
+    }
+    for (const [, src] of html.matchAll(/src=['"]([^'"]+)['"]/g)) {
+      // Resolved as the browser does, against the page URL /docs.
+      const asset = await request(url).get(new URL(src, `${url}/docs`).pathname);
+      expect([src, asset.status]).toEqual([src, 200]);
+    }
+    expect((await request(url).get('/docs-json')).status).toBe(200);
+  });
+
+  it('should send no CORS headers by default, so browsers refuse cross-origin calls', async () => {
+    const url = closed.app.httpUrl;
+    const simple = await request(url).get('/v1/providers').set('origin', ORIGIN);
+    expect(simple.headers['access-control-allow-origin']).toBeUndefined();
+    const preflight = await request(url)
+      .options('/v1/me')
+      .set('origin', ORIGIN)
+      .set('access-control-request-method', 'GET')
+      .set('access-control-request-headers', 'authorization');
+    expect(preflight.headers['access-control-allow-origin']).toBeUndefined();
+    expect(preflight.status).toBeGreaterThanOrEqual(400);
+  });
+
+  it('should allow exactly the origins named in HTTP_CORS_ORIGINS', async () => {
+    const url = open.app.httpUrl;
+    const preflight = await request(url)
+      .options('/v1/me')
+      .set('origin', ORIGIN)
+      .set('access-control-request-method', 'GET')
+      .set('access-control-request-headers', 'authorization');
+    expect(preflight.status).toBeLessThan(300);
+    expect(preflight.headers['access-control-allow-origin']).toBe(ORIGIN);
+    expect(preflight.headers['access-control-allow-headers']).toContain('authorization');
+    const allowed = await request(url).get('/v1/providers').set('origin', 'https://x.dev');
+    expect(allowed.headers['access-control-allow-origin']).toBe('https://x.dev');
+    const other = await request(url).get('/v1/providers').set('origin', 'https://evil.example.net');
+    expect(other.headers['access-control-allow-origin']).toBeUndefined();
+    expect(other.headers['access-control-allow-credentials']).toBeUndefined();
+  });
+
+  it('should answer errors as problem documents without stack traces or internal messages', async () => {
+    const url = closed.app.httpUrl;
+    const answers = [
+      await request(url).get('/v1/nothing-here'),
+      await request(url).delete('/v1/providers'),
+      await request(url).get('/v1/artists/not-an-id'),
+      await request(url).get('/v1/me').set('authorization', 'Bearer a.b.c'),
+      await request(url).post('/v1/auth/login').set('content-type', 'application/json').send('{"email":'),
+      await request(url).post('/v1/auth/login').set('content-type', 'application/xml').send('<x/>'),
+      await request(url).post('/v1/auth/login').send({ email: 'nobody@example.com', password: 'wrong password' }),
+      await request(url).get(`/v1/artists/${'a'.repeat(300)}`),
+    ];
+    for (const answer of answers) {
+      expect([answer.status >= 400 && answer.status < 500, answer.headers['content-type']]).toEqual([
+        true,
+        expect.stringContaining('application/problem+json'),
+      ]);
+      const body = JSON.parse(answer.text) as Record<string, unknown>;
+      expect(Object.keys(body).sort()).toEqual(
+        expect.arrayContaining(['code', 'detail', 'requestId', 'status', 'title', 'type']),
+      );
+      expect([answer.text, INTERNAL_LEAK.test(answer.text)]).toEqual([answer.text, false]);
+      expect(body).not.toHaveProperty('stack');
+    }
+  });
+});

@@ -1,0 +1,72 @@
+import { credentials, loadPackageDefinition, Metadata, type Client, type ServiceError } from '@grpc/grpc-js';
+import { loadSync } from '@grpc/proto-loader';
+import { protoPath as healthProtoPath } from 'grpc-health-check';
+import { chorusProtoFiles, PROTO_LOADER_OPTIONS } from '@app/contracts';
+
+type UnaryMethod = (
+  request: unknown,
+  metadata: Metadata,
+  options: { deadline: number },
+  callback: (error: ServiceError | null, response: unknown) => void,
+) => void;
+
+type ClientConstructor = new (address: string, creds: ReturnType<typeof credentials.createInsecure>) => Client;
+
+export interface GrpcResult<T> {
+  response?: T;
+  error?: ServiceError;
+  /** Initial metadata (headers) of a success; the trailers of an error. */
+  metadata?: Metadata;
+  trailers?: Metadata;
+}
+
+/** A raw grpc-js client loaded from the same .proto files as the server, as an app developer would use. */
+export function grpcClient(address: string, service: string): Client {
+  const definition = loadSync([...chorusProtoFiles(), healthProtoPath], PROTO_LOADER_OPTIONS);
+  const loaded = loadPackageDefinition(definition);
+  const ctor = service.split('.').reduce<unknown>((node, part) => (node as Record<string, unknown>)[part], loaded);
+  return new (ctor as ClientConstructor)(address, credentials.createInsecure());
+}
+
+export function grpcCall<T = Record<string, unknown>>(
+  client: Client,
+  method: string,
+  request: unknown,
+  headers: Record<string, string> = {},
+  timeoutMs = 10_000,
+): Promise<GrpcResult<T>> {
+  const metadata = new Metadata();
+  for (const [key, value] of Object.entries(headers)) {
+    metadata.set(key, value);
+  }
+  const fn = (client as unknown as Record<string, UnaryMethod>)[method];
+  if (typeof fn !== 'function') {
+    throw new Error(`no gRPC method ${method}`);
+  }
+  return new Promise((resolve) => {
+    let responseMetadata: Metadata | undefined;
+    let outcome: { error: ServiceError | null; response: unknown } | undefined;
+    let trailers: Metadata | undefined;
+    const settle = (): void => {
+      if (outcome && trailers) {
+        const { error, response } = outcome;
+        resolve(
+          error
+            ? { error, metadata: error.metadata, trailers }
+            : { response: response as T, metadata: responseMetadata, trailers },
+        );
+      }
+    };
+    const call = fn.call(client, request, metadata, { deadline: Date.now() + timeoutMs }, (error, response) => {
+      outcome = { error, response };
+      settle();
+    }) as unknown as { on?: (event: string, listener: (value: { metadata?: Metadata } & Metadata) => void) => void };
+    call.on?.('metadata', (md) => {
+      responseMetadata = md;
+    });
+    call.on?.('status', (status) => {
+      trailers = status.metadata ?? new Metadata();
+      settle();
+    });
+  });
+}

@@ -1,0 +1,82 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { resolve } from 'node:path';
+import { freePort } from './ports';
+
+/** The compiled entry point; `npm test` builds it first (pretest). */
+export const MAIN_JS = resolve(__dirname, '..', '..', 'dist', 'apps', 'api', 'src', 'main.js');
+
+export interface SpawnedApp {
+  process: ChildProcess;
+  httpUrl: string;
+  grpcAddress: string;
+  stdout(): string;
+  stderr(): string;
+  waitReady(timeoutMs?: number): Promise<void>;
+  /** Sends a signal and resolves with the exit code. */
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+  exited(): Promise<number | null>;
+}
+
+export async function spawnApp(env: Record<string, string>): Promise<SpawnedApp> {
+  const httpPort = env.HTTP_PORT ?? String(await freePort());
+  const grpcPort = env.GRPC_PORT ?? String(await freePort());
+  const child = spawn(process.execPath, [MAIN_JS], {
+    env: {
+      PATH: process.env.PATH ?? '',
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'warn',
+      HTTP_HOST: '127.0.0.1',
+      GRPC_HOST: '127.0.0.1',
+      HTTP_PORT: httpPort,
+      GRPC_PORT: grpcPort,
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  child.stdout?.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (err += chunk.toString()));
+  const exit = new Promise<number | null>((resolveExit) => child.on('exit', (code) => resolveExit(code)));
+  const httpUrl = `http://127.0.0.1:${httpPort}`;
+  return {
+    process: child,
+    httpUrl,
+    grpcAddress: `127.0.0.1:${grpcPort}`,
+    stdout: () => out,
+    stderr: () => err,
+    exited: () => exit,
+    async waitReady(timeoutMs = 30_000) {
+      const deadline = Date.now() + timeoutMs;
+      while (Date.now() < deadline) {
+        if (child.exitCode !== null) {
+          throw new Error(`app exited with ${child.exitCode}: ${err || out}`);
+        }
+        const ok = await fetch(`${httpUrl}/health/ready`).then(
+          (response) => response.ok,
+          () => false,
+        );
+        if (ok) {
+          return;
+        }
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      throw new Error(`app not ready within ${timeoutMs} ms: ${err || out}`);
+    },
+    async stop(signal: NodeJS.Signals = 'SIGTERM') {
+      if (child.exitCode === null) {
+        child.kill(signal);
+      }
+      return exit;
+    },
+  };
+}
+
+export async function waitExit(child: ChildProcess): Promise<number | null> {
+  if (child.exitCode !== null) {
+    return child.exitCode;
+  }
+  const [code] = (await once(child, 'exit')) as [number | null];
+  return code;
+}
