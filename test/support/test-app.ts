@@ -26,6 +26,9 @@ export async function bootTestApp(settings: Record<string, string> = {}, databas
     DATABASE_URL: db.url,
     REDIS_URL: SHARED_REDIS_URL,
     REDIS_KEY_PREFIX: `test:${db.name}:`,
+    // The 50 ms production budget turns a scheduler hiccup on a loaded CI box into a "Redis down" fallback, which
+    // would make tests of where things are kept flaky. Outage tests set their own short budget.
+    REDIS_TIMEOUT_MS: '1000',
     HTTP_HOST: '127.0.0.1',
     GRPC_HOST: '127.0.0.1',
     HTTP_PORT: String(httpPort),
