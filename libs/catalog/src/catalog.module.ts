@@ -20,7 +20,7 @@ import { ReadThrough } from './read-path/read-through.service';
 import { SingleFlight } from './read-path/single-flight.service';
 import { SearchService } from './search/search.service';
 import { CatalogController } from './transport/catalog.controller';
-import { HttpCachingInterceptor } from './transport/http-caching.interceptor';
+import { LookupCachingInterceptor } from './transport/lookup-caching.interceptor';
 
 @Module({
   imports: [ConfigModule.forFeature(catalogSettings), ProvidersModule],
@@ -43,7 +43,7 @@ import { HttpCachingInterceptor } from './transport/http-caching.interceptor';
     CoverArtService,
     ResolveService,
     PurgeService,
-    HttpCachingInterceptor,
+    LookupCachingInterceptor,
   ],
   exports: [LookupService, ResolveService, LinksService],
 })

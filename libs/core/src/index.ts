@@ -17,6 +17,7 @@ export * from './database/data-source.options';
 export * from './database/migration.runner';
 export * from './cache/cache.service';
 export * from './cache/redis.connection';
+export * from './cache/response-cache';
 export * from './core.module';
 export * from './lifecycle/grpc.options';
 export * from './lifecycle/chorus-app';

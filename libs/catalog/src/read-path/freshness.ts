@@ -6,14 +6,16 @@ export function combineFreshness(parts: Freshness[]): Freshness {
   return parts.includes('MISS') ? 'MISS' : parts.includes('STALE') ? 'STALE' : 'HIT';
 }
 
-const CACHE_STATUS: Record<Freshness, string> = {
-  HIT: 'chorus; hit',
-  STALE: 'chorus; hit; detail=stale',
-  MISS: 'chorus; fwd=miss; stored',
+/** `x-cache` plus RFC 9211 `cache-status` for each freshness. */
+export const FRESHNESS_HEADERS: Readonly<Record<Freshness, Readonly<Record<'x-cache' | 'cache-status', string>>>> = {
+  HIT: { 'x-cache': 'HIT', 'cache-status': 'chorus; hit' },
+  STALE: { 'x-cache': 'STALE', 'cache-status': 'chorus; hit; detail=stale' },
+  MISS: { 'x-cache': 'MISS', 'cache-status': 'chorus; fwd=miss; stored' },
 };
 
-/** `x-cache` plus RFC 9211 `cache-status`, as HTTP headers or gRPC metadata of the current call. */
+/** The freshness headers as HTTP headers or gRPC metadata of the current call. */
 export function markFreshness(freshness: Freshness): void {
-  requestContext.setResponseMeta('x-cache', freshness);
-  requestContext.setResponseMeta('cache-status', CACHE_STATUS[freshness]);
+  for (const [key, value] of Object.entries(FRESHNESS_HEADERS[freshness])) {
+    requestContext.setResponseMeta(key, value);
+  }
 }

@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { CacheService, DomainError, ErrorCode, MetricsService } from '@app/core';
+import { CacheService, DomainError, ErrorCode, MetricsService, requestContext } from '@app/core';
 import { MissRepository } from '../persistence/miss.repository';
 import { expiryFrom, type Stored } from '../persistence/stored';
 import { SingleFlight } from './single-flight.service';
@@ -21,6 +21,9 @@ export interface ReadSpec<T> {
   /** Writes the answer in one transaction. */
   save(value: T, expiresAt: Date): Promise<void>;
 }
+
+/** An answer and when it stops being fresh (ms since epoch). */
+type TimedAnswer<T> = Answer<T> & { expiresAt: number };
 
 interface Cached<T> {
   value?: T;
@@ -45,30 +48,34 @@ export class ReadThrough {
   ) {}
 
   async read<T>(spec: ReadSpec<T>): Promise<Answer<T>> {
-    const answer = await this.answer(spec);
+    const { expiresAt, ...answer } = await this.answer(spec);
     this.metrics.recordCatalogAnswer(answer.freshness);
+    // A REST answer built from this read may be replayed from the response cache only while this read is fresh.
+    requestContext.limitFreshness(expiresAt);
     return answer;
   }
 
-  private async answer<T>(spec: ReadSpec<T>): Promise<Answer<T>> {
+  private async answer<T>(spec: ReadSpec<T>): Promise<TimedAnswer<T>> {
     const cached = await this.cache.get<Cached<T>>(spec.key);
     if (cached && cached.value.expiresAt > Date.now()) {
       return this.fromCache(spec.key, cached.value);
     }
     const stored = await this.database(() => spec.load());
     if (stored && stored.expiresAt.getTime() > Date.now()) {
-      await this.remember(spec.key, { value: stored.value, expiresAt: stored.expiresAt.getTime() });
-      return { value: stored.value, freshness: 'HIT' };
+      const expiresAt = stored.expiresAt.getTime();
+      await this.remember(spec.key, { value: stored.value, expiresAt });
+      return { value: stored.value, freshness: 'HIT', expiresAt };
     }
     if (stored) {
       this.refreshInBackground(spec);
-      return { value: stored.value, freshness: 'STALE' };
+      return { value: stored.value, freshness: 'STALE', expiresAt: stored.expiresAt.getTime() };
     }
     if (await this.database(() => this.misses.isMissing(spec.key))) {
       await this.remember(spec.key, { missing: true, expiresAt: Date.now() + 60_000 });
       throw DomainError.notFound(`Not found: ${spec.key}`);
     }
-    return { value: await this.fetchOnce(spec), freshness: 'MISS' };
+    const value = await this.fetchOnce(spec);
+    return { value, freshness: 'MISS', expiresAt: expiryFrom(spec.ttlSeconds).getTime() };
   }
 
   /** Drops one answer from every layer (admin purge). */
@@ -77,11 +84,11 @@ export class ReadThrough {
     await this.misses.forget(key);
   }
 
-  private fromCache<T>(key: string, cached: Cached<T>): Answer<T> {
+  private fromCache<T>(key: string, cached: Cached<T>): TimedAnswer<T> {
     if (cached.missing || cached.value === undefined) {
       throw DomainError.notFound(`Not found: ${key}`);
     }
-    return { value: cached.value, freshness: 'HIT' };
+    return { value: cached.value, freshness: 'HIT', expiresAt: cached.expiresAt };
   }
 
   private fetchOnce<T>(spec: ReadSpec<T>): Promise<T> {

@@ -24,7 +24,7 @@ import {
   ResolveDto,
   SearchDto,
 } from './catalog.dto';
-import { HttpCachingInterceptor } from './http-caching.interceptor';
+import { LookupCachingInterceptor } from './lookup-caching.interceptor';
 
 function answered<T>(answer: Answer<T>): T {
   markFreshness(answer.freshness);
@@ -34,7 +34,7 @@ function answered<T>(answer: Answer<T>): T {
 /** Every catalog use case, once, for REST and gRPC (chorus.v1.CatalogService). */
 @ApiTags('catalog')
 @Controller()
-@UseInterceptors(HttpCachingInterceptor)
+@UseInterceptors(LookupCachingInterceptor)
 export class CatalogController {
   constructor(
     private readonly lookups: LookupService,

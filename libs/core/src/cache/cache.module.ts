@@ -6,6 +6,7 @@ import { Keyv } from 'keyv';
 import { redisSettings, type RedisSettings } from '../config/core.settings';
 import { CacheService } from './cache.service';
 import { RedisConnection } from './redis.connection';
+import { ResponseCache, RpcResponseCache } from './response-cache';
 
 @Global()
 @Module({
@@ -48,7 +49,7 @@ function redisStore(redis: RedisConnection): Keyv | undefined {
       },
     }),
   ],
-  providers: [CacheService],
-  exports: [CacheService, RedisModule],
+  providers: [CacheService, ResponseCache, RpcResponseCache],
+  exports: [CacheService, ResponseCache, RpcResponseCache, RedisModule],
 })
 export class CacheModule {}

@@ -4,6 +4,7 @@ import { redisSettings, type RedisSettings } from '../config/core.settings';
 import { MetricsService } from '../metrics/metrics.service';
 import { withSpan } from '../tracing/tracing';
 import { RedisConnection } from './redis.connection';
+import { ResponseCache, RpcResponseCache } from './response-cache';
 
 type Store = Cache['stores'][number];
 
@@ -34,6 +35,8 @@ export class CacheService {
     private readonly redis: RedisConnection,
     @Inject(redisSettings.KEY) private readonly settings: RedisSettings,
     private readonly metrics: MetricsService,
+    private readonly responses: ResponseCache,
+    private readonly rpcResponses: RpcResponseCache,
   ) {
     [this.l1, this.l2] = cache.stores;
     this.l1Enabled = settings.CACHE_L1_TTL_MS > 0 && settings.CACHE_L1_MAX_ITEMS > 0;
@@ -80,12 +83,16 @@ export class CacheService {
   }
 
   async delete(key: string): Promise<void> {
+    this.responses.clear();
+    this.rpcResponses.clear();
     await this.l1.delete(key);
     await this.fromRedis((l2) => l2.delete(this.shared(key)));
   }
 
   /** Only this process's L1 (benchmarks and tests that must reach the lower tiers). */
   async clearLocal(): Promise<void> {
+    this.responses.clear();
+    this.rpcResponses.clear();
     await this.l1.clear();
   }
 

@@ -99,6 +99,10 @@ export class RedisSettings {
   @IntSetting(0, 86_400_000)
   CACHE_L1_TTL_MS = 30_000;
 
+  /** Also keep whole REST answers of public lookups in L1, replayed before routing (bench/README.md). */
+  @BooleanSetting()
+  CACHE_L1_HTTP_RESPONSES = true;
+
   @IsString()
   REDIS_KEY_PREFIX = 'chorus:';
 }

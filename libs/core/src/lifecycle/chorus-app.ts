@@ -16,6 +16,8 @@ import { MetricsService } from '../metrics/metrics.service';
 import { MetricsSettings } from '../metrics/metrics.settings';
 import { shutdownTracing, startTracing } from '../tracing/tracing';
 import { acceptRequestId, REQUEST_ID_HEADER } from '../transport/call-context';
+import { etagMatches, ResponseCache, RpcResponseCache } from '../cache/response-cache';
+import { rpcReplayInterceptor } from '../transport/grpc-replay';
 import { buildGrpcOptions, type GrpcServerAttachment } from './grpc.options';
 import { LifecycleState } from './lifecycle.state';
 
@@ -70,29 +72,38 @@ function installHttpHooks(
   metrics: MetricsService | undefined,
   lifecycle: LifecycleState,
 ): void {
-  fastify.addHook('onSend', async (request, reply) => {
+  // Callback hooks, not async ones: no promise per request on the hot path (bench/README.md).
+  fastify.addHook('onSend', (request, reply, payload, done) => {
     void reply.header(REQUEST_ID_HEADER, request.id);
     if (lifecycle.isDraining) {
       // Clients reconnect (to another replica) instead of reusing a socket that is about to close.
       void reply.header('connection', 'close');
     }
+    done(null, payload);
   });
-  fastify.addHook('onResponse', async (request, reply) => {
+  fastify.addHook('onResponse', (request, reply, done) => {
     // The route template, never the raw URL, so label cardinality stays bounded.
     const route = request.routeOptions.url ?? 'unmatched';
     metrics?.observeHttp(request.method, route, reply.statusCode, reply.elapsedTime / 1000);
-    logger.pino.info(
-      {
-        requestId: request.id,
-        transport: 'http',
-        method: request.method,
-        route,
-        status: reply.statusCode,
-        durationMs: Math.round(reply.elapsedTime * 100) / 100,
-      },
-      'request completed',
-    );
+    if (logger.pino.isLevelEnabled('info')) {
+      logAccess(logger, request, reply, route);
+    }
+    done();
   });
+}
+
+function logAccess(logger: AppLogger, request: FastifyRequest, reply: FastifyReply, route: string): void {
+  logger.pino.info(
+    {
+      requestId: request.id,
+      transport: 'http',
+      method: request.method,
+      route,
+      status: reply.statusCode,
+      durationMs: Math.round(reply.elapsedTime * 100) / 100,
+    },
+    'request completed',
+  );
 }
 
 /**
@@ -121,6 +132,30 @@ function installSecurity(app: NestFastifyApplication, http: HttpSettings): void 
       maxAge: 600,
     });
   }
+}
+
+/**
+ * Replays a cached answer (see ResponseCache) before Nest's pipeline: guards, validation and the lookup already
+ * ran for this exact URL. A preHandler hook, so every onRequest hook (security headers, CORS, which registers
+ * late as a plugin) has run; onSend and onResponse still run, so request ids, metrics and the access log stay.
+ */
+function installResponseReplay(fastify: FastifyInstance, responses: ResponseCache): void {
+  if (!responses.enabled) {
+    return;
+  }
+  fastify.addHook('preHandler', (request, reply, done) => {
+    const hit = request.method === 'GET' ? responses.get(request.url) : undefined;
+    if (hit === undefined) {
+      done();
+      return;
+    }
+    void reply.headers(hit.headers);
+    if (etagMatches(request.headers['if-none-match'], hit.etag)) {
+      void reply.code(304).send();
+      return;
+    }
+    void reply.send(hit.body);
+  });
 }
 
 function setupOpenApi(app: NestFastifyApplication): void {
@@ -171,6 +206,7 @@ export async function createChorusApp(rootModule: Type, options: ChorusAppOption
   const metrics = app.get(MetricsService);
   const fastify = app.getHttpAdapter().getInstance();
   installSecurity(app, settings.http);
+  installResponseReplay(fastify, app.get(ResponseCache));
   installBodyDepthLimit(fastify);
   installHttpHooks(fastify, logger, metrics.enabled ? metrics : undefined, app.get(LifecycleState));
   if (metrics.enabled && settings.metrics.METRICS_PORT === 0) {
@@ -183,16 +219,20 @@ export async function createChorusApp(rootModule: Type, options: ChorusAppOption
   const grpcOptions = buildGrpcOptions(settings.grpc, attachments, (completion) =>
     logger.pino.info({ ...completion, transport: 'rpc' }, 'request completed'),
   );
-  if (metrics.enabled) {
-    // Nest hands channelOptions to `new grpc.Server(...)`, whose `interceptors` see every call. Metrics go
-    // first (outermost), so they record the status as the client finally gets it.
-    const channelOptions: ChannelOptions & { interceptors?: ServerInterceptor[] } =
-      grpcOptions.options.channelOptions ?? {};
-    grpcOptions.options.channelOptions = {
-      ...channelOptions,
-      interceptors: [grpcMetricsInterceptor(metrics), ...(channelOptions.interceptors ?? [])],
-    };
-  }
+  const rpcResponses = app.get(RpcResponseCache);
+  // Nest hands channelOptions to `new grpc.Server(...)`, whose `interceptors` see every call, the first one
+  // nearest the network. Metrics go first, so they record the status as the client finally gets it; the
+  // replay goes last, so everything before it sees replayed calls too.
+  const channelOptions: ChannelOptions & { interceptors?: ServerInterceptor[] } =
+    grpcOptions.options.channelOptions ?? {};
+  grpcOptions.options.channelOptions = {
+    ...channelOptions,
+    interceptors: [
+      ...(metrics.enabled ? [grpcMetricsInterceptor(metrics)] : []),
+      ...(channelOptions.interceptors ?? []),
+      ...(rpcResponses.enabled ? [rpcReplayInterceptor(rpcResponses)] : []),
+    ],
+  };
   app.connectMicroservice(grpcOptions, { inheritAppConfig: true });
   return { app, logger, settings };
 }

@@ -8,6 +8,8 @@ export interface RequestContext {
   userId?: string;
   /** Response metadata gathered during the call (e.g. x-cache), sent as HTTP headers or gRPC metadata. */
   responseMeta: Map<string, string>;
+  /** When the least fresh stored answer this call used expires (ms since epoch); unset when none was used. */
+  freshUntil?: number;
 }
 
 const storage = new AsyncLocalStorage<RequestContext>();
@@ -22,5 +24,12 @@ export const requestContext = {
   /** Adds a response header (HTTP) / metadata entry (gRPC) to the current call, if there is one. */
   setResponseMeta(key: string, value: string): void {
     storage.getStore()?.responseMeta.set(key, value);
+  },
+  /** Records that the answer of the current call is only as fresh as `expiresAt`. */
+  limitFreshness(expiresAt: number): void {
+    const store = storage.getStore();
+    if (store) {
+      store.freshUntil = store.freshUntil === undefined ? expiresAt : Math.min(store.freshUntil, expiresAt);
+    }
   },
 };

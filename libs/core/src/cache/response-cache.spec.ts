@@ -1,0 +1,68 @@
+import { RedisSettings } from '../config/core.settings';
+import { etagMatches, ResponseCache } from './response-cache';
+
+function cache(overrides: Partial<RedisSettings> = {}): ResponseCache {
+  return new ResponseCache({ ...new RedisSettings(), CACHE_L1_TTL_MS: 1_000, CACHE_L1_MAX_ITEMS: 2, ...overrides });
+}
+
+const ANSWER = { body: '{"id":"a"}', etag: 'W/"a"', headers: { etag: 'W/"a"' } };
+
+describe('ResponseCache', () => {
+  it('should keep an answer until the earlier of its own expiry and the L1 TTL', () => {
+    const responses = cache();
+    responses.put('/a', ANSWER, 10_500, 10_000);
+    responses.put('/b', ANSWER, 99_000, 10_000);
+    expect(responses.get('/a', 10_499)?.body).toBe(ANSWER.body);
+    expect(responses.get('/a', 10_500)).toBeUndefined();
+    expect(responses.get('/b', 10_999)).toBeDefined();
+    expect(responses.get('/b', 11_000)).toBeUndefined();
+    expect(responses.size).toBe(0);
+  });
+
+  it('should not keep an answer that is already expired', () => {
+    const responses = cache();
+    responses.put('/a', ANSWER, 10_000, 10_000);
+    expect(responses.size).toBe(0);
+  });
+
+  it('should drop the oldest entry beyond CACHE_L1_MAX_ITEMS', () => {
+    const responses = cache();
+    responses.put('/a', ANSWER, 20_000, 10_000);
+    responses.put('/b', ANSWER, 20_000, 10_000);
+    responses.put('/c', ANSWER, 20_000, 10_000);
+    expect(responses.get('/a', 10_001)).toBeUndefined();
+    expect(responses.get('/b', 10_001)).toBeDefined();
+    expect(responses.get('/c', 10_001)).toBeDefined();
+  });
+
+  it.each([[{ CACHE_L1_HTTP_RESPONSES: false }], [{ CACHE_L1_TTL_MS: 0 }], [{ CACHE_L1_MAX_ITEMS: 0 }]])(
+    'should keep nothing when turned off (%o)',
+    (overrides) => {
+      const responses = cache(overrides);
+      responses.put('/a', ANSWER, 20_000, 10_000);
+      expect(responses.enabled).toBe(false);
+      expect(responses.get('/a', 10_001)).toBeUndefined();
+    },
+  );
+
+  it('should forget everything on clear', () => {
+    const responses = cache();
+    responses.put('/a', ANSWER, 20_000, 10_000);
+    responses.clear();
+    expect(responses.get('/a', 10_001)).toBeUndefined();
+  });
+});
+
+describe('etagMatches', () => {
+  it.each([
+    ['W/"a"', true],
+    ['"a"', true],
+    ['"x", W/"a"', true],
+    ['*', true],
+    ['W/"b"', false],
+    ['', false],
+    [undefined, false],
+  ])('should compare If-None-Match %p weakly', (header, expected) => {
+    expect(etagMatches(header, 'W/"a"')).toBe(expected);
+  });
+});

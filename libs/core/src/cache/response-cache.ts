@@ -1,0 +1,104 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { redisSettings, type RedisSettings } from '../config/core.settings';
+
+/** A finished REST answer, kept as bytes: replaying it costs no routing, validation, lookup or serialization. */
+export interface CachedResponse {
+  body: string;
+  etag: string;
+  /** Every header the answer carries apart from the per-request ones (request id, security headers). */
+  headers: Readonly<Record<string, string>>;
+  expiresAt: number;
+}
+
+/** A finished gRPC answer: the response message (grpc-js serializes it per call) and its metadata entries. */
+export interface CachedRpcResponse {
+  message: unknown;
+  metadata: Readonly<Record<string, string>>;
+  expiresAt: number;
+}
+
+/**
+ * Whole answers of public lookups, replayed before Nest's pipeline runs, keyed by the exact question (REST: the
+ * request URL; gRPC: method path and request message). They follow the L1 rules (CACHE_L1_TTL_MS,
+ * CACHE_L1_MAX_ITEMS, so replicas converge as fast as L1 does) and never outlive the answer's own freshness.
+ * Any cache delete (an admin purge) empties them: purges are rare, answers are cheap to rebuild from L1/L2, and
+ * question → cache key bookkeeping would cost every request.
+ */
+class ReplayCache<T extends { expiresAt: number }> {
+  private readonly entries = new Map<string, T>();
+  readonly enabled: boolean;
+  private readonly maxItems: number;
+  private readonly ttlMs: number;
+
+  constructor(settings: RedisSettings) {
+    this.maxItems = settings.CACHE_L1_MAX_ITEMS;
+    this.ttlMs = settings.CACHE_L1_TTL_MS;
+    this.enabled = settings.CACHE_L1_HTTP_RESPONSES && this.maxItems > 0 && this.ttlMs > 0;
+  }
+
+  get(key: string, now = Date.now()): T | undefined {
+    const entry = this.entries.get(key);
+    if (entry !== undefined && entry.expiresAt <= now) {
+      this.entries.delete(key);
+      return undefined;
+    }
+    return entry;
+  }
+
+  /** Keeps an answer until `freshUntil` (the answer's own expiry) or the L1 TTL, whichever comes first. */
+  put(key: string, answer: Omit<T, 'expiresAt'>, freshUntil: number, now = Date.now()): void {
+    const expiresAt = Math.min(freshUntil, now + this.ttlMs);
+    if (!this.enabled || expiresAt <= now) {
+      return;
+    }
+    this.entries.delete(key);
+    if (this.entries.size >= this.maxItems) {
+      // Map iteration order is insertion order: the first key is the oldest entry.
+      const oldest = this.entries.keys().next();
+      if (!oldest.done) {
+        this.entries.delete(oldest.value);
+      }
+    }
+    this.entries.set(key, { ...answer, expiresAt } as T);
+  }
+
+  clear(): void {
+    this.entries.clear();
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+}
+
+/** REST answers by request URL. */
+@Injectable()
+export class ResponseCache extends ReplayCache<CachedResponse> {
+  constructor(@Inject(redisSettings.KEY) settings: RedisSettings) {
+    super(settings);
+  }
+}
+
+/** gRPC answers by method path and request message (see `rpcReplayKey`). */
+@Injectable()
+export class RpcResponseCache extends ReplayCache<CachedRpcResponse> {
+  constructor(@Inject(redisSettings.KEY) settings: RedisSettings) {
+    super(settings);
+  }
+}
+
+/** Equal requests decode to equal objects (same proto, same loader options), so their JSON is equal too. */
+export function rpcReplayKey(path: string, request: unknown): string {
+  return `${path} ${JSON.stringify(request)}`;
+}
+
+/** RFC 9110 If-None-Match (weak comparison): a list of tags, or `*`. */
+export function etagMatches(header: string | string[] | undefined, etag: string): boolean {
+  if (typeof header !== 'string') {
+    return false;
+  }
+  return header.split(',').some((tag) => {
+    const trimmed = tag.trim();
+    return trimmed === etag || trimmed === '*' || trimmed.replace(/^W\//, '') === etag.replace(/^W\//, '');
+  });
+}

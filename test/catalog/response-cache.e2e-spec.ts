@@ -1,0 +1,157 @@
+import request from 'supertest';
+import { CacheService, ResponseCache } from '@app/core';
+import { FakeUpstream } from '../fake-upstream';
+import { grpcCall, grpcClient } from '../support/grpc-client';
+import { bootTestApp, type TestApp } from '../support/test-app';
+import { upstreamEnv } from '../support/upstream-env';
+
+const DAFT_PUNK = 'musicbrainz:056e4f3e-d505-4dad-8ec1-d04f521cbb56';
+const ARTIST_PATH = `/v1/artists/${DAFT_PUNK}`;
+
+/** Answers the catalog's read path produced; a replayed REST answer never reaches it. */
+async function catalogAnswers(app: TestApp): Promise<Record<string, number>> {
+  const text = (await request(app.httpUrl).get('/metrics')).text;
+  const counts: Record<string, number> = {};
+  for (const match of text.matchAll(/^chorus_catalog_answers_total\{freshness="(\w+)"\} (\d+)/gm)) {
+    counts[match[1]] = Number(match[2]);
+  }
+  return counts;
+}
+
+describe('Replay caches (REST and gRPC)', () => {
+  const fake = new FakeUpstream();
+
+  beforeAll(() => fake.start());
+  afterAll(() => fake.stop());
+  beforeEach(() => fake.reset());
+
+  describe('on (default)', () => {
+    let app: TestApp;
+
+    beforeAll(async () => {
+      app = await bootTestApp(upstreamEnv(fake, { CATALOG_TTL_ENTITY_SECONDS: '2' }));
+    });
+    afterAll(() => app.close());
+
+    it('should replay a fresh lookup byte for byte, as a HIT, without running the read path again', async () => {
+      const first = await request(app.httpUrl).get(ARTIST_PATH);
+      expect(first.status).toBe(200);
+      expect(first.headers['x-cache']).toBe('MISS');
+      const replayed = await request(app.httpUrl).get(ARTIST_PATH).set('x-request-id', 'replay-check-1');
+      expect(replayed.status).toBe(200);
+      expect(replayed.text).toBe(first.text);
+      expect(replayed.headers.etag).toBe(first.headers.etag);
+      expect(replayed.headers['x-cache']).toBe('HIT');
+      expect(replayed.headers['cache-status']).toBe('chorus; hit');
+      expect(replayed.headers['content-type']).toBe('application/json; charset=utf-8');
+      expect(replayed.headers['cache-control']).toBe(first.headers['cache-control']);
+      // Per-request headers are still the request's own.
+      expect(replayed.headers['x-request-id']).toBe('replay-check-1');
+      expect(replayed.headers['x-content-type-options']).toBe('nosniff');
+      expect(await catalogAnswers(app)).toMatchObject({ miss: 1, hit: 0 });
+      expect(fake.count('/musicbrainz')).toBe(1);
+
+      const notModified = await request(app.httpUrl).get(ARTIST_PATH).set('if-none-match', first.headers.etag);
+      expect(notModified.status).toBe(304);
+      expect(notModified.text).toBe('');
+    });
+
+    it('should not replay past the answer’s own freshness: an expired answer comes back STALE', async () => {
+      expect((await request(app.httpUrl).get(ARTIST_PATH)).status).toBe(200);
+      await new Promise((resolve) => setTimeout(resolve, 2_200));
+      const later = await request(app.httpUrl).get(ARTIST_PATH);
+      expect(later.status).toBe(200);
+      expect(later.headers['x-cache']).toBe('STALE');
+      expect(later.headers['cache-control']).toBe('public, max-age=0, must-revalidate');
+    });
+
+    it('should keep only successful answers of public lookups', async () => {
+      const responses = app.chorus.app.get(ResponseCache);
+      responses.clear();
+      const unknown = 'musicbrainz:00000000-0000-4000-8000-000000000000';
+      expect((await request(app.httpUrl).get(`/v1/artists/${unknown}`)).status).toBe(404);
+      expect((await request(app.httpUrl).get('/v1/artists/not-an-id')).status).toBe(400);
+      expect((await request(app.httpUrl).get('/v1/providers')).status).toBe(200);
+      expect(responses.size).toBe(0);
+      expect((await request(app.httpUrl).get(`${ARTIST_PATH}?`)).status).toBe(200);
+      expect(responses.size).toBe(1);
+    });
+  });
+
+  describe('gRPC', () => {
+    let app: TestApp;
+
+    beforeAll(async () => {
+      app = await bootTestApp(upstreamEnv(fake));
+    });
+    afterAll(() => app.close());
+
+    it('should replay a fresh GetArtist with the same message and metadata, without running the read path', async () => {
+      const client = grpcClient(app.grpcAddress, 'chorus.v1.CatalogService');
+      try {
+        const first = await grpcCall<{ id: string; name: string }>(client, 'GetArtist', { id: DAFT_PUNK });
+        expect(first.error).toBeUndefined();
+        expect(first.metadata?.get('x-cache')).toEqual(['MISS']);
+        const replayed = await grpcCall<{ id: string; name: string }>(
+          client,
+          'GetArtist',
+          { id: DAFT_PUNK },
+          { 'x-request-id': 'rpc-replay-1' },
+        );
+        expect(replayed.error).toBeUndefined();
+        expect(replayed.response).toEqual(first.response);
+        expect(replayed.metadata?.get('x-cache')).toEqual(['HIT']);
+        expect(replayed.metadata?.get('x-request-id')).toEqual(['rpc-replay-1']);
+        expect(replayed.trailers?.get('cache-status')).toEqual(['chorus; hit']);
+        expect(await catalogAnswers(app)).toMatchObject({ miss: 1, hit: 0 });
+
+        // Another question, or a request that fails validation, still goes through the whole pipeline.
+        const invalid = await grpcCall(client, 'GetArtist', { id: 'not-an-id' });
+        expect(invalid.error?.code).toBe(3);
+        expect((await grpcCall(client, 'GetArtist', { id: 'not-an-id' })).error?.code).toBe(3);
+        // Replayed calls are still counted by the metrics interceptor in front of the replay.
+        const metrics = (await request(app.httpUrl).get('/metrics')).text;
+        const handled = metrics
+          .split('\n')
+          .find(
+            (line) =>
+              /^grpc_server_handled_total\{/.test(line) &&
+              line.includes('grpc_method="GetArtist"') &&
+              line.includes('grpc_code="OK"'),
+          );
+        expect(handled?.split(' ').at(-1)).toBe('2');
+      } finally {
+        client.close();
+      }
+    });
+
+    it('should be emptied by an admin purge', async () => {
+      const client = grpcClient(app.grpcAddress, 'chorus.v1.CatalogService');
+      try {
+        await grpcCall(client, 'GetArtist', { id: DAFT_PUNK });
+        await app.chorus.app.get(CacheService).delete('nothing-in-particular');
+        const after = await grpcCall(client, 'GetArtist', { id: DAFT_PUNK });
+        expect(after.metadata?.get('x-cache')).toEqual(['HIT']);
+        expect(await catalogAnswers(app)).toMatchObject({ hit: 1 });
+      } finally {
+        client.close();
+      }
+    });
+  });
+
+  describe('off (CACHE_L1_HTTP_RESPONSES=false)', () => {
+    let app: TestApp;
+
+    beforeAll(async () => {
+      app = await bootTestApp(upstreamEnv(fake, { CACHE_L1_HTTP_RESPONSES: 'false' }));
+    });
+    afterAll(() => app.close());
+
+    it('should run every request through the read path', async () => {
+      await request(app.httpUrl).get(ARTIST_PATH);
+      const second = await request(app.httpUrl).get(ARTIST_PATH);
+      expect(second.headers['x-cache']).toBe('HIT');
+      expect(await catalogAnswers(app)).toMatchObject({ miss: 1, hit: 1 });
+    });
+  });
+});
