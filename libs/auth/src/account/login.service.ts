@@ -27,14 +27,19 @@ export class LoginService {
   ) {}
 
   async login(credentials: Credentials, client: ClientInfo): Promise<AuthResponseView> {
-    const user = await this.users.findByEmail(credentials.email);
     const keys = this.throttle.keysFor(credentials.email, client.ip);
-    try {
-      await this.throttle.beginLogin(keys);
-    } catch (error) {
+    // Independent round trips (PostgreSQL and Redis), so in parallel.
+    const [user, refused] = await Promise.all([
+      this.users.findByEmail(credentials.email),
+      this.throttle.beginLogin(keys).then(
+        () => undefined,
+        (error: unknown) => ({ error }),
+      ),
+    ]);
+    if (refused) {
       await this.record(user?.id ?? null, client, 'throttled');
       this.metrics?.recordLogin('throttled');
-      throw error;
+      throw refused.error;
     }
     // Unknown emails cost one bcrypt comparison too, so timing does not tell which accounts exist.
     const valid = user
@@ -45,10 +50,12 @@ export class LoginService {
       this.metrics?.recordLogin('failure');
       throw DomainError.unauthenticated(BAD_CREDENTIALS);
     }
-    await this.throttle.loginSucceeded(keys);
-    await this.record(user.id, client, 'success');
+    const [, , tokens] = await Promise.all([
+      this.throttle.loginSucceeded(keys),
+      this.record(user.id, client, 'success'),
+      this.sessions.open(user.id, user.role, client),
+    ]);
     this.metrics?.recordLogin('success');
-    const tokens = await this.sessions.open(user.id, user.role, client);
     return { user: toUserView(user), tokens };
   }
 

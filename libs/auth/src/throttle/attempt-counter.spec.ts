@@ -41,4 +41,55 @@ describe(AttemptCounter.name, () => {
     expect(keys).toEqual(['p:auth:throttle:login:ip:1.2.3.4']);
     expect(fallbackCounts.size).toBe(0);
   });
+
+  describe('reset', () => {
+    const resets: string[] = [];
+    const trackingFallback = {
+      ...fallback,
+      increment: fallback.increment,
+      reset: (key: string) => (resets.push(key), Promise.resolve()),
+    } as unknown as ThrottleCounterRepository;
+    let redisUp = true;
+    const multi = {
+      incr: () => multi,
+      pExpire: () => multi,
+      pTTL: () => multi,
+      exec: () => Promise.resolve([1, 1, 900]),
+    };
+    const client = { multi: () => multi, del: () => Promise.resolve(1) };
+    const redis = {
+      configured: true,
+      runOrThrow: (operation: (c: unknown) => Promise<unknown>) =>
+        redisUp ? operation(client) : Promise.reject(new Error('redis unavailable')),
+      run: (operation: (c: unknown) => Promise<unknown>) => (redisUp ? operation(client) : Promise.resolve(undefined)),
+    } as unknown as RedisConnection;
+
+    beforeEach(() => {
+      resets.length = 0;
+      redisUp = true;
+    });
+
+    it('should not touch PostgreSQL on a success while everything was counted in Redis', async () => {
+      const sut = new AttemptCounter(redis, trackingFallback, new RedisSettings());
+      await sut.increment('k', 60_000);
+      await sut.reset('k');
+      expect(resets).toEqual([]);
+    });
+
+    it('should clear PostgreSQL too while a window counted there during an outage may be open', async () => {
+      const sut = new AttemptCounter(redis, trackingFallback, new RedisSettings());
+      redisUp = false;
+      await sut.increment('k', 60_000);
+      redisUp = true;
+      await sut.reset('k');
+      expect(resets).toEqual(['k']);
+    });
+
+    it('should clear PostgreSQL when Redis does not answer the reset', async () => {
+      const sut = new AttemptCounter(redis, trackingFallback, new RedisSettings());
+      redisUp = false;
+      await sut.reset('k');
+      expect(resets).toEqual(['k']);
+    });
+  });
 });

@@ -17,6 +17,8 @@ export class AttemptCounter {
   private readonly logger = new Logger(AttemptCounter.name);
   private increments = 0;
   private usingFallback = false;
+  /** Until when this process may have windows counted in PostgreSQL (last fallback use + that window). */
+  private fallbackWindowsUntil = 0;
 
   constructor(
     private readonly redis: RedisConnection,
@@ -34,6 +36,7 @@ export class AttemptCounter {
       return { count: Number(count), resetInMs: Math.max(0, Number(ttl)) };
     } catch {
       this.noteStore(true);
+      this.fallbackWindowsUntil = Math.max(this.fallbackWindowsUntil, Date.now() + windowMs);
       this.increments += 1;
       if (this.increments % PURGE_EVERY === 0) {
         await this.fallback.purgeExpired();
@@ -56,8 +59,12 @@ export class AttemptCounter {
 
   async reset(key: string): Promise<void> {
     const done = await this.redis.run(async (client) => (await client.del(this.redisKey(key))) >= 0);
-    // Clear the fallback too: a window counted there during an outage must not outlive a success.
-    await this.fallback.reset(key);
+    // Clear the fallback too while a window this process counted there during an outage may be open: it must
+    // not outlive a success. (Not on every success: that was one PostgreSQL round trip per login for nothing.
+    // A window another replica counted there lapses on its own, and that replica clears it on its successes.)
+    if (!done || Date.now() < this.fallbackWindowsUntil) {
+      await this.fallback.reset(key);
+    }
     if (!done) {
       this.noteStore(true);
     }

@@ -35,8 +35,10 @@ export class LoginThrottle {
   /** Counts the attempt; RATE_LIMITED once the account or the IP went over its limit in the current window. */
   async beginLogin(keys: LoginKeys): Promise<void> {
     const windowMs = this.settings.AUTH_LOGIN_WINDOW_SECONDS * 1000;
-    const account = await this.counter.increment(keys.account, windowMs);
-    const ip = await this.counter.increment(keys.ip, windowMs);
+    const [account, ip] = await Promise.all([
+      this.counter.increment(keys.account, windowMs),
+      this.counter.increment(keys.ip, windowMs),
+    ]);
     const tooMany =
       account.count > this.settings.AUTH_LOGIN_MAX_FAILURES_PER_ACCOUNT
         ? rateLimited('Too many failed logins for this account; try again later', account)
@@ -46,16 +48,14 @@ export class LoginThrottle {
     if (tooMany) {
       // A refused attempt checked no password, so it is not a failure: it gives its slots back. Otherwise a
       // burst of concurrent (even correct) logins would keep the account locked for the whole window.
-      await this.counter.decrement(keys.account);
-      await this.counter.decrement(keys.ip);
+      await Promise.all([this.counter.decrement(keys.account), this.counter.decrement(keys.ip)]);
       throw tooMany;
     }
   }
 
   /** A success clears the account's failures and takes its own attempt back from the IP's count. */
   async loginSucceeded(keys: LoginKeys): Promise<void> {
-    await this.counter.reset(keys.account);
-    await this.counter.decrement(keys.ip);
+    await Promise.all([this.counter.reset(keys.account), this.counter.decrement(keys.ip)]);
   }
 
   async consumeRegistration(ip: string): Promise<void> {
