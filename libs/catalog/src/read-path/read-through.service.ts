@@ -63,7 +63,7 @@ export class ReadThrough {
     const stored = await this.database(() => spec.load());
     if (stored && stored.expiresAt.getTime() > Date.now()) {
       const expiresAt = stored.expiresAt.getTime();
-      await this.remember(spec.key, { value: stored.value, expiresAt });
+      this.remember(spec.key, { value: stored.value, expiresAt });
       return { value: stored.value, freshness: 'HIT', expiresAt };
     }
     if (stored) {
@@ -71,7 +71,7 @@ export class ReadThrough {
       return { value: stored.value, freshness: 'STALE', expiresAt: stored.expiresAt.getTime() };
     }
     if (await this.database(() => this.misses.isMissing(spec.key))) {
-      await this.remember(spec.key, { missing: true, expiresAt: Date.now() + 60_000 });
+      this.remember(spec.key, { missing: true, expiresAt: Date.now() + 60_000 });
       throw DomainError.notFound(`Not found: ${spec.key}`);
     }
     const value = await this.fetchOnce(spec);
@@ -111,7 +111,7 @@ export class ReadThrough {
     }
     const expiresAt = expiryFrom(spec.ttlSeconds);
     await this.database(() => spec.save(value, expiresAt));
-    await this.remember(spec.key, { value, expiresAt: expiresAt.getTime() });
+    this.remember(spec.key, { value, expiresAt: expiresAt.getTime() });
     return value;
   }
 
@@ -135,11 +135,17 @@ export class ReadThrough {
   private async recordMissing<T>(spec: ReadSpec<T>): Promise<void> {
     const expiresAt = expiryFrom(spec.notFoundTtlSeconds);
     await this.database(() => this.misses.record(spec.key, expiresAt));
-    await this.remember(spec.key, { missing: true, expiresAt: expiresAt.getTime() });
+    this.remember(spec.key, { missing: true, expiresAt: expiresAt.getTime() });
   }
 
-  private async remember<T>(key: string, entry: Cached<T>): Promise<void> {
-    await this.cache.set(key, entry, entry.expiresAt - Date.now());
+  /**
+   * Not awaited: the answer is already safe in PostgreSQL (or is a "not found"), and the cache write, Redis
+   * included, only speeds up the next question. CacheService never rejects on Redis trouble.
+   */
+  private remember<T>(key: string, entry: Cached<T>): void {
+    this.cache.set(key, entry, entry.expiresAt - Date.now()).catch((error: unknown) => {
+      this.logger.warn({ msg: 'cache write failed', key, error: (error as Error).message });
+    });
   }
 
   /** PostgreSQL being away turns into UNAVAILABLE for the caller, never into a 500. */

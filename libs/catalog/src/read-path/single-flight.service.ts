@@ -44,7 +44,8 @@ export class SingleFlight {
           return await work();
         } finally {
           if (outcome === 'acquired') {
-            await this.redis.run((client) => client.eval(RELEASE_SCRIPT, { keys: [lockKey], arguments: [token] }));
+            // Not awaited: the answer is saved, so waiters find it either way; a lost release expires by itself.
+            void this.redis.run((client) => client.eval(RELEASE_SCRIPT, { keys: [lockKey], arguments: [token] }));
           }
         }
       }
