@@ -9,7 +9,7 @@ import type { IncomingMessage, Server } from 'node:http';
 import { AppSettings, GrpcSettings, HttpSettings } from '../config/core.settings';
 import { parseSettings, validateAllSettings } from '../config/settings';
 import { normalizeError, sendProblem } from '../errors/exceptions.filter';
-import { AppLogger, createRootLogger } from '../logging/app-logger.service';
+import { AppLogger, createRootLoggers } from '../logging/app-logger.service';
 import { grpcMetricsInterceptor } from '../metrics/grpc-metrics.interceptor';
 import { listenMetrics, mountMetricsRoute } from '../metrics/metrics.endpoint';
 import { MetricsService } from '../metrics/metrics.service';
@@ -85,7 +85,7 @@ function installHttpHooks(
     // The route template, never the raw URL, so label cardinality stays bounded.
     const route = request.routeOptions.url ?? 'unmatched';
     metrics?.observeHttp(request.method, route, reply.statusCode, reply.elapsedTime / 1000);
-    if (logger.pino.isLevelEnabled('info')) {
+    if (logger.access.isLevelEnabled('info')) {
       logAccess(logger, request, reply, route);
     }
     done();
@@ -93,7 +93,7 @@ function installHttpHooks(
 }
 
 function logAccess(logger: AppLogger, request: FastifyRequest, reply: FastifyReply, route: string): void {
-  logger.pino.info(
+  logger.access.info(
     {
       requestId: request.id,
       transport: 'http',
@@ -180,7 +180,8 @@ export async function createChorusApp(rootModule: Type, options: ChorusAppOption
   };
   // Normally already started by @app/core's preload; this covers a settings change since (tests).
   startTracing();
-  const logger = new AppLogger(createRootLogger(settings.app.LOG_LEVEL));
+  const loggers = createRootLoggers(settings.app.LOG_LEVEL, settings.app.LOG_SYNC);
+  const logger = new AppLogger(loggers.app, loggers.access);
   const adapter = new FastifyAdapter({
     bodyLimit: settings.http.HTTP_BODY_LIMIT_BYTES,
     trustProxy: settings.http.HTTP_TRUST_PROXY,
@@ -217,7 +218,7 @@ export async function createChorusApp(rootModule: Type, options: ChorusAppOption
   }
   const attachments = (options.grpcAttachments ?? []).map((type) => app.get(type));
   const grpcOptions = buildGrpcOptions(settings.grpc, attachments, (completion) =>
-    logger.pino.info({ ...completion, transport: 'rpc' }, 'request completed'),
+    logger.access.info({ ...completion, transport: 'rpc' }, 'request completed'),
   );
   const rpcResponses = app.get(RpcResponseCache);
   // Nest hands channelOptions to `new grpc.Server(...)`, whose `interceptors` see every call, the first one
