@@ -139,6 +139,26 @@ describe('Replay caches (REST and gRPC)', () => {
     });
   });
 
+  describe('with CORS', () => {
+    let app: TestApp;
+
+    beforeAll(async () => {
+      app = await bootTestApp(upstreamEnv(fake, { HTTP_CORS_ORIGINS: 'https://app.example.com' }));
+    });
+    afterAll(() => app.close());
+
+    it('should answer a replay with the same CORS headers as the first answer', async () => {
+      const origin = 'https://app.example.com';
+      const first = await request(app.httpUrl).get(ARTIST_PATH).set('origin', origin);
+      const replayed = await request(app.httpUrl).get(ARTIST_PATH).set('origin', origin);
+      expect(replayed.headers['x-cache']).toBe('HIT');
+      expect(await catalogAnswers(app)).toMatchObject({ hit: 0 });
+      expect(first.headers['access-control-allow-origin']).toBe(origin);
+      expect(replayed.headers['access-control-allow-origin']).toBe(origin);
+      expect(replayed.headers['access-control-expose-headers']).toBe(first.headers['access-control-expose-headers']);
+    });
+  });
+
   describe('off (CACHE_L1_HTTP_RESPONSES=false)', () => {
     let app: TestApp;
 

@@ -136,14 +136,15 @@ function installSecurity(app: NestFastifyApplication, http: HttpSettings): void 
 
 /**
  * Replays a cached answer (see ResponseCache) before Nest's pipeline: guards, validation and the lookup already
- * ran for this exact URL. A preHandler hook, so every onRequest hook (security headers, CORS, which registers
- * late as a plugin) has run; onSend and onResponse still run, so request ids, metrics and the access log stay.
+ * ran for this exact URL. The last onRequest hook: Nest's adapter hooks (503 while closing, CORS) and the
+ * security headers were added before it; onSend and onResponse still run, so request ids, metrics and the
+ * access log stay.
  */
 function installResponseReplay(fastify: FastifyInstance, responses: ResponseCache): void {
   if (!responses.enabled) {
     return;
   }
-  fastify.addHook('preHandler', (request, reply, done) => {
+  fastify.addHook('onRequest', (request, reply, done) => {
     const hit = request.method === 'GET' ? responses.get(request.url) : undefined;
     if (hit === undefined) {
       done();
