@@ -15,8 +15,12 @@ export interface NewLoginAttempt {
 export class LoginAttemptRepository {
   constructor(@InjectRepository(LoginAttemptEntity) private readonly attempts: Repository<LoginAttemptEntity>) {}
 
+  /** Every login writes one: plain SQL, as TypeORM's insert builder cost more CPU than the insert itself. */
   async record(attempt: NewLoginAttempt): Promise<void> {
-    await this.attempts.insert(attempt);
+    await this.attempts.query(
+      'INSERT INTO auth_login_attempts (user_id, at, ip, user_agent, outcome) VALUES ($1, $2, $3, $4, $5)',
+      [attempt.userId, attempt.at, attempt.ip, attempt.userAgent, attempt.outcome],
+    );
   }
 
   listByUser(userId: string, limit: number, offset: number): Promise<LoginAttemptEntity[]> {
