@@ -25,15 +25,26 @@ describe('Replay caches (REST and gRPC)', () => {
   afterAll(() => fake.stop());
   beforeEach(() => fake.reset());
 
-  describe('on (default)', () => {
-    let app: TestApp;
-
+  /** One app for the enclosing describe, with these settings on top of the fake upstream's. */
+  function appFor(extra: Record<string, string> = {}): () => TestApp {
+    let app: TestApp | undefined;
     beforeAll(async () => {
-      app = await bootTestApp(upstreamEnv(fake, { CATALOG_TTL_ENTITY_SECONDS: '2' }));
+      app = await bootTestApp(upstreamEnv(fake, extra));
     });
-    afterAll(() => app.close());
+    afterAll(() => app?.close());
+    return () => {
+      if (!app) {
+        throw new Error('the app did not boot');
+      }
+      return app;
+    };
+  }
+
+  describe('on (default)', () => {
+    const current = appFor({ CATALOG_TTL_ENTITY_SECONDS: '2' });
 
     it('should replay a fresh lookup byte for byte, as a HIT, without running the read path again', async () => {
+      const app = current();
       const first = await request(app.httpUrl).get(ARTIST_PATH);
       expect(first.status).toBe(200);
       expect(first.headers['x-cache']).toBe('MISS');
@@ -57,6 +68,7 @@ describe('Replay caches (REST and gRPC)', () => {
     });
 
     it('should not replay past the answer’s own freshness: an expired answer comes back STALE', async () => {
+      const app = current();
       expect((await request(app.httpUrl).get(ARTIST_PATH)).status).toBe(200);
       await new Promise((resolve) => setTimeout(resolve, 2_200));
       const later = await request(app.httpUrl).get(ARTIST_PATH);
@@ -65,7 +77,21 @@ describe('Replay caches (REST and gRPC)', () => {
       expect(later.headers['cache-control']).toBe('public, max-age=0, must-revalidate');
     });
 
+    it('should not replay a PARTIAL search: the failed provider is asked again', async () => {
+      const app = current();
+      const path = '/v1/search?q=daft%20punk&type=artist';
+      fake.fault('/deezer/search', { status: 500 });
+      const partial = await request(app.httpUrl).get(path);
+      expect(partial.status).toBe(200);
+      expect(partial.body.status).toBe('PARTIAL');
+      fake.reset();
+      const retried = await request(app.httpUrl).get(path);
+      expect(retried.body.status).toBe('OK');
+      expect(fake.count('/deezer/search')).toBe(1);
+    });
+
     it('should keep only successful answers of public lookups', async () => {
+      const app = current();
       const responses = app.chorus.app.get(ResponseCache);
       responses.clear();
       const unknown = 'musicbrainz:00000000-0000-4000-8000-000000000000';
@@ -79,14 +105,10 @@ describe('Replay caches (REST and gRPC)', () => {
   });
 
   describe('gRPC', () => {
-    let app: TestApp;
-
-    beforeAll(async () => {
-      app = await bootTestApp(upstreamEnv(fake));
-    });
-    afterAll(() => app.close());
+    const current = appFor();
 
     it('should replay a fresh GetArtist with the same message and metadata, without running the read path', async () => {
+      const app = current();
       const client = grpcClient(app.grpcAddress, 'chorus.v1.CatalogService');
       try {
         const first = await grpcCall<{ id: string; name: string }>(client, 'GetArtist', { id: DAFT_PUNK });
@@ -126,6 +148,7 @@ describe('Replay caches (REST and gRPC)', () => {
     });
 
     it('should be emptied by an admin purge', async () => {
+      const app = current();
       const client = grpcClient(app.grpcAddress, 'chorus.v1.CatalogService');
       try {
         await grpcCall(client, 'GetArtist', { id: DAFT_PUNK });
@@ -140,14 +163,10 @@ describe('Replay caches (REST and gRPC)', () => {
   });
 
   describe('with CORS', () => {
-    let app: TestApp;
-
-    beforeAll(async () => {
-      app = await bootTestApp(upstreamEnv(fake, { HTTP_CORS_ORIGINS: 'https://app.example.com' }));
-    });
-    afterAll(() => app.close());
+    const current = appFor({ HTTP_CORS_ORIGINS: 'https://app.example.com' });
 
     it('should answer a replay with the same CORS headers as the first answer', async () => {
+      const app = current();
       const origin = 'https://app.example.com';
       const first = await request(app.httpUrl).get(ARTIST_PATH).set('origin', origin);
       const replayed = await request(app.httpUrl).get(ARTIST_PATH).set('origin', origin);
@@ -159,15 +178,11 @@ describe('Replay caches (REST and gRPC)', () => {
     });
   });
 
-  describe('off (CACHE_L1_HTTP_RESPONSES=false)', () => {
-    let app: TestApp;
-
-    beforeAll(async () => {
-      app = await bootTestApp(upstreamEnv(fake, { CACHE_L1_HTTP_RESPONSES: 'false' }));
-    });
-    afterAll(() => app.close());
+  describe('off (CACHE_L1_REPLAY=false)', () => {
+    const current = appFor({ CACHE_L1_REPLAY: 'false' });
 
     it('should run every request through the read path', async () => {
+      const app = current();
       await request(app.httpUrl).get(ARTIST_PATH);
       const second = await request(app.httpUrl).get(ARTIST_PATH);
       expect(second.headers['x-cache']).toBe('HIT');

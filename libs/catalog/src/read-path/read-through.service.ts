@@ -48,9 +48,17 @@ export class ReadThrough {
   ) {}
 
   async read<T>(spec: ReadSpec<T>): Promise<Answer<T>> {
-    const { expiresAt, ...answer } = await this.answer(spec);
+    let timed: TimedAnswer<T>;
+    try {
+      timed = await this.answer(spec);
+    } catch (error) {
+      // An answer built around a failed read (a PARTIAL search) must be asked again, never replayed.
+      requestContext.limitFreshness(0);
+      throw error;
+    }
+    const { expiresAt, ...answer } = timed;
     this.metrics.recordCatalogAnswer(answer.freshness);
-    // A REST answer built from this read may be replayed from the response cache only while this read is fresh.
+    // An answer built from this read may be replayed (core's replay caches) only while this read is fresh.
     requestContext.limitFreshness(expiresAt);
     return answer;
   }

@@ -9,32 +9,28 @@ import {
 } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { map, type Observable } from 'rxjs';
-import {
-  callerOf,
-  etagMatches,
-  requestContext,
-  ResponseCache,
-  rpcCallOf,
-  rpcReplayKey,
-  RpcResponseCache,
-} from '@app/core';
+import { callerOf, etagMatches, requestContext, ResponseCache, rpcCallOf, RpcResponseCache } from '@app/core';
 import { catalogSettings, type CatalogSettings } from '../catalog.settings';
 import type { CoverImage } from '../extras/cover-image.fetcher';
 import { FRESHNESS_HEADERS } from '../read-path/freshness';
 
 const STALE_CACHE_CONTROL = 'public, max-age=0, must-revalidate';
+const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
 
 function etagOf(payload: string | Buffer): string {
   return `W/"${createHash('sha1').update(payload).digest('base64url')}"`;
 }
 
-/** The answer of this call may be replayed: fresh, from the read path, and not tied to a signed-in caller. */
+function isStale(): boolean {
+  return requestContext.current()?.responseMeta.get('x-cache') === 'STALE';
+}
+
+/**
+ * Until when the answer of this call may be replayed: it came from the read path (which reports its freshness)
+ * and is tied to no signed-in caller. A stale answer's time is already past, so the replay caches refuse it.
+ */
 function replayableUntil(ctx: ExecutionContext): number | undefined {
-  const context = requestContext.current();
-  if (!context || context.freshUntil === undefined || context.responseMeta.get('x-cache') === 'STALE') {
-    return undefined;
-  }
-  return callerOf(ctx) ? undefined : context.freshUntil;
+  return callerOf(ctx) ? undefined : requestContext.current()?.freshUntil;
 }
 
 /**
@@ -78,13 +74,12 @@ export class LookupCachingInterceptor implements NestInterceptor {
     const body = binary ? value.data : JSON.stringify(value);
     const etag = etagOf(body);
     const freshUntil = replayableUntil(ctx);
-    const stale = requestContext.current()?.responseMeta.get('x-cache') === 'STALE';
     void reply.header('etag', etag);
-    void reply.header('cache-control', stale ? STALE_CACHE_CONTROL : this.freshCacheControl);
+    void reply.header('cache-control', isStale() ? STALE_CACHE_CONTROL : this.freshCacheControl);
     if (typeof body === 'string' && freshUntil !== undefined && request.method === 'GET' && this.responses.enabled) {
       // Replays say HIT: they come from memory, whatever the first answer was.
       const headers = {
-        'content-type': 'application/json; charset=utf-8',
+        'content-type': JSON_CONTENT_TYPE,
         etag,
         'cache-control': this.freshCacheControl,
         ...FRESHNESS_HEADERS.HIT,
@@ -98,7 +93,7 @@ export class LookupCachingInterceptor implements NestInterceptor {
     if (binary) {
       return new StreamableFile(value.data, { type: value.contentType, length: value.data.length });
     }
-    void reply.header('content-type', 'application/json; charset=utf-8');
+    void reply.header('content-type', JSON_CONTENT_TYPE);
     return body;
   }
 
@@ -108,8 +103,8 @@ export class LookupCachingInterceptor implements NestInterceptor {
     if (freshUntil === undefined || path === undefined || isCoverImage(value)) {
       return;
     }
-    const key = rpcReplayKey(path, ctx.switchToRpc().getData<unknown>());
-    this.rpcResponses.put(key, { message: value, metadata: FRESHNESS_HEADERS.HIT }, freshUntil);
+    const request = ctx.switchToRpc().getData<unknown>();
+    this.rpcResponses.keep(path, request, { message: value, metadata: FRESHNESS_HEADERS.HIT }, freshUntil);
   }
 }
 

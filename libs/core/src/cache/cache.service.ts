@@ -83,17 +83,21 @@ export class CacheService {
   }
 
   async delete(key: string): Promise<void> {
-    this.responses.clear();
-    this.rpcResponses.clear();
+    this.forgetReplays();
     await this.l1.delete(key);
     await this.fromRedis((l2) => l2.delete(this.shared(key)));
   }
 
   /** Only this process's L1 (benchmarks and tests that must reach the lower tiers). */
   async clearLocal(): Promise<void> {
+    this.forgetReplays();
+    await this.l1.clear();
+  }
+
+  /** The replay caches hold finished answers built from these entries; a purge must not leave them behind. */
+  private forgetReplays(): void {
     this.responses.clear();
     this.rpcResponses.clear();
-    await this.l1.clear();
   }
 
   private shared(key: string): string {

@@ -1,5 +1,5 @@
 import { RedisSettings } from '../config/core.settings';
-import { etagMatches, ResponseCache } from './response-cache';
+import { etagMatches, ResponseCache, RpcResponseCache } from './response-cache';
 
 function cache(overrides: Partial<RedisSettings> = {}): ResponseCache {
   return new ResponseCache({ ...new RedisSettings(), CACHE_L1_TTL_MS: 1_000, CACHE_L1_MAX_ITEMS: 2, ...overrides });
@@ -35,7 +35,7 @@ describe('ResponseCache', () => {
     expect(responses.get('/c', 10_001)).toBeDefined();
   });
 
-  it.each([[{ CACHE_L1_HTTP_RESPONSES: false }], [{ CACHE_L1_TTL_MS: 0 }], [{ CACHE_L1_MAX_ITEMS: 0 }]])(
+  it.each([[{ CACHE_L1_REPLAY: false }], [{ CACHE_L1_TTL_MS: 0 }], [{ CACHE_L1_MAX_ITEMS: 0 }]])(
     'should keep nothing when turned off (%o)',
     (overrides) => {
       const responses = cache(overrides);
@@ -50,6 +50,21 @@ describe('ResponseCache', () => {
     responses.put('/a', ANSWER, 20_000, 10_000);
     responses.clear();
     expect(responses.get('/a', 10_001)).toBeUndefined();
+  });
+});
+
+describe('RpcResponseCache', () => {
+  const settings = { ...new RedisSettings(), CACHE_L1_TTL_MS: 60_000 };
+  const answer = { message: { id: 'a' }, metadata: { 'x-cache': 'HIT' } };
+
+  it('should find an answer by method and equal request, and only for a method that kept one', () => {
+    const responses = new RpcResponseCache(settings);
+    responses.keep('/chorus.v1.CatalogService/GetArtist', { id: 'a' }, answer, Date.now() + 10_000);
+    expect(responses.find('/chorus.v1.CatalogService/GetArtist', { id: 'a' })).toMatchObject(answer);
+    expect(responses.find('/chorus.v1.CatalogService/GetArtist', { id: 'b' })).toBeUndefined();
+    expect(responses.find('/chorus.v1.AuthService/Login', { id: 'a' })).toBeUndefined();
+    responses.clear();
+    expect(responses.find('/chorus.v1.CatalogService/GetArtist', { id: 'a' })).toBeUndefined();
   });
 });
 

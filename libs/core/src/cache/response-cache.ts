@@ -33,7 +33,7 @@ class ReplayCache<T extends { expiresAt: number }> {
   constructor(settings: RedisSettings) {
     this.maxItems = settings.CACHE_L1_MAX_ITEMS;
     this.ttlMs = settings.CACHE_L1_TTL_MS;
-    this.enabled = settings.CACHE_L1_HTTP_RESPONSES && this.maxItems > 0 && this.ttlMs > 0;
+    this.enabled = settings.CACHE_L1_REPLAY && this.maxItems > 0 && this.ttlMs > 0;
   }
 
   get(key: string, now = Date.now()): T | undefined {
@@ -79,17 +79,38 @@ export class ResponseCache extends ReplayCache<CachedResponse> {
   }
 }
 
-/** gRPC answers by method path and request message (see `rpcReplayKey`). */
+/** Equal requests decode to equal objects (same proto, same loader options), so their JSON is equal too. */
+function rpcKey(path: string, request: unknown): string {
+  return `${path} ${JSON.stringify(request)}`;
+}
+
+/**
+ * gRPC answers by method path and request message. Only methods that ever kept an answer are looked up, so
+ * every other call (a login among them) is never serialized into a key.
+ */
 @Injectable()
 export class RpcResponseCache extends ReplayCache<CachedRpcResponse> {
+  private readonly methods = new Set<string>();
+
   constructor(@Inject(redisSettings.KEY) settings: RedisSettings) {
     super(settings);
   }
-}
 
-/** Equal requests decode to equal objects (same proto, same loader options), so their JSON is equal too. */
-export function rpcReplayKey(path: string, request: unknown): string {
-  return `${path} ${JSON.stringify(request)}`;
+  find(path: string, request: unknown): CachedRpcResponse | undefined {
+    return this.methods.has(path) ? this.get(rpcKey(path, request)) : undefined;
+  }
+
+  keep(path: string, request: unknown, answer: Omit<CachedRpcResponse, 'expiresAt'>, freshUntil: number): void {
+    if (this.enabled) {
+      this.methods.add(path);
+      this.put(rpcKey(path, request), answer, freshUntil);
+    }
+  }
+
+  override clear(): void {
+    this.methods.clear();
+    super.clear();
+  }
 }
 
 /** RFC 9110 If-None-Match (weak comparison): a list of tags, or `*`. */

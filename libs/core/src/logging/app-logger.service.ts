@@ -49,12 +49,15 @@ export function createRootLoggers(level: string, sync = true): RootLoggers {
       redact: { paths: REDACT, censor: '[redacted]' },
       mixin() {
         const context = requestContext.current();
-        // undefined (and skipped by JSON) unless tracing is on and the line is logged inside a traced call.
-        const traceId = currentTraceId();
         if (!context) {
-          return traceId ? { traceId } : {};
+          return traceOnly();
         }
-        return { requestId: context.requestId, ...(context.userId ? { userId: context.userId } : {}), traceId };
+        // traceId: undefined (and skipped by JSON) unless tracing is on and the line is logged in a traced call.
+        return {
+          requestId: context.requestId,
+          ...(context.userId ? { userId: context.userId } : {}),
+          traceId: currentTraceId(),
+        };
       },
     },
     destination,
@@ -68,14 +71,10 @@ export function createRootLoggers(level: string, sync = true): RootLoggers {
 /** Nest's LoggerService on top of pino: JSON lines, with the request id of the current call on each. */
 @Injectable()
 export class AppLogger implements LoggerService {
-  readonly access: Logger;
-
   constructor(
     readonly pino: Logger,
-    access?: Logger,
-  ) {
-    this.access = access ?? pino;
-  }
+    readonly access: Logger,
+  ) {}
 
   log(message: unknown, context?: string): void {
     this.write('info', message, context);

@@ -33,7 +33,11 @@ export function requestIdOf(host: ArgumentsHost): string {
   if (!isRpc(host)) {
     return httpRequestOf(host).id;
   }
-  const metadata = rpcMetadataOf(host);
+  return rpcRequestId(rpcMetadataOf(host));
+}
+
+/** The caller's request id from gRPC metadata, or a new one, stored back into the metadata once made. */
+export function rpcRequestId(metadata: Metadata): string {
   const given = metadata.get(REQUEST_ID_HEADER)[0];
   const id = acceptRequestId(given);
   if (given !== id) {

@@ -1,11 +1,10 @@
 import { Metadata, ServerInterceptingCall, status, type ServerInterceptor } from '@grpc/grpc-js';
-import { rpcReplayKey, type CachedRpcResponse, type RpcResponseCache } from '../cache/response-cache';
-import { acceptRequestId, REQUEST_ID_HEADER } from './call-context';
+import type { CachedRpcResponse, RpcResponseCache } from '../cache/response-cache';
+import { REQUEST_ID_HEADER, rpcRequestId } from './call-context';
 
-function replay(call: ServerInterceptingCall, hit: CachedRpcResponse, requestMetadata: Metadata | undefined): void {
-  const given = requestMetadata?.get(REQUEST_ID_HEADER)[0];
+function replay(call: ServerInterceptingCall, hit: CachedRpcResponse, requestMetadata: Metadata): void {
   const meta = new Metadata();
-  meta.set(REQUEST_ID_HEADER, acceptRequestId(given));
+  meta.set(REQUEST_ID_HEADER, rpcRequestId(requestMetadata));
   for (const [key, value] of Object.entries(hit.metadata)) {
     meta.set(key, value);
   }
@@ -24,7 +23,7 @@ export function rpcReplayInterceptor(cache: RpcResponseCache): ServerInterceptor
     if (method.requestStream || method.responseStream) {
       return new ServerInterceptingCall(call);
     }
-    let requestMetadata: Metadata | undefined;
+    let requestMetadata = new Metadata();
     let replayed = false;
     const intercepting: ServerInterceptingCall = new ServerInterceptingCall(call, {
       start: (next) =>
@@ -34,7 +33,7 @@ export function rpcReplayInterceptor(cache: RpcResponseCache): ServerInterceptor
             forward(metadata);
           },
           onReceiveMessage: (message, forward) => {
-            const hit = cache.size > 0 ? cache.get(rpcReplayKey(method.path, message)) : undefined;
+            const hit = cache.find(method.path, message);
             if (hit === undefined) {
               forward(message);
               return;
