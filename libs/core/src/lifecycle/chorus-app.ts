@@ -1,6 +1,6 @@
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { securityHeaders } from './security-headers';
+import { API_SECURITY_HEADERS, DOCS_PATH_PREFIX, securityHeaders } from './security-headers';
 import type { Type } from '@nestjs/common';
 import type { ChannelOptions, ServerInterceptor } from '@grpc/grpc-js';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -107,17 +107,18 @@ function logAccess(logger: AppLogger, request: FastifyRequest, reply: FastifyRep
 }
 
 /**
- * Security headers on every answer (errors included) and CORS from HTTP_CORS_ORIGINS, closed when empty. The CSP
- * is helmet's, loosened only as far as Swagger UI at /docs needs (its inline <style>, data: icons), and without
- * upgrade-insecure-requests, which would break /docs served over plain HTTP inside a cluster.
+ * Security headers on every answer (errors included) and CORS from HTTP_CORS_ORIGINS, closed when empty. API
+ * answers get the OWASP REST set; the pages under /docs get helmet's, with a CSP loosened only as far as Swagger
+ * UI needs (its inline <style>, data: icons) and without upgrade-insecure-requests, which would break /docs
+ * served over plain HTTP inside a cluster.
  */
 function installSecurity(app: NestFastifyApplication, http: HttpSettings): void {
-  const headers = securityHeaders();
+  const docsHeaders = securityHeaders();
   app
     .getHttpAdapter()
     .getInstance()
-    .addHook('onRequest', (_request, reply, done) => {
-      void reply.headers(headers);
+    .addHook('onRequest', (request, reply, done) => {
+      void reply.headers(request.url.startsWith(DOCS_PATH_PREFIX) ? docsHeaders : API_SECURITY_HEADERS);
       done();
     });
   const origins = http.HTTP_CORS_ORIGINS.split(',')
@@ -167,7 +168,8 @@ function setupOpenApi(app: NestFastifyApplication): void {
     .addBearerAuth()
     .build();
   const document = SwaggerModule.createDocument(app, config);
-  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json', yamlDocumentUrl: 'docs-yaml' });
+  const path = DOCS_PATH_PREFIX.slice(1);
+  SwaggerModule.setup(path, app, document, { jsonDocumentUrl: `${path}-json`, yamlDocumentUrl: `${path}-yaml` });
 }
 
 /** Builds the hybrid app (REST on Fastify + gRPC) without listening. */
