@@ -130,11 +130,13 @@ export class LookupService {
     publicId: string,
     spec: Pick<ReadSpec<T>, 'fetch' | 'save'>,
   ): Promise<Answer<T>> {
+    const key = `${kind}:${publicId}`;
     return this.readThrough.read<T>({
       ...this.ttls(),
       ...spec,
-      key: `${kind}:${publicId}`,
-      load: () => this.entities.findByPublicId<T>(kind, publicId),
+      key,
+      load: () => this.entities.findByPublicId<T>(kind, publicId, key),
+      loadSeesMisses: true,
     });
   }
 

@@ -51,9 +51,21 @@ function knownIds(entity: Writable): Array<[string, string]> {
   return pairs.filter((pair): pair is [string, string] => typeof pair[1] === 'string' && pair[1] !== '');
 }
 
+/** One SQL statement being built: parameters are numbered as they are added. */
+class Statement {
+  readonly params: unknown[] = [];
+
+  param(value: unknown, cast = ''): string {
+    this.params.push(value);
+    return `$${this.params.length}${cast}`;
+  }
+}
+
 /**
- * Writes one entity and everything it is looked up by (external ids, ISRCs, barcode, credits, images, tags)
- * inside the caller's transaction. A partial row (a track seen on a release) never overwrites a complete one.
+ * Writes one entity and everything it is looked up by (external ids, ISRCs, barcode, credits, images, tags). A
+ * first-time entity (the cold path) is one statement, atomic by itself: the row and its lookup rows as
+ * data-modifying CTEs. An entity already stored is rewritten inside the caller's transaction: upsert, clear the
+ * old lookup rows, write the new ones. A partial row (a track seen on a release) never overwrites a complete one.
  */
 export class EntityWriter {
   constructor(
@@ -62,43 +74,68 @@ export class EntityWriter {
   ) {}
 
   async write(kind: EntityKind, entity: Writable, complete = true): Promise<string> {
-    const own = splitNamespacedId(entity.id);
-    const columns = columnsOf(kind, entity);
-    const names = Object.keys(columns);
-    const values = [
-      own.provider,
-      entity.id,
-      JSON.stringify(entity),
-      this.expiresAt,
-      complete,
-      ...Object.values(columns),
-    ];
-    const placeholders = values.map((_v, i) => `$${i + 1}`).join(', ');
-    const updates = ['data', 'fetched_at', 'expires_at', 'complete', ...names].map((c) =>
-      c === 'fetched_at' ? 'fetched_at = now()' : `${c} = EXCLUDED.${c}`,
+    return (await this.insertNew(kind, entity, complete)) ?? this.rewrite(kind, entity, complete);
+  }
+
+  /** The row and its lookup rows in one statement; undefined (nothing written) when the row already exists. */
+  async insertNew(kind: EntityKind, entity: Writable, complete = true): Promise<string | undefined> {
+    const statement = new Statement();
+    const row = this.rowValues(statement, kind, entity, complete);
+    const lookups = this.lookupInserts(statement, kind, entity);
+    const rows = await this.manager.query<Array<{ id: string }>>(
+      `WITH e AS (INSERT INTO ${tableOf(kind)} (${row.names.join(', ')}) VALUES (${row.values.join(', ')})
+                  ON CONFLICT (public_id) DO NOTHING RETURNING id)
+       ${lookups.map((sql, i) => `, l${i} AS (${sql})`).join('\n')}
+       SELECT id FROM e`,
+      statement.params,
     );
-    // xmax = 0 only on a freshly inserted row: then there are no old lookup rows to clear.
-    const rows = await this.manager.query<Array<{ id: string; inserted: boolean }>>(
-      `INSERT INTO ${tableOf(kind)} (source, public_id, data, expires_at, complete, ${names.join(', ')})
-       VALUES (${placeholders})
-       ON CONFLICT (public_id) DO UPDATE SET ${updates.join(', ')}
+    return rows[0]?.id;
+  }
+
+  /** An existing row: upserted, its lookup rows replaced. Needs the caller's transaction. */
+  async rewrite(kind: EntityKind, entity: Writable, complete = true): Promise<string> {
+    const statement = new Statement();
+    const row = this.rowValues(statement, kind, entity, complete);
+    const updates = row.names
+      .filter((name) => name !== 'source' && name !== 'public_id')
+      .map((name) => `${name} = EXCLUDED.${name}`);
+    const rows = await this.manager.query<Array<{ id: string }>>(
+      `INSERT INTO ${tableOf(kind)} (${row.names.join(', ')}) VALUES (${row.values.join(', ')})
+       ON CONFLICT (public_id) DO UPDATE SET ${updates.join(', ')}, fetched_at = now()
        ${complete ? '' : `WHERE NOT ${tableOf(kind)}.complete`}
-       RETURNING id, (xmax = 0) AS inserted`,
-      values,
+       RETURNING id`,
+      statement.params,
     );
-    const id = rows[0]?.id ?? (await this.idOf(kind, entity.id));
-    if (rows.length > 0) {
-      if (!rows[0].inserted) {
-        await this.clearLookups(kind, id);
-      }
-      await this.writeLookups(kind, id, entity, own.provider, own.nativeId);
+    if (rows.length === 0) {
+      // A complete row is kept as it is; the partial one only needed its id.
+      return this.idOf(kind, entity.id);
     }
+    const id = rows[0].id;
+    await this.clearLookups(kind, id);
+    const lookups = new Statement();
+    const own = lookups.param(id, '::uuid');
+    const inserts = this.lookupInserts(lookups, kind, entity);
+    await this.manager.query(
+      `WITH e AS (SELECT ${own} AS id) ${inserts.map((sql, i) => `, l${i} AS (${sql})`).join('\n')} SELECT 1`,
+      lookups.params,
+    );
     return id;
   }
 
+  private rowValues(statement: Statement, kind: EntityKind, entity: Writable, complete: boolean) {
+    const columns: Record<string, unknown> = {
+      source: splitNamespacedId(entity.id).provider,
+      public_id: entity.id,
+      data: JSON.stringify(entity),
+      expires_at: this.expiresAt,
+      complete,
+      ...columnsOf(kind, entity),
+    };
+    return { names: Object.keys(columns), values: Object.values(columns).map((value) => statement.param(value)) };
+  }
+
   private async idOf(kind: EntityKind, publicId: string): Promise<string> {
-    // xmax = 0 only on a freshly inserted row: then there are no old lookup rows to clear.
-    const rows = await this.manager.query<Array<{ id: string; inserted: boolean }>>(
+    const rows = await this.manager.query<Array<{ id: string }>>(
       `SELECT id FROM ${tableOf(kind)} WHERE public_id = $1`,
       [publicId],
     );
@@ -119,99 +156,101 @@ export class EntityWriter {
     );
   }
 
-  private async writeLookups(kind: EntityKind, id: string, entity: Writable, provider: string, nativeId: string) {
-    const q = (sql: string, params: unknown[]) => this.manager.query(sql, params);
-    await q(
-      `INSERT INTO catalog_external_ids (kind, provider, native_id, entity_id) VALUES ($1, $2, $3, $4)
+  /**
+   * The INSERTs of an entity's lookup rows, each reading the entity's id from the CTE `e` (no row in `e`: nothing
+   * inserted). They touch distinct rows, so they can share one statement.
+   */
+  private lookupInserts(s: Statement, kind: EntityKind, entity: Writable): string[] {
+    const own = splitNamespacedId(entity.id);
+    const k = s.param(kind);
+    const inserts = [
+      `INSERT INTO catalog_external_ids (kind, provider, native_id, entity_id)
+       SELECT ${k}, ${s.param(own.provider)}, ${s.param(own.nativeId)}, e.id FROM e
        ON CONFLICT (kind, provider, native_id) DO UPDATE SET entity_id = EXCLUDED.entity_id`,
-      [kind, provider, nativeId, id],
-    );
-    const others = knownIds(entity).filter(([p]) => p !== provider);
+    ];
+    const others = knownIds(entity).filter(([provider]) => provider !== own.provider);
     if (others.length > 0) {
-      await q(
-        `INSERT INTO catalog_external_ids (kind, provider, native_id, entity_id)
-         SELECT $1, unnest($2::text[]), unnest($3::text[]), $4 ON CONFLICT DO NOTHING`,
-        [kind, others.map(([p]) => p), others.map(([, n]) => n), id],
-      );
+      inserts.push(`INSERT INTO catalog_external_ids (kind, provider, native_id, entity_id)
+        SELECT ${k}, x.provider, x.native_id, e.id
+          FROM e, unnest(${s.param(others.map(([p]) => p))}::text[], ${s.param(others.map(([, n]) => n))}::text[])
+            AS x(provider, native_id)
+        ON CONFLICT DO NOTHING`);
     }
-    await this.writeCodes(kind, id, entity);
-    await this.writeCredits(kind, id, 'artistCredit' in entity ? entity.artistCredit : []);
-    await this.writeImages(kind, id, entity.images);
-    await this.writeTags(kind, id, 'genres' in entity ? entity.genres : [], 'tags' in entity ? entity.tags : []);
+    inserts.push(...this.codeInserts(s, kind, entity));
+    inserts.push(...creditInserts(s, k, 'artistCredit' in entity ? entity.artistCredit : []));
+    inserts.push(...imageInserts(s, k, entity.images));
+    inserts.push(...tagInserts(s, k, 'genres' in entity ? entity.genres : [], 'tags' in entity ? entity.tags : []));
+    return inserts;
   }
 
-  private async writeCodes(kind: EntityKind, id: string, entity: Writable): Promise<void> {
+  private codeInserts(s: Statement, kind: EntityKind, entity: Writable): string[] {
     if (kind === 'track') {
       const isrcs = [...new Set([...(entity as Track).isrcs, ...(entity.externalIds.isrcs ?? [])])];
       if (isrcs.length === 0) {
-        return;
+        return [];
       }
-      await this.manager.query(
-        `INSERT INTO catalog_isrcs (isrc, track_id) SELECT unnest($1::text[]), $2 ON CONFLICT DO NOTHING`,
-        [isrcs.map((i) => i.toUpperCase()), id],
-      );
-      return;
+      return [
+        `INSERT INTO catalog_isrcs (isrc, track_id)
+         SELECT x.isrc, e.id FROM e, unnest(${s.param(isrcs.map((i) => i.toUpperCase()))}::text[]) AS x(isrc)
+         ON CONFLICT DO NOTHING`,
+      ];
     }
     const barcode =
       kind === 'release' ? ((entity as Release).barcode ?? entity.externalIds.barcode) : entity.externalIds.barcode;
-    if (barcode) {
-      await this.manager.query(
-        `INSERT INTO catalog_barcodes (barcode, kind, entity_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
-        [barcode, kind, id],
-      );
+    if (!barcode) {
+      return [];
     }
+    return [
+      `INSERT INTO catalog_barcodes (barcode, kind, entity_id) SELECT ${s.param(barcode)}, ${s.param(kind)}, e.id
+       FROM e ON CONFLICT DO NOTHING`,
+    ];
   }
+}
 
-  private async writeCredits(kind: EntityKind, id: string, credits: ArtistCredit[]): Promise<void> {
-    if (credits.length === 0) {
-      return;
-    }
-    await this.manager.query(
-      `INSERT INTO catalog_artist_credits (kind, entity_id, position, artist_public_id, credited_name, join_phrase)
-       SELECT $1, $2, unnest($3::int[]), unnest($4::text[]), unnest($5::text[]), unnest($6::text[])`,
-      [
-        kind,
-        id,
-        credits.map((_c, i) => i),
-        credits.map((c) => c.artist.id),
-        credits.map((c) => c.name),
-        credits.map((c) => c.joinPhrase),
-      ],
-    );
+function creditInserts(s: Statement, kind: string, credits: ArtistCredit[]): string[] {
+  if (credits.length === 0) {
+    return [];
   }
+  return [
+    `INSERT INTO catalog_artist_credits (kind, entity_id, position, artist_public_id, credited_name, join_phrase)
+     SELECT ${kind}, e.id, x.position, x.artist, x.name, x.join_phrase
+       FROM e, unnest(${s.param(credits.map((_c, i) => i))}::int[], ${s.param(credits.map((c) => c.artist.id))}::text[],
+                      ${s.param(credits.map((c) => c.name))}::text[], ${s.param(credits.map((c) => c.joinPhrase))}::text[])
+         AS x(position, artist, name, join_phrase)`,
+  ];
+}
 
-  private async writeImages(kind: EntityKind, id: string, images: Image[]): Promise<void> {
-    if (images.length === 0) {
-      return;
-    }
-    const rows = images.map((image, position) => ({
-      position,
-      url: image.url,
-      width: image.width ?? null,
-      height: image.height ?? null,
-      types: image.types,
-      front: image.front ?? false,
-      thumbnails: image.thumbnails,
-    }));
-    await this.manager.query(
-      `INSERT INTO catalog_images (kind, entity_id, position, url, width, height, types, front, thumbnails)
-       SELECT $1, $2, x.position, x.url, x.width, x.height, x.types, x.front, x.thumbnails
-         FROM jsonb_to_recordset($3::jsonb)
-           AS x(position int, url text, width int, height int, types text[], front boolean, thumbnails jsonb)`,
-      [kind, id, JSON.stringify(rows)],
-    );
+function imageInserts(s: Statement, kind: string, images: Image[]): string[] {
+  if (images.length === 0) {
+    return [];
   }
+  const rows = images.map((image, position) => ({
+    position,
+    url: image.url,
+    width: image.width ?? null,
+    height: image.height ?? null,
+    types: image.types,
+    front: image.front ?? false,
+    thumbnails: image.thumbnails,
+  }));
+  return [
+    `INSERT INTO catalog_images (kind, entity_id, position, url, width, height, types, front, thumbnails)
+     SELECT ${kind}, e.id, x.position, x.url, x.width, x.height, x.types, x.front, x.thumbnails
+       FROM e, jsonb_to_recordset(${s.param(JSON.stringify(rows))}::jsonb)
+         AS x(position int, url text, width int, height int, types text[], front boolean, thumbnails jsonb)`,
+  ];
+}
 
-  private async writeTags(kind: EntityKind, id: string, genres: Tag[], tags: Tag[]): Promise<void> {
-    const all = [...genres.map((t) => ({ ...t, genre: true })), ...tags.map((t) => ({ ...t, genre: false }))];
-    const unique = [...new Map(all.map((t) => [`${t.genre}:${t.name}`, t])).values()];
-    if (unique.length === 0) {
-      return;
-    }
-    await this.manager.query(
-      `INSERT INTO catalog_tags (kind, entity_id, name, genre, count)
-       SELECT $1, $2, unnest($3::text[]), unnest($4::boolean[]), unnest($5::int[])`,
-      [kind, id, unique.map((t) => t.name), unique.map((t) => t.genre), unique.map((t) => t.count ?? null)],
-    );
+function tagInserts(s: Statement, kind: string, genres: Tag[], tags: Tag[]): string[] {
+  const all = [...genres.map((t) => ({ ...t, genre: true })), ...tags.map((t) => ({ ...t, genre: false }))];
+  const unique = [...new Map(all.map((t) => [`${t.genre}:${t.name}`, t])).values()];
+  if (unique.length === 0) {
+    return [];
   }
+  return [
+    `INSERT INTO catalog_tags (kind, entity_id, name, genre, count)
+     SELECT ${kind}, e.id, x.name, x.genre, x.count
+       FROM e, unnest(${s.param(unique.map((t) => t.name))}::text[], ${s.param(unique.map((t) => t.genre))}::boolean[],
+                      ${s.param(unique.map((t) => t.count ?? null))}::int[]) AS x(name, genre, count)`,
+  ];
 }

@@ -4,7 +4,7 @@ import type { Album, Artist, Release, Track } from '@app/providers';
 import type { EntityKind } from '../ids/catalog-id';
 import { EntityWriter, tableOf } from './entity-writer';
 import type { LinkAnswer } from './answer.repository';
-import { toStored, type Stored, type StoredRow } from './stored';
+import { REMEMBERED_MISSING, toStored, type Loaded, type Stored, type StoredRow } from './stored';
 
 /** An album as Chorus answers it: the release group plus the tracks of its representative release. */
 export type AlbumView = Album & { tracks: Track[] };
@@ -15,12 +15,19 @@ const SOURCE_ORDER = `CASE source WHEN 'musicbrainz' THEN 0 WHEN 'deezer' THEN 1
 export class EntityRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  async findByPublicId<T>(kind: EntityKind, publicId: string): Promise<Stored<T> | undefined> {
-    const rows = await this.dataSource.query<StoredRow[]>(
-      `SELECT data, fetched_at, expires_at FROM ${tableOf(kind)} WHERE public_id = $1 AND complete`,
-      [publicId],
+  /** The complete row, else whether `missKey` is a remembered "not found": one query for both. */
+  async findByPublicId<T>(kind: EntityKind, publicId: string, missKey: string): Promise<Loaded<T>> {
+    const rows = await this.dataSource.query<Array<StoredRow & { missing: boolean }>>(
+      `SELECT data, fetched_at, expires_at, false AS missing FROM ${tableOf(kind)} WHERE public_id = $1 AND complete
+       UNION ALL
+       SELECT NULL, NULL, NULL, true FROM catalog_misses WHERE key = $2 AND expires_at > now()`,
+      [publicId, missKey],
     );
-    return toStored<T>(rows[0]);
+    const row = rows.find((r) => !r.missing);
+    if (row) {
+      return toStored<T>(row);
+    }
+    return rows.length > 0 ? REMEMBERED_MISSING : undefined;
   }
 
   /** Complete tracks known by an ISRC, MusicBrainz first. */
@@ -34,11 +41,21 @@ export class EntityRepository {
   }
 
   async saveArtist(artist: Artist, expiresAt: Date): Promise<void> {
-    await this.dataSource.transaction((manager) => new EntityWriter(manager, expiresAt).write('artist', artist));
+    await this.saveOne('artist', artist, expiresAt);
   }
 
   async saveTrack(track: Track, expiresAt: Date): Promise<void> {
-    await this.dataSource.transaction((manager) => new EntityWriter(manager, expiresAt).write('track', track));
+    await this.saveOne('track', track, expiresAt);
+  }
+
+  /**
+   * A first-time entity is one self-contained statement, so it needs no BEGIN/COMMIT round trips (the cold
+   * path); only rewriting a stored one takes a transaction.
+   */
+  private async saveOne(kind: EntityKind, entity: Artist | Track, expiresAt: Date): Promise<void> {
+    if ((await new EntityWriter(this.dataSource.manager, expiresAt).insertNew(kind, entity)) === undefined) {
+      await this.dataSource.transaction((manager) => new EntityWriter(manager, expiresAt).rewrite(kind, entity));
+    }
   }
 
   async saveTracks(tracks: Track[], expiresAt: Date): Promise<void> {

@@ -11,6 +11,14 @@ export interface StoredRow {
   expires_at: Date;
 }
 
+/**
+ * A load that also looked up the question's remembered "not found" (catalog_misses) in the same query: one
+ * PostgreSQL round trip less on a first-time lookup.
+ */
+export const REMEMBERED_MISSING = Symbol('remembered not found');
+
+export type Loaded<T> = Stored<T> | typeof REMEMBERED_MISSING | undefined;
+
 export function toStored<T>(row: StoredRow | undefined): Stored<T> | undefined {
   return row ? { value: row.data as T, fetchedAt: row.fetched_at, expiresAt: row.expires_at } : undefined;
 }

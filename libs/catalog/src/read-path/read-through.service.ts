@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { CacheService, DomainError, ErrorCode, MetricsService, requestContext } from '@app/core';
 import { MissRepository } from '../persistence/miss.repository';
-import { expiryFrom, type Stored } from '../persistence/stored';
+import { expiryFrom, REMEMBERED_MISSING, type Loaded } from '../persistence/stored';
 import { SingleFlight } from './single-flight.service';
 
 export type Freshness = 'HIT' | 'MISS' | 'STALE';
@@ -16,7 +16,10 @@ export interface ReadSpec<T> {
   key: string;
   ttlSeconds: number;
   notFoundTtlSeconds: number;
-  load(): Promise<Stored<T> | undefined>;
+  /** The stored row; a load that also checks catalog_misses answers REMEMBERED_MISSING for a known "not found". */
+  load(): Promise<Loaded<T>>;
+  /** True when `load` checks catalog_misses itself, so the read path does not ask again. */
+  loadSeesMisses?: boolean;
   fetch(): Promise<T>;
   /** Writes the answer in one transaction. */
   save(value: T, expiresAt: Date): Promise<void>;
@@ -68,7 +71,8 @@ export class ReadThrough {
     if (cached && cached.value.expiresAt > Date.now()) {
       return this.fromCache(spec.key, cached.value);
     }
-    const stored = await this.database(() => spec.load());
+    const loaded = await this.database(() => spec.load());
+    const stored = loaded === REMEMBERED_MISSING ? undefined : loaded;
     if (stored && stored.expiresAt.getTime() > Date.now()) {
       const expiresAt = stored.expiresAt.getTime();
       this.remember(spec.key, { value: stored.value, expiresAt });
@@ -78,7 +82,7 @@ export class ReadThrough {
       this.refreshInBackground(spec);
       return { value: stored.value, freshness: 'STALE', expiresAt: stored.expiresAt.getTime() };
     }
-    if (await this.database(() => this.misses.isMissing(spec.key))) {
+    if (loaded === REMEMBERED_MISSING || (await this.database(() => this.missingAfterLoad(spec)))) {
       this.remember(spec.key, { missing: true, expiresAt: Date.now() + 60_000 });
       throw DomainError.notFound(`Not found: ${spec.key}`);
     }
@@ -123,12 +127,17 @@ export class ReadThrough {
     return value;
   }
 
+  /** Whether a load that found no row is a remembered "not found" (asked only when the load did not look). */
+  private async missingAfterLoad<T>(spec: ReadSpec<T>): Promise<boolean> {
+    return !spec.loadSeesMisses && (await this.misses.isMissing(spec.key));
+  }
+
   private async peekFresh<T>(spec: ReadSpec<T>): Promise<T | undefined> {
-    const stored = await spec.load().catch(() => undefined);
-    if (stored && stored.expiresAt.getTime() > Date.now()) {
-      return stored.value;
+    const loaded: Loaded<T> = await spec.load().catch(() => undefined);
+    if (loaded !== REMEMBERED_MISSING && loaded && loaded.expiresAt.getTime() > Date.now()) {
+      return loaded.value;
     }
-    if (await this.misses.isMissing(spec.key).catch(() => false)) {
+    if (loaded === REMEMBERED_MISSING || (await this.missingAfterLoad(spec).catch(() => false))) {
       throw DomainError.notFound(`Not found: ${spec.key}`);
     }
     return undefined;

@@ -2,7 +2,7 @@ import { Global, Module } from '@nestjs/common';
 import { CacheModule as NestCacheModule, type CacheModuleOptions } from '@nestjs/cache-manager';
 import KeyvRedis from '@keyv/redis';
 import { createKeyv as createMemoryKeyv } from 'cacheable';
-import { Keyv } from 'keyv';
+import { Keyv, type Deserialize, type DeserializedData, type Serialize } from 'keyv';
 import { redisSettings, type RedisSettings } from '../config/core.settings';
 import { CacheService } from './cache.service';
 import { RedisConnection } from './redis.connection';
@@ -15,6 +15,20 @@ import { ResponseCache, RpcResponseCache } from './response-cache';
 })
 class RedisModule {}
 
+/**
+ * Plain JSON for Redis values. Cached values are JSON data (answers, charts), and keyv's default serializer,
+ * which also encodes Buffers, cost ~7 µs per write and ~11 µs per read on a warm path (64 µs before V8 optimizes
+ * it) against ~2–3 µs for JSON. An unreadable value is a miss.
+ */
+const serializeJson: Serialize = (data) => JSON.stringify(data);
+const deserializeJson: Deserialize = <Value>(data: string): DeserializedData<Value> | undefined => {
+  try {
+    return JSON.parse(data) as DeserializedData<Value>;
+  } catch {
+    return undefined;
+  }
+};
+
 function redisStore(redis: RedisConnection): Keyv | undefined {
   if (!redis.client) {
     return undefined;
@@ -22,7 +36,14 @@ function redisStore(redis: RedisConnection): Keyv | undefined {
   // Over the shared client (which reconnects by itself); never throw, a Redis failure is a cache miss.
   const store = new KeyvRedis(redis.client, { throwOnConnectError: false, throwOnErrors: false, namespace: undefined });
   store.on('error', () => undefined);
-  const keyv = new Keyv({ store, namespace: undefined, useKeyPrefix: false, throwOnErrors: false });
+  const keyv = new Keyv({
+    store,
+    namespace: undefined,
+    useKeyPrefix: false,
+    throwOnErrors: false,
+    serialize: serializeJson,
+    deserialize: deserializeJson,
+  });
   keyv.on('error', () => undefined);
   return keyv;
 }
