@@ -508,6 +508,7 @@ async function main(): Promise<void> {
   pin(process.pid, 'client');
   prepareApp();
   const fake = new FakeUpstream({ fixturesDir: prepareFixtures() });
+  fake.preload('deezer/artist');
   await fake.start();
   cleanups.push(() => fake.stop());
   const db = await createTestDatabase('bench');

@@ -13,6 +13,16 @@ const DAFT_PUNK = 'musicbrainz:056e4f3e-d505-4dad-8ec1-d04f521cbb56';
 const HBFS = 'musicbrainz:7f1c1b1e-6d3a-4d1e-9a55-0e8c1f2d3a4b';
 const DEEZER_TRACK = 'deezer:3135556';
 
+async function keysOf(pattern: string): Promise<string[]> {
+  const client = createClient({ url: SHARED_REDIS_URL });
+  await client.connect();
+  try {
+    return await client.keys(pattern);
+  } finally {
+    await client.close();
+  }
+}
+
 async function flushPrefix(prefix: string): Promise<void> {
   const client = createClient({ url: SHARED_REDIS_URL });
   await client.connect();
@@ -64,6 +74,8 @@ describe('Catalog read path', () => {
       expect(answer.body.name).toBe('Daft Punk');
       expect(answer.headers['x-cache']).toBe('HIT');
       expect(fake.count('/musicbrainz')).toBe(1);
+      // The single-flight lock asked for while the row was read is given back: no other replica waits on it.
+      await eventually(async () => (await keysOf(`${prefix}lock:*`)).length === 0, 5_000, 'lock released');
     } finally {
       await second.close();
     }

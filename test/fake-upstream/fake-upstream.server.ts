@@ -83,6 +83,14 @@ export class FakeUpstream {
     this.server = undefined;
   }
 
+  /**
+   * Reads and keeps every fixture of a folder (e.g. `deezer/artist`) now, so no answer includes a disk read: a
+   * benchmark that compares calls to the fake with calls through Chorus must not charge file reads to one side.
+   */
+  preload(folder: string): number {
+    return this.store.all(folder).length;
+  }
+
   /** `<base>/<provider>`, the value for that provider's *_BASE_URL setting. */
   url(provider: string): string {
     return `${this.baseUrl}/${provider}`;

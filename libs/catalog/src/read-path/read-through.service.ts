@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { CacheService, DomainError, ErrorCode, MetricsService, requestContext } from '@app/core';
 import { MissRepository } from '../persistence/miss.repository';
 import { expiryFrom, REMEMBERED_MISSING, type Loaded } from '../persistence/stored';
-import { SingleFlight } from './single-flight.service';
+import { SingleFlight, type EarlyLock } from './single-flight.service';
 
 export type Freshness = 'HIT' | 'MISS' | 'STALE';
 
@@ -71,8 +71,19 @@ export class ReadThrough {
     if (cached && cached.value.expiresAt > Date.now()) {
       return this.fromCache(spec.key, cached.value);
     }
-    const loaded = await this.database(() => spec.load());
+    // Not in any cache: the row query and the lock a first-time question needs go out together.
+    const early = this.flight.lockEarly(spec.key);
+    let loaded: Loaded<T>;
+    try {
+      loaded = await this.database(() => spec.load());
+    } catch (error) {
+      early.release();
+      throw error;
+    }
     const stored = loaded === REMEMBERED_MISSING ? undefined : loaded;
+    if (stored || loaded === REMEMBERED_MISSING) {
+      early.release();
+    }
     if (stored && stored.expiresAt.getTime() > Date.now()) {
       const expiresAt = stored.expiresAt.getTime();
       this.remember(spec.key, { value: stored.value, expiresAt });
@@ -82,11 +93,24 @@ export class ReadThrough {
       this.refreshInBackground(spec);
       return { value: stored.value, freshness: 'STALE', expiresAt: stored.expiresAt.getTime() };
     }
-    if (loaded === REMEMBERED_MISSING || (await this.database(() => this.missingAfterLoad(spec)))) {
+    return this.firstTime(spec, loaded === REMEMBERED_MISSING, early);
+  }
+
+  /** No row: a remembered "not found", or the provider under single flight (holding the early lock). */
+  private async firstTime<T>(spec: ReadSpec<T>, missing: boolean, early: EarlyLock): Promise<TimedAnswer<T>> {
+    let known = missing;
+    try {
+      known ||= await this.database(() => this.missingAfterLoad(spec));
+    } catch (error) {
+      early.release();
+      throw error;
+    }
+    if (known) {
+      early.release();
       this.remember(spec.key, { missing: true, expiresAt: Date.now() + 60_000 });
       throw DomainError.notFound(`Not found: ${spec.key}`);
     }
-    const value = await this.fetchOnce(spec);
+    const value = await this.fetchOnce(spec, early);
     return { value, freshness: 'MISS', expiresAt: expiryFrom(spec.ttlSeconds).getTime() };
   }
 
@@ -103,11 +127,12 @@ export class ReadThrough {
     return { value: cached.value, freshness: 'HIT', expiresAt: cached.expiresAt };
   }
 
-  private fetchOnce<T>(spec: ReadSpec<T>): Promise<T> {
+  private fetchOnce<T>(spec: ReadSpec<T>, early?: EarlyLock): Promise<T> {
     return this.flight.run(
       spec.key,
       () => this.fetchAndSave(spec),
       () => this.peekFresh(spec),
+      early,
     );
   }
 

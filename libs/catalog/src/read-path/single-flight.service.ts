@@ -9,6 +9,18 @@ const POLL_MS = 50;
 type LockOutcome = 'acquired' | 'held' | 'no-redis';
 
 /**
+ * The cross-replica lock asked for early, while the caller still reads PostgreSQL: on a first-time question the
+ * lock's Redis round trip then overlaps the row query instead of following it. Either handed to `run`, or
+ * released when the row turned out to be there.
+ */
+export interface EarlyLock {
+  readonly key: string;
+  readonly outcome: Promise<LockOutcome>;
+  readonly token: string;
+  release(): void;
+}
+
+/**
  * Runs one piece of work per key at a time: concurrent callers in this process share one promise, and with
  * Redis a short lock makes other replicas wait for the holder's answer (read back through `peek`) instead of
  * asking the provider again. Without Redis, or when Redis fails, it degrades to per-process single flight.
@@ -23,29 +35,55 @@ export class SingleFlight {
     @Inject(catalogSettings.KEY) private readonly settings: CatalogSettings,
   ) {}
 
-  run<T>(key: string, work: () => Promise<T>, peek: () => Promise<T | undefined>): Promise<T> {
+  /**
+   * Asks for the lock of `key` now. No lock is asked while this process already runs the work for the key
+   * (its callers join that run); a Redis failure is 'no-redis', as in `run`.
+   */
+  lockEarly(key: string): EarlyLock {
+    const token = randomUUID();
+    const lockKey = this.lockKey(key);
+    const outcome: Promise<LockOutcome> = this.inflight.has(key)
+      ? Promise.resolve('held')
+      : this.redis.ready
+        ? this.lock(lockKey, token)
+        : Promise.resolve('no-redis');
+    const release = (): void => {
+      void outcome.then((taken) => taken === 'acquired' && this.unlock(lockKey, token));
+    };
+    return { key, outcome, token, release };
+  }
+
+  run<T>(key: string, work: () => Promise<T>, peek: () => Promise<T | undefined>, early?: EarlyLock): Promise<T> {
     const existing = this.inflight.get(key) as Promise<T> | undefined;
     if (existing) {
+      early?.release();
       return existing;
     }
-    const promise = this.across(key, work, peek).finally(() => this.inflight.delete(key));
+    const promise = this.across(key, work, peek, early).finally(() => this.inflight.delete(key));
     this.inflight.set(key, promise);
     return promise;
   }
 
-  private async across<T>(key: string, work: () => Promise<T>, peek: () => Promise<T | undefined>): Promise<T> {
-    const lockKey = `${this.redisConfig.REDIS_KEY_PREFIX}lock:${key}`;
-    const token = randomUUID();
+  private async across<T>(
+    key: string,
+    work: () => Promise<T>,
+    peek: () => Promise<T | undefined>,
+    early?: EarlyLock,
+  ): Promise<T> {
+    const lockKey = this.lockKey(key);
+    const token = early?.token ?? randomUUID();
     const deadline = Date.now() + this.settings.CATALOG_LOCK_TTL_MS;
+    let pending = early?.key === key ? early.outcome : undefined;
     while (Date.now() < deadline) {
-      const outcome = await this.lock(lockKey, token);
+      const outcome = await (pending ?? this.lock(lockKey, token));
+      pending = undefined;
       if (outcome !== 'held') {
         try {
           return await work();
         } finally {
           if (outcome === 'acquired') {
             // Not awaited: the answer is saved, so waiters find it either way; a lost release expires by itself.
-            void this.redis.run((client) => client.eval(RELEASE_SCRIPT, { keys: [lockKey], arguments: [token] }));
+            this.unlock(lockKey, token);
           }
         }
       }
@@ -56,6 +94,14 @@ export class SingleFlight {
     }
     // The holder took longer than its lock allows; do the work rather than fail the caller.
     return work();
+  }
+
+  private lockKey(key: string): string {
+    return `${this.redisConfig.REDIS_KEY_PREFIX}lock:${key}`;
+  }
+
+  private unlock(lockKey: string, token: string): void {
+    void this.redis.run((client) => client.eval(RELEASE_SCRIPT, { keys: [lockKey], arguments: [token] }));
   }
 
   private async lock(lockKey: string, token: string): Promise<LockOutcome> {
