@@ -52,7 +52,7 @@ const CFG = SMOKE
       pairs: 3,
       seconds: 5,
       warmSeconds: 1,
-      cold: 40,
+      cold: 100,
       coldWarmup: 100,
       storm: 2,
       stormMs: 6000,
