@@ -15,6 +15,7 @@ export * from './logging/app-logger.service';
 export * from './lifecycle/lifecycle.state';
 export * from './database/data-source.options';
 export * from './database/migration.runner';
+export * from './database/sql.client';
 export * from './cache/cache.service';
 export * from './cache/redis.connection';
 export * from './cache/response-cache';

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { IsNull, MoreThan, Not, type Repository } from 'typeorm';
+import { SqlClient } from '@app/core';
 import type { Role } from '../domain/role';
 import { SessionEntity } from './session.entity';
 
@@ -23,11 +24,14 @@ export interface ActiveCaller {
 
 @Injectable()
 export class SessionRepository {
-  constructor(@InjectRepository(SessionEntity) private readonly sessions: Repository<SessionEntity>) {}
+  constructor(
+    @InjectRepository(SessionEntity) private readonly sessions: Repository<SessionEntity>,
+    private readonly sql: SqlClient,
+  ) {}
 
-  /** Every login opens one: plain SQL, as TypeORM's insert builder cost more CPU than the insert itself. */
+  /** Every login opens one: plain SQL on the pool, as TypeORM's builders and query runner cost more CPU than the insert. */
   async create(session: NewSession): Promise<void> {
-    await this.sessions.query(
+    await this.sql.query(
       `INSERT INTO auth_sessions (id, user_id, refresh_hash, user_agent, ip, created_at, last_used_at, expires_at)
        VALUES ($1, $2, $3, $4, $5, $6, $6, $7)`,
       [session.id, session.userId, session.refreshHash, session.userAgent, session.ip, session.now, session.expiresAt],
@@ -50,10 +54,12 @@ export class SessionRepository {
     return (result.affected ?? 0) === 1;
   }
 
-  /** The guard's check: the session is live and its user still exists (one primary-key lookup). */
-  /** Asked on every authenticated call: plain SQL, as the query builder cost more CPU than the query itself. */
+  /**
+   * The guard's check, on every authenticated call: the session is live and its user still exists (one
+   * primary-key lookup). Plain SQL on the pool: TypeORM's builders and query runner cost more than the query.
+   */
   async findActiveCaller(sessionId: string, userId: string, now: Date): Promise<ActiveCaller | null> {
-    const rows = await this.sessions.query<ActiveCaller[]>(
+    const rows = await this.sql.query<ActiveCaller>(
       `SELECT u.id AS "userId", u.role AS "role" FROM auth_sessions s JOIN auth_users u ON u.id = s.user_id
         WHERE s.id = $1 AND s.user_id = $2 AND s.revoked_at IS NULL AND s.expires_at > $3`,
       [sessionId, userId, now],

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { In, type EntityManager, type Repository } from 'typeorm';
+import { SqlClient } from '@app/core';
 import type { Role } from '../domain/role';
 import { UserEntity } from './user.entity';
 import { isUniqueViolation } from './unique-violation';
@@ -11,7 +12,10 @@ export class EmailTakenError extends Error {
 
 @Injectable()
 export class UserRepository {
-  constructor(@InjectRepository(UserEntity) private readonly users: Repository<UserEntity>) {}
+  constructor(
+    @InjectRepository(UserEntity) private readonly users: Repository<UserEntity>,
+    private readonly sql: SqlClient,
+  ) {}
 
   /** One account per email is the unique index's job, so concurrent registrations cannot both win. */
   async create(email: string, passwordHash: string, role: Role = 'user'): Promise<UserEntity> {
@@ -25,9 +29,9 @@ export class UserRepository {
     }
   }
 
-  /** Every login asks this: plain SQL, as TypeORM's query builder cost more CPU than the query itself. */
+  /** Every login asks this: plain SQL on the pool, as TypeORM's builders and query runner cost more than the query. */
   async findByEmail(email: string): Promise<UserEntity | null> {
-    const rows = await this.users.query<UserEntity[]>(
+    const rows = await this.sql.query<UserEntity>(
       `SELECT id, email, password_hash AS "passwordHash", role, created_at AS "createdAt", updated_at AS "updatedAt"
          FROM auth_users WHERE lower(email) = lower($1) LIMIT 1`,
       [email],

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { SqlClient } from '@app/core';
 import type { Track } from '@app/providers';
 import { toStored, type Stored, type StoredRow } from './stored';
 
@@ -12,10 +12,10 @@ export interface LinkAnswer {
 /** Answers derived from an entity: its lyrics, its cover art, its matches on other platforms. */
 @Injectable()
 export class AnswerRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(private readonly sql: SqlClient) {}
 
   async findLyrics<T>(trackPublicId: string): Promise<Stored<T> | undefined> {
-    const rows = await this.dataSource.query<StoredRow[]>(
+    const rows = await this.sql.query<StoredRow>(
       `SELECT data, fetched_at, expires_at FROM catalog_lyrics WHERE track_public_id = $1 AND found`,
       [trackPublicId],
     );
@@ -23,7 +23,7 @@ export class AnswerRepository {
   }
 
   async saveLyrics(trackPublicId: string, lyrics: unknown, expiresAt: Date): Promise<void> {
-    await this.dataSource.query(
+    await this.sql.query(
       `INSERT INTO catalog_lyrics (track_public_id, data, found, expires_at) VALUES ($1, $2, true, $3)
        ON CONFLICT (track_public_id) DO UPDATE SET data = EXCLUDED.data, found = true,
          expires_at = EXCLUDED.expires_at, fetched_at = now()`,
@@ -32,7 +32,7 @@ export class AnswerRepository {
   }
 
   async findCoverArt<T>(albumPublicId: string): Promise<Stored<T> | undefined> {
-    const rows = await this.dataSource.query<StoredRow[]>(
+    const rows = await this.sql.query<StoredRow>(
       `SELECT data, fetched_at, expires_at FROM catalog_cover_art WHERE album_public_id = $1`,
       [albumPublicId],
     );
@@ -40,7 +40,7 @@ export class AnswerRepository {
   }
 
   async saveCoverArt(albumPublicId: string, releasePublicId: string | undefined, art: unknown, expiresAt: Date) {
-    await this.dataSource.query(
+    await this.sql.query(
       `INSERT INTO catalog_cover_art (album_public_id, release_public_id, data, expires_at) VALUES ($1, $2, $3, $4)
        ON CONFLICT (album_public_id) DO UPDATE SET release_public_id = EXCLUDED.release_public_id,
          data = EXCLUDED.data, expires_at = EXCLUDED.expires_at, fetched_at = now()`,
@@ -49,7 +49,7 @@ export class AnswerRepository {
   }
 
   async findLink(trackPublicId: string, platform: string): Promise<Stored<LinkAnswer> | undefined> {
-    const rows = await this.dataSource.query<StoredRow[]>(
+    const rows = await this.sql.query<StoredRow>(
       `SELECT json_build_object('track', t.data, 'matchedBy', l.matched_by) AS data, l.fetched_at, l.expires_at
          FROM catalog_track_links l LEFT JOIN catalog_tracks t ON t.public_id = l.linked_public_id
         WHERE l.track_public_id = $1 AND l.platform = $2`,

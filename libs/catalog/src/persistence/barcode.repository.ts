@@ -1,14 +1,14 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { SqlClient } from '@app/core';
 import { toStored, type Stored, type StoredRow } from './stored';
 
 /** Albums by UPC/EAN: through a release that carries the barcode, or an album linked to it directly. */
 @Injectable()
 export class BarcodeRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(private readonly sql: SqlClient) {}
 
   async findAlbum<T>(barcode: string): Promise<Stored<T> | undefined> {
-    const rows = await this.dataSource.query<StoredRow[]>(
+    const rows = await this.sql.query<StoredRow>(
       `SELECT a.data, a.fetched_at, a.expires_at
          FROM catalog_barcodes b
          JOIN catalog_albums a ON a.complete AND (
@@ -23,7 +23,7 @@ export class BarcodeRepository {
   }
 
   async link(barcode: string, albumPublicId: string): Promise<void> {
-    await this.dataSource.query(
+    await this.sql.query(
       `INSERT INTO catalog_barcodes (barcode, kind, entity_id)
        SELECT $1, 'album', id FROM catalog_albums WHERE public_id = $2 ON CONFLICT DO NOTHING`,
       [barcode, albumPublicId],

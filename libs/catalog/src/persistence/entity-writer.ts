@@ -51,6 +51,16 @@ function knownIds(entity: Writable): Array<[string, string]> {
   return pairs.filter((pair): pair is [string, string] => typeof pair[1] === 'string' && pair[1] !== '');
 }
 
+/** Where the writer's statements go: SqlClient for one self-contained statement, or a transaction's manager. */
+export interface SqlTarget {
+  query<T>(sql: string, params: unknown[]): Promise<T[]>;
+}
+
+/** A transaction's EntityManager as a SqlTarget. */
+export function inTransaction(manager: EntityManager): SqlTarget {
+  return { query: (sql, params) => manager.query(sql, params) };
+}
+
 /** One SQL statement being built: parameters are numbered as they are added. */
 class Statement {
   readonly params: unknown[] = [];
@@ -69,7 +79,7 @@ class Statement {
  */
 export class EntityWriter {
   constructor(
-    private readonly manager: EntityManager,
+    private readonly target: SqlTarget,
     private readonly expiresAt: Date,
   ) {}
 
@@ -82,7 +92,7 @@ export class EntityWriter {
     const statement = new Statement();
     const row = this.rowValues(statement, kind, entity, complete);
     const lookups = this.lookupInserts(statement, kind, entity);
-    const rows = await this.manager.query<Array<{ id: string }>>(
+    const rows = await this.target.query<{ id: string }>(
       `WITH e AS (INSERT INTO ${tableOf(kind)} (${row.names.join(', ')}) VALUES (${row.values.join(', ')})
                   ON CONFLICT (public_id) DO NOTHING RETURNING id)
        ${lookups.map((sql, i) => `, l${i} AS (${sql})`).join('\n')}
@@ -99,7 +109,7 @@ export class EntityWriter {
     const updates = row.names
       .filter((name) => name !== 'source' && name !== 'public_id')
       .map((name) => `${name} = EXCLUDED.${name}`);
-    const rows = await this.manager.query<Array<{ id: string }>>(
+    const rows = await this.target.query<{ id: string }>(
       `INSERT INTO ${tableOf(kind)} (${row.names.join(', ')}) VALUES (${row.values.join(', ')})
        ON CONFLICT (public_id) DO UPDATE SET ${updates.join(', ')}, fetched_at = now()
        ${complete ? '' : `WHERE NOT ${tableOf(kind)}.complete`}
@@ -115,7 +125,7 @@ export class EntityWriter {
     const lookups = new Statement();
     const own = lookups.param(id, '::uuid');
     const inserts = this.lookupInserts(lookups, kind, entity);
-    await this.manager.query(
+    await this.target.query(
       `WITH e AS (SELECT ${own} AS id) ${inserts.map((sql, i) => `, l${i} AS (${sql})`).join('\n')} SELECT 1`,
       lookups.params,
     );
@@ -135,16 +145,15 @@ export class EntityWriter {
   }
 
   private async idOf(kind: EntityKind, publicId: string): Promise<string> {
-    const rows = await this.manager.query<Array<{ id: string }>>(
-      `SELECT id FROM ${tableOf(kind)} WHERE public_id = $1`,
-      [publicId],
-    );
+    const rows = await this.target.query<{ id: string }>(`SELECT id FROM ${tableOf(kind)} WHERE public_id = $1`, [
+      publicId,
+    ]);
     return rows[0].id;
   }
 
   /** One round trip for every lookup row of an entity that is being rewritten. */
   private async clearLookups(kind: EntityKind, id: string): Promise<void> {
-    await this.manager.query(
+    await this.target.query(
       `WITH ids AS (DELETE FROM catalog_external_ids WHERE entity_id = $1 AND kind = $2),
             isrcs AS (DELETE FROM catalog_isrcs WHERE track_id = $1),
             barcodes AS (DELETE FROM catalog_barcodes WHERE entity_id = $1 AND kind = $2),

@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { Album, Artist, Release, Track } from '@app/providers';
+import { SqlClient } from '@app/core';
 import type { EntityKind } from '../ids/catalog-id';
-import { EntityWriter, tableOf } from './entity-writer';
+import { EntityWriter, inTransaction, tableOf } from './entity-writer';
 import type { LinkAnswer } from './answer.repository';
 import { REMEMBERED_MISSING, toStored, type Loaded, type Stored, type StoredRow } from './stored';
 
@@ -13,11 +14,14 @@ const SOURCE_ORDER = `CASE source WHEN 'musicbrainz' THEN 0 WHEN 'deezer' THEN 1
 
 @Injectable()
 export class EntityRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly sql: SqlClient,
+  ) {}
 
   /** The complete row, else whether `missKey` is a remembered "not found": one query for both. */
   async findByPublicId<T>(kind: EntityKind, publicId: string, missKey: string): Promise<Loaded<T>> {
-    const rows = await this.dataSource.query<Array<StoredRow & { missing: boolean }>>(
+    const rows = await this.sql.query<StoredRow & { missing: boolean }>(
       `SELECT data, fetched_at, expires_at, false AS missing FROM ${tableOf(kind)} WHERE public_id = $1 AND complete
        UNION ALL
        SELECT NULL, NULL, NULL, true FROM catalog_misses WHERE key = $2 AND expires_at > now()`,
@@ -32,7 +36,7 @@ export class EntityRepository {
 
   /** Complete tracks known by an ISRC, MusicBrainz first. */
   async findTracksByIsrc(isrc: string, source?: string): Promise<Array<Stored<Track>>> {
-    const rows = await this.dataSource.query<StoredRow[]>(
+    const rows = await this.sql.query<StoredRow>(
       `SELECT t.data, t.fetched_at, t.expires_at FROM catalog_isrcs i JOIN catalog_tracks t ON t.id = i.track_id
        WHERE i.isrc = $1 AND t.complete AND ($2::text IS NULL OR t.source = $2) ORDER BY ${SOURCE_ORDER}, t.public_id`,
       [isrc, source ?? null],
@@ -53,15 +57,17 @@ export class EntityRepository {
    * path); only rewriting a stored one takes a transaction.
    */
   private async saveOne(kind: EntityKind, entity: Artist | Track, expiresAt: Date): Promise<void> {
-    if ((await new EntityWriter(this.dataSource.manager, expiresAt).insertNew(kind, entity)) === undefined) {
-      await this.dataSource.transaction((manager) => new EntityWriter(manager, expiresAt).rewrite(kind, entity));
+    if ((await new EntityWriter(this.sql, expiresAt).insertNew(kind, entity)) === undefined) {
+      await this.dataSource.transaction((manager) =>
+        new EntityWriter(inTransaction(manager), expiresAt).rewrite(kind, entity),
+      );
     }
   }
 
   async saveTracks(tracks: Track[], expiresAt: Date): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
       for (const track of tracks) {
-        await new EntityWriter(manager, expiresAt).write('track', track);
+        await new EntityWriter(inTransaction(manager), expiresAt).write('track', track);
       }
     });
   }
@@ -73,7 +79,7 @@ export class EntityRepository {
   /** The album, its release summaries and its representative release's tracks: all or nothing. */
   async saveAlbum(album: AlbumView, representative: Release | undefined, expiresAt: Date): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
-      const writer = new EntityWriter(manager, expiresAt);
+      const writer = new EntityWriter(inTransaction(manager), expiresAt);
       const albumId = await writer.write('album', album);
       for (const release of album.releases) {
         const complete = representative?.id === release.id;
@@ -87,7 +93,7 @@ export class EntityRepository {
   async saveLink(trackPublicId: string, platform: string, answer: LinkAnswer, expiresAt: Date): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
       if (answer.track) {
-        await new EntityWriter(manager, expiresAt).write('track', answer.track);
+        await new EntityWriter(inTransaction(manager), expiresAt).write('track', answer.track);
       }
       await manager.query(
         `INSERT INTO catalog_track_links (track_public_id, platform, linked_public_id, matched_by, expires_at)
@@ -119,7 +125,7 @@ export class EntityRepository {
   }
 
   private async writeRelease(manager: EntityManager, release: Release, expiresAt: Date, complete: boolean) {
-    const writer = new EntityWriter(manager, expiresAt);
+    const writer = new EntityWriter(inTransaction(manager), expiresAt);
     const releaseId = await writer.write('release', release, complete);
     if (!complete) {
       return releaseId;

@@ -1,21 +1,20 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { SqlClient } from '@app/core';
 
 /** Remembered "not found" answers, so an unknown id does not reach the provider on every request. */
 @Injectable()
 export class MissRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(private readonly sql: SqlClient) {}
 
   async isMissing(key: string): Promise<boolean> {
-    const rows = await this.dataSource.query<unknown[]>(
-      `SELECT 1 FROM catalog_misses WHERE key = $1 AND expires_at > now()`,
-      [key],
-    );
+    const rows = await this.sql.query<unknown>(`SELECT 1 FROM catalog_misses WHERE key = $1 AND expires_at > now()`, [
+      key,
+    ]);
     return rows.length > 0;
   }
 
   async record(key: string, expiresAt: Date): Promise<void> {
-    await this.dataSource.query(
+    await this.sql.query(
       `INSERT INTO catalog_misses (key, expires_at) VALUES ($1, $2)
        ON CONFLICT (key) DO UPDATE SET expires_at = EXCLUDED.expires_at, fetched_at = now()`,
       [key, expiresAt],
@@ -23,6 +22,6 @@ export class MissRepository {
   }
 
   async forget(key: string): Promise<void> {
-    await this.dataSource.query(`DELETE FROM catalog_misses WHERE key = $1`, [key]);
+    await this.sql.query(`DELETE FROM catalog_misses WHERE key = $1`, [key]);
   }
 }

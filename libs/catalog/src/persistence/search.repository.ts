@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { SqlClient } from '@app/core';
 import { toStored, type Stored, type StoredRow } from './stored';
 
 export interface StoredSearch<T> {
@@ -10,10 +10,10 @@ export interface StoredSearch<T> {
 /** Kept search answers: one row per (type, normalized query, provider, page). */
 @Injectable()
 export class SearchRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(private readonly sql: SqlClient) {}
 
   async find<T>(key: string): Promise<Stored<StoredSearch<T>> | undefined> {
-    const rows = await this.dataSource.query<StoredRow[]>(
+    const rows = await this.sql.query<StoredRow>(
       `SELECT data, fetched_at, expires_at FROM catalog_searches WHERE key = $1`,
       [key],
     );
@@ -26,7 +26,7 @@ export class SearchRepository {
     answer: StoredSearch<T>,
     expiresAt: Date,
   ): Promise<void> {
-    await this.dataSource.query(
+    await this.sql.query(
       `INSERT INTO catalog_searches (key, type, query, provider, result_ids, data, expires_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7)
        ON CONFLICT (key) DO UPDATE SET result_ids = EXCLUDED.result_ids, data = EXCLUDED.data,
@@ -37,7 +37,7 @@ export class SearchRepository {
 
   /** Removes every kept page of one search; returns the keys, so the caches can forget them too. */
   async deleteQuery(type: string, query: string): Promise<string[]> {
-    const rows = await this.dataSource.query<Array<{ key: string }>>(
+    const rows = await this.sql.query<{ key: string }>(
       `WITH gone AS (DELETE FROM catalog_searches WHERE type = $1 AND query = $2 RETURNING key) SELECT key FROM gone`,
       [type, query],
     );

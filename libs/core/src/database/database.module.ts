@@ -6,6 +6,7 @@ import { LifecycleState } from '../lifecycle/lifecycle.state';
 import { dataSourceOptions, type DatabaseModuleOptions } from './data-source.options';
 import { EmbeddedPostgresService } from './embedded-postgres.service';
 import { MigrationRunner } from './migration.runner';
+import { SqlClient } from './sql.client';
 
 const MIGRATED = Symbol('MIGRATED');
 
@@ -27,6 +28,7 @@ export class DatabaseModule {
       ],
       providers: [
         MigrationRunner,
+        SqlClient,
         {
           // A provider rather than a lifecycle hook: it resolves before any module that needs the schema.
           provide: MIGRATED,
@@ -45,7 +47,7 @@ export class DatabaseModule {
           },
         },
       ],
-      exports: [TypeOrmModule, MIGRATED],
+      exports: [TypeOrmModule, MIGRATED, SqlClient],
     };
   }
 }
