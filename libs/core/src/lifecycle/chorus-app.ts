@@ -4,7 +4,7 @@ import { API_SECURITY_HEADERS, DOCS_PATH_PREFIX, securityHeaders } from './secur
 import type { Type } from '@nestjs/common';
 import type { ChannelOptions, ServerInterceptor } from '@grpc/grpc-js';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { IncomingMessage, Server } from 'node:http';
 import { AppSettings, GrpcSettings, HttpSettings } from '../config/core.settings';
 import { parseSettings, validateAllSettings } from '../config/settings';
@@ -16,10 +16,11 @@ import { MetricsService } from '../metrics/metrics.service';
 import { MetricsSettings } from '../metrics/metrics.settings';
 import { shutdownTracing, startTracing } from '../tracing/tracing';
 import { acceptRequestId, REQUEST_ID_HEADER } from '../transport/call-context';
-import { etagMatches, ResponseCache, RpcResponseCache } from '../cache/response-cache';
+import { ResponseCache, RpcResponseCache } from '../cache/response-cache';
 import { rpcReplayInterceptor } from '../transport/grpc-replay';
 import { buildGrpcOptions, type GrpcServerAttachment } from './grpc.options';
 import { LifecycleState } from './lifecycle.state';
+import { installBodyDepthLimit, installHttpHooks, installResponseReplay } from './http-hooks';
 
 export interface ChorusAppOptions {
   /** Providers (resolved from the app) that add services to the raw gRPC server, e.g. grpc.health.v1. */
@@ -32,78 +33,6 @@ export interface ChorusApp {
   settings: { app: AppSettings; http: HttpSettings; grpc: GrpcSettings; metrics: MetricsSettings };
   /** The separate /metrics listener when METRICS_PORT is set. */
   metricsServer?: Server;
-}
-
-/** Deeper JSON than any request DTO has; bounded so validation never recurses through a hostile body. */
-const MAX_JSON_DEPTH = 32;
-
-function jsonDepthExceeds(value: unknown, limit: number): boolean {
-  const stack: Array<[unknown, number]> = [[value, 1]];
-  while (stack.length > 0) {
-    const [node, depth] = stack.pop() as [unknown, number];
-    if (node !== null && typeof node === 'object') {
-      if (depth > limit) {
-        return true;
-      }
-      for (const child of Object.values(node)) {
-        stack.push([child, depth + 1]);
-      }
-    }
-  }
-  return false;
-}
-
-function installBodyDepthLimit(fastify: FastifyInstance): void {
-  fastify.addHook('preValidation', (request, _reply, done) => {
-    if (jsonDepthExceeds(request.body, MAX_JSON_DEPTH)) {
-      // A Fastify-style client error: the one filter answers it as a 400 problem.
-      done(
-        Object.assign(new Error(`Request body is nested deeper than ${MAX_JSON_DEPTH} levels`), { statusCode: 400 }),
-      );
-      return;
-    }
-    done();
-  });
-}
-
-function installHttpHooks(
-  fastify: FastifyInstance,
-  logger: AppLogger,
-  metrics: MetricsService | undefined,
-  lifecycle: LifecycleState,
-): void {
-  // Callback hooks, not async ones: no promise per request on the hot path (bench/README.md).
-  fastify.addHook('onSend', (request, reply, payload, done) => {
-    void reply.header(REQUEST_ID_HEADER, request.id);
-    if (lifecycle.isDraining) {
-      // Clients reconnect (to another replica) instead of reusing a socket that is about to close.
-      void reply.header('connection', 'close');
-    }
-    done(null, payload);
-  });
-  fastify.addHook('onResponse', (request, reply, done) => {
-    // The route template, never the raw URL, so label cardinality stays bounded.
-    const route = request.routeOptions.url ?? 'unmatched';
-    metrics?.observeHttp(request.method, route, reply.statusCode, reply.elapsedTime / 1000);
-    if (logger.access.isLevelEnabled('info')) {
-      logAccess(logger, request, reply, route);
-    }
-    done();
-  });
-}
-
-function logAccess(logger: AppLogger, request: FastifyRequest, reply: FastifyReply, route: string): void {
-  logger.access.info(
-    {
-      requestId: request.id,
-      transport: 'http',
-      method: request.method,
-      route,
-      status: reply.statusCode,
-      durationMs: Math.round(reply.elapsedTime * 100) / 100,
-    },
-    'request completed',
-  );
 }
 
 /**
@@ -133,31 +62,6 @@ function installSecurity(app: NestFastifyApplication, http: HttpSettings): void 
       maxAge: 600,
     });
   }
-}
-
-/**
- * Replays a cached answer (see ResponseCache) before Nest's pipeline: guards, validation and the lookup already
- * ran for this exact URL. The last onRequest hook: Nest's adapter hooks (503 while closing, CORS) and the
- * security headers were added before it; onSend and onResponse still run, so request ids, metrics and the
- * access log stay.
- */
-function installResponseReplay(fastify: FastifyInstance, responses: ResponseCache): void {
-  if (!responses.enabled) {
-    return;
-  }
-  fastify.addHook('onRequest', (request, reply, done) => {
-    const hit = request.method === 'GET' ? responses.get(request.url) : undefined;
-    if (hit === undefined) {
-      done();
-      return;
-    }
-    void reply.headers(hit.headers);
-    if (etagMatches(request.headers['if-none-match'], hit.etag)) {
-      void reply.code(304).send();
-      return;
-    }
-    void reply.send(hit.body);
-  });
 }
 
 function setupOpenApi(app: NestFastifyApplication): void {

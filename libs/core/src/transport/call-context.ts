@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { ArgumentsHost } from '@nestjs/common';
 import { Metadata, type ServerUnaryCall } from '@grpc/grpc-js';
 import type { FastifyRequest } from 'fastify';
+import { requestContext } from '../logging/request-context';
+import { isTracingEnabled, setSpanAttribute } from '../tracing/tracing';
 
 export const REQUEST_ID_HEADER = 'x-request-id';
 const SAFE_REQUEST_ID = /^[\w.:-]{1,128}$/;
@@ -90,6 +92,14 @@ function callKey(host: ArgumentsHost): object {
 
 export function setCaller(host: ArgumentsHost, caller: Caller): void {
   callers.set(callKey(host), caller);
+  // An HTTP request's context exists before the guard runs (it is opened in a Fastify hook): it learns the caller now.
+  const context = requestContext.current();
+  if (context && !isRpc(host)) {
+    context.userId = caller.id;
+    if (isTracingEnabled()) {
+      setSpanAttribute('user.id', caller.id);
+    }
+  }
 }
 
 export function callerOf(host: ArgumentsHost): Caller | undefined {
