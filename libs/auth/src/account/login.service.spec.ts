@@ -26,7 +26,14 @@ describe(LoginService.name, () => {
     const attempts = {
       record: (attempt: NewLoginAttempt) => Promise.resolve(void recorded.push(attempt)),
     } as unknown as LoginAttemptRepository;
-    const sessions = { open: () => Promise.resolve({ accessToken: 'a' }) } as unknown as SessionService;
+    const sessions = {
+      open: (userId: string, _role: string, from: { ip: string; userAgent: string }, recordLogin: boolean) => {
+        if (recordLogin) {
+          recorded.push({ userId, at: new Date(1), ...from, outcome: 'success' });
+        }
+        return Promise.resolve({ accessToken: 'a' });
+      },
+    } as unknown as SessionService;
     const crypto = {
       verifyPassword: (password: string, hash: string) => Promise.resolve(hash === `hash:${password}`),
       verifyAgainstDummy: () => Promise.resolve(void dummyCompares++).then(() => false),

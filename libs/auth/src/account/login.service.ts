@@ -50,10 +50,10 @@ export class LoginService {
       this.metrics?.recordLogin('failure');
       throw DomainError.unauthenticated(BAD_CREDENTIALS);
     }
-    const [, , tokens] = await Promise.all([
+    // The session and the success record are one statement; the throttle update runs beside it.
+    const [, tokens] = await Promise.all([
       this.throttle.loginSucceeded(keys),
-      this.record(user.id, client, 'success'),
-      this.sessions.open(user.id, user.role, client),
+      this.sessions.open(user.id, user.role, client, true),
     ]);
     this.metrics?.recordLogin('success');
     return { user: toUserView(user), tokens };

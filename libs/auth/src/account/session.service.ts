@@ -29,13 +29,14 @@ export class SessionService {
     @Optional() private readonly metrics?: MetricsService,
   ) {}
 
-  async open(userId: string, role: Role, client: ClientInfo): Promise<TokenPairView> {
+  /** A new session (refresh token family); `recordLogin` also writes the login's success record with it. */
+  async open(userId: string, role: Role, client: ClientInfo, recordLogin = false): Promise<TokenPairView> {
     const now = this.clock.now();
     const id = this.crypto.randomId();
     const refreshToken = formatRefreshToken(id, this.crypto.randomToken());
     const expiresAt = new Date(now.getTime() + this.settings.AUTH_REFRESH_TTL * 1000);
     const refreshHash = this.crypto.sha256(refreshToken);
-    await this.sessions.create({ id, userId, refreshHash, ...client, now, expiresAt });
+    await this.sessions.create({ id, userId, refreshHash, ...client, now, expiresAt }, recordLogin);
     return this.pair(userId, role, id, refreshToken, expiresAt);
   }
 

@@ -22,6 +22,10 @@ export interface ActiveCaller {
   role: Role;
 }
 
+/** The login record of a session opened by a login, with the session's own parameters. */
+const LOGIN_RECORD_CTE = `WITH login AS (
+  INSERT INTO auth_login_attempts (user_id, at, ip, user_agent, outcome) VALUES ($2, $6, $5, $4, 'success'))`;
+
 @Injectable()
 export class SessionRepository {
   constructor(
@@ -29,12 +33,26 @@ export class SessionRepository {
     private readonly sql: SqlClient,
   ) {}
 
-  /** Every login opens one: plain SQL on the pool, as TypeORM's builders and query runner cost more CPU than the insert. */
-  async create(session: NewSession): Promise<void> {
+  /**
+   * Every login opens one: plain SQL on the pool, as TypeORM's builders and query runner cost more CPU than the
+   * insert. A login's session and its `success` record in auth_login_attempts are one statement: written together
+   * or not at all, in one round trip and one commit.
+   */
+  async create(session: NewSession, recordLogin = false): Promise<void> {
+    const values = [
+      session.id,
+      session.userId,
+      session.refreshHash,
+      session.userAgent,
+      session.ip,
+      session.now,
+      session.expiresAt,
+    ];
     await this.sql.query(
-      `INSERT INTO auth_sessions (id, user_id, refresh_hash, user_agent, ip, created_at, last_used_at, expires_at)
+      `${recordLogin ? LOGIN_RECORD_CTE : ''}
+       INSERT INTO auth_sessions (id, user_id, refresh_hash, user_agent, ip, created_at, last_used_at, expires_at)
        VALUES ($1, $2, $3, $4, $5, $6, $6, $7)`,
-      [session.id, session.userId, session.refreshHash, session.userAgent, session.ip, session.now, session.expiresAt],
+      values,
     );
   }
 
