@@ -18,7 +18,10 @@ export class SqlClient {
     try {
       return (await this.pool().query(text, params)).rows as T[];
     } catch (error) {
-      throw new QueryFailedError(text, params, error instanceof Error ? error : new Error(String(error)));
+      // As thrown, like TypeORM's runner does: a wrapper would hide the socket error's `code` (ECONNRESET…), by
+      // which an outage is told from a bad query (isDatabaseUnavailable). Not `instanceof`: errors may come
+      // from another realm.
+      throw new QueryFailedError(text, params, error as Error);
     }
   }
 
