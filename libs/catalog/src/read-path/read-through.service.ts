@@ -81,16 +81,15 @@ export class ReadThrough {
       throw error;
     }
     const stored = loaded === REMEMBERED_MISSING ? undefined : loaded;
-    if (stored || loaded === REMEMBERED_MISSING) {
-      early.release();
-    }
     if (stored && stored.expiresAt.getTime() > Date.now()) {
+      early.release();
       const expiresAt = stored.expiresAt.getTime();
       this.remember(spec.key, { value: stored.value, expiresAt });
       return { value: stored.value, freshness: 'HIT', expiresAt };
     }
     if (stored) {
-      this.refreshInBackground(spec);
+      // The refresh asks the provider again: it takes over the lock asked for above.
+      this.refreshInBackground(spec, early);
       return { value: stored.value, freshness: 'STALE', expiresAt: stored.expiresAt.getTime() };
     }
     return this.firstTime(spec, loaded === REMEMBERED_MISSING, early);
@@ -168,8 +167,8 @@ export class ReadThrough {
     return undefined;
   }
 
-  private refreshInBackground<T>(spec: ReadSpec<T>): void {
-    this.fetchOnce(spec).catch((error: unknown) => {
+  private refreshInBackground<T>(spec: ReadSpec<T>, early?: EarlyLock): void {
+    this.fetchOnce(spec, early).catch((error: unknown) => {
       this.logger.warn({ msg: 'background refresh failed', key: spec.key, error: (error as Error).message });
     });
   }
