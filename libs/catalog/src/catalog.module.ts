@@ -20,7 +20,7 @@ import { ReadThrough } from './read-path/read-through.service';
 import { SingleFlight } from './read-path/single-flight.service';
 import { SearchService } from './search/search.service';
 import { CatalogController } from './transport/catalog.controller';
-import { LookupAnswers } from './transport/lookup-answers';
+import { LookupCachingInterceptor } from './transport/lookup-caching.interceptor';
 
 @Module({
   imports: [ConfigModule.forFeature(catalogSettings), ProvidersModule],
@@ -43,7 +43,7 @@ import { LookupAnswers } from './transport/lookup-answers';
     CoverArtService,
     ResolveService,
     PurgeService,
-    LookupAnswers,
+    LookupCachingInterceptor,
   ],
   exports: [LookupService, ResolveService, LinksService],
 })

@@ -1,4 +1,4 @@
-import { Controller, Delete, Get, HttpCode } from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, UseInterceptors } from '@nestjs/common';
 import { GrpcMethod } from '@nestjs/microservices';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Input } from '@app/core';
@@ -10,6 +10,8 @@ import { PurgeService } from '../extras/purge.service';
 import { ResolveService } from '../extras/resolve.service';
 import { ArtistAlbumsService } from '../lookups/artist-albums.service';
 import { LookupService } from '../lookups/lookup.service';
+import { markFreshness } from '../read-path/freshness';
+import type { Answer } from '../read-path/read-through.service';
 import { SearchService } from '../search/search.service';
 import {
   BarcodeDto,
@@ -22,11 +24,17 @@ import {
   ResolveDto,
   SearchDto,
 } from './catalog.dto';
-import { LookupAnswers } from './lookup-answers';
+import { LookupCachingInterceptor } from './lookup-caching.interceptor';
+
+function answered<T>(answer: Answer<T>): T {
+  markFreshness(answer.freshness);
+  return answer.value;
+}
 
 /** Every catalog use case, once, for REST and gRPC (chorus.v1.CatalogService). */
 @ApiTags('catalog')
 @Controller()
+@UseInterceptors(LookupCachingInterceptor)
 export class CatalogController {
   constructor(
     private readonly lookups: LookupService,
@@ -37,7 +45,6 @@ export class CatalogController {
     private readonly lyricsService: LyricsService,
     private readonly linksService: LinksService,
     private readonly purges: PurgeService,
-    private readonly answers: LookupAnswers,
   ) {}
 
   @Get('v1/search')
@@ -45,78 +52,78 @@ export class CatalogController {
   @GrpcMethod('CatalogService', 'Search')
   async search(@Input() dto: SearchDto) {
     const { answer, freshness } = await this.searchService.search(dto);
-    return this.answers.send({ value: answer, freshness });
+    return answered({ value: answer, freshness });
   }
 
   @Get('v1/artists/:id')
   @GrpcMethod('CatalogService', 'GetArtist')
   async getArtist(@Input() dto: IdDto) {
-    return this.answers.send(await this.lookups.getArtist(dto.id));
+    return answered(await this.lookups.getArtist(dto.id));
   }
 
   @Get('v1/artists/:id/albums')
   @GrpcMethod('CatalogService', 'ListArtistAlbums')
   async listArtistAlbums(@Input() dto: ListArtistAlbumsDto) {
     const { page, freshness } = await this.artistAlbums.list(dto.id, dto.limit, dto.offset);
-    return this.answers.send({ value: page, freshness });
+    return answered({ value: page, freshness });
   }
 
   @Get('v1/albums/by-barcode/:barcode')
   @GrpcMethod('CatalogService', 'GetAlbumByBarcode')
   async getAlbumByBarcode(@Input() dto: BarcodeDto) {
-    return this.answers.send(await this.lookups.getAlbumByBarcode(dto.barcode));
+    return answered(await this.lookups.getAlbumByBarcode(dto.barcode));
   }
 
   @Get('v1/albums/:id')
   @GrpcMethod('CatalogService', 'GetAlbum')
   async getAlbum(@Input() dto: IdDto) {
-    return this.answers.send(await this.lookups.getAlbum(dto.id));
+    return answered(await this.lookups.getAlbum(dto.id));
   }
 
   @Get('v1/albums/:id/cover-art')
   @GrpcMethod('CatalogService', 'GetAlbumCoverArt')
   async getAlbumCoverArt(@Input() dto: IdDto) {
     const { art, freshness } = await this.coverArt.getCoverArt(dto.id);
-    return this.answers.send({ value: art, freshness });
+    return answered({ value: art, freshness });
   }
 
   @Get('v1/cover/:id')
   @ApiOperation({ summary: "The album's front cover image bytes, relayed with caching headers" })
   @GrpcMethod('CatalogService', 'GetCover')
-  async getCover(@Input() dto: CoverDto) {
-    return this.answers.sendCover(await this.coverArt.getCoverImage(dto.id, dto.size));
+  getCover(@Input() dto: CoverDto) {
+    return this.coverArt.getCoverImage(dto.id, dto.size);
   }
 
   @Get('v1/releases/:id')
   @GrpcMethod('CatalogService', 'GetRelease')
   async getRelease(@Input() dto: IdDto) {
-    return this.answers.send(await this.lookups.getRelease(dto.id));
+    return answered(await this.lookups.getRelease(dto.id));
   }
 
   @Get('v1/tracks/by-isrc/:isrc')
   @GrpcMethod('CatalogService', 'GetTrackByIsrc')
   async getTrackByIsrc(@Input() dto: IsrcDto) {
-    return this.answers.send(await this.lookups.getTrackByIsrc(dto.isrc));
+    return answered(await this.lookups.getTrackByIsrc(dto.isrc));
   }
 
   @Get('v1/tracks/:id')
   @GrpcMethod('CatalogService', 'GetTrack')
   async getTrack(@Input() dto: IdDto) {
-    return this.answers.send(await this.lookups.getTrack(dto.id));
+    return answered(await this.lookups.getTrack(dto.id));
   }
 
   @Get('v1/tracks/:id/lyrics')
   @GrpcMethod('CatalogService', 'GetTrackLyrics')
   async getTrackLyrics(@Input() dto: IdDto) {
     const { lyrics, freshness } = await this.lyricsService.getLyrics(dto.id);
-    return this.answers.send({ value: lyrics, freshness });
+    return answered({ value: lyrics, freshness });
   }
 
   @Get('v1/tracks/:id/links')
   @GrpcMethod('CatalogService', 'GetTrackLinks')
   async getTrackLinks(@Input() dto: IdDto) {
     const { links, freshness } = await this.linksService.getLinks(dto.id);
-    return this.answers.send({ value: links, freshness });
+    return answered({ value: links, freshness });
   }
 
   @Get('v1/resolve')
@@ -126,7 +133,7 @@ export class CatalogController {
   @GrpcMethod('CatalogService', 'Resolve')
   async resolve(@Input() dto: ResolveDto) {
     const { resolved, freshness } = await this.resolver.resolve(dto.url);
-    return this.answers.send({ value: resolved, freshness });
+    return answered({ value: resolved, freshness });
   }
 
   @Delete('v1/admin/catalog/entities/:type/:id')

@@ -48,14 +48,13 @@ export function installBodyDepthLimit(fastify: FastifyInstance): void {
  */
 function installRequestContext(fastify: FastifyInstance): WeakMap<FastifyRequest, RequestContext> {
   const contexts = new WeakMap<FastifyRequest, RequestContext>();
-  fastify.addHook('preHandler', (request, reply, done) => {
+  fastify.addHook('preHandler', (request, _reply, done) => {
     const route = request.routeOptions.url ?? 'unmatched';
     const context: RequestContext = {
       requestId: request.id,
       transport: 'http',
       operation: `${request.method} ${route}`,
       responseMeta: new Map(),
-      http: { request, reply },
     };
     contexts.set(request, context);
     if (isTracingEnabled()) {

@@ -17,7 +17,7 @@ import { requestContext, type RequestContext } from './request-context';
 /**
  * Runs each gRPC handler inside a request context (request id and user on every log line, response metadata)
  * and sends that metadata back as initial metadata before the response message. HTTP requests get theirs from
- * a Fastify hook (`installRequestContext` in lifecycle/http-hooks), which costs no rxjs layer per request.
+ * a Fastify hook (`installRequestContext` in chorus-app), which costs no rxjs layer per request.
  */
 @Injectable()
 export class RequestContextInterceptor implements NestInterceptor {
@@ -31,7 +31,6 @@ export class RequestContextInterceptor implements NestInterceptor {
       operation: operationOf(ctx),
       userId: callerOf(ctx)?.id,
       responseMeta: new Map(),
-      rpc: { path: rpcCallOf(ctx)?.getPath() ?? '', request: ctx.switchToRpc().getData<unknown>() },
     };
     context.responseMeta.set(REQUEST_ID_HEADER, context.requestId);
     bindRpcResponseMeta(rpcMetadataOf(ctx), context.responseMeta);

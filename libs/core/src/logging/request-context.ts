@@ -1,5 +1,4 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { FastifyReply, FastifyRequest } from 'fastify';
 
 export interface RequestContext {
   requestId: string;
@@ -11,10 +10,6 @@ export interface RequestContext {
   responseMeta: Map<string, string>;
   /** When the least fresh stored answer this call used expires (ms since epoch); unset when none was used. */
   freshUntil?: number;
-  /** The HTTP exchange, for handlers that shape their own answer (caching headers) without an interceptor. */
-  http?: { request: FastifyRequest; reply: FastifyReply };
-  /** The gRPC call: its method path and request message. */
-  rpc?: { path: string; request: unknown };
 }
 
 const storage = new AsyncLocalStorage<RequestContext>();
