@@ -41,8 +41,8 @@ export function installBodyDepthLimit(fastify: FastifyInstance): void {
 
 /**
  * Every routed HTTP request runs its handler inside a request context (request id and caller on log lines,
- * response metadata, the answer's freshness), opened here rather than in a Nest interceptor: an rxjs layer per
- * request cost ~10% of a lookup served from PostgreSQL (bench/README.md). The last preHandler hook, after body
+ * response metadata, the answer's freshness), opened here rather than in a Nest interceptor, which (with its
+ * Observable and ALS run) cost ~12% of a lookup served from PostgreSQL in an A/B (bench/README.md). The last preHandler hook, after body
  * parsing, so the context reaches the guard and the handler; a successful answer's metadata (x-cache…) goes out
  * as headers in onSend.
  */
