@@ -13,27 +13,27 @@ const DAFT_PUNK = 'musicbrainz:056e4f3e-d505-4dad-8ec1-d04f521cbb56';
 const HBFS = 'musicbrainz:7f1c1b1e-6d3a-4d1e-9a55-0e8c1f2d3a4b';
 const DEEZER_TRACK = 'deezer:3135556';
 
-async function keysOf(pattern: string): Promise<string[]> {
-  const client = createClient({ url: SHARED_REDIS_URL });
+const sharedRedis = () => createClient({ url: SHARED_REDIS_URL });
+
+async function withRedis<T>(fn: (client: ReturnType<typeof sharedRedis>) => Promise<T>): Promise<T> {
+  const client = sharedRedis();
   await client.connect();
   try {
-    return await client.keys(pattern);
+    return await fn(client);
   } finally {
     await client.close();
   }
 }
 
+const keysOf = (pattern: string): Promise<string[]> => withRedis((client) => client.keys(pattern));
+
 async function flushPrefix(prefix: string): Promise<void> {
-  const client = createClient({ url: SHARED_REDIS_URL });
-  await client.connect();
-  try {
+  await withRedis(async (client) => {
     const keys = await client.keys(`${prefix}*`);
     if (keys.length > 0) {
       await client.del(keys);
     }
-  } finally {
-    await client.close();
-  }
+  });
 }
 
 describe('Catalog read path', () => {

@@ -185,14 +185,14 @@ export class EntityWriter {
             AS x(provider, native_id)
         ON CONFLICT DO NOTHING`);
     }
-    inserts.push(...this.codeInserts(s, kind, entity));
+    inserts.push(...this.codeInserts(s, k, kind, entity));
     inserts.push(...creditInserts(s, k, 'artistCredit' in entity ? entity.artistCredit : []));
     inserts.push(...imageInserts(s, k, entity.images));
     inserts.push(...tagInserts(s, k, 'genres' in entity ? entity.genres : [], 'tags' in entity ? entity.tags : []));
     return inserts;
   }
 
-  private codeInserts(s: Statement, kind: EntityKind, entity: Writable): string[] {
+  private codeInserts(s: Statement, k: string, kind: EntityKind, entity: Writable): string[] {
     if (kind === 'track') {
       const isrcs = [...new Set([...(entity as Track).isrcs, ...(entity.externalIds.isrcs ?? [])])];
       if (isrcs.length === 0) {
@@ -210,7 +210,7 @@ export class EntityWriter {
       return [];
     }
     return [
-      `INSERT INTO catalog_barcodes (barcode, kind, entity_id) SELECT ${s.param(barcode)}, ${s.param(kind)}, e.id
+      `INSERT INTO catalog_barcodes (barcode, kind, entity_id) SELECT ${s.param(barcode)}, ${k}, e.id
        FROM e ON CONFLICT DO NOTHING`,
     ];
   }

@@ -75,42 +75,41 @@ export class ReadThrough {
     const early = this.flight.lockEarly(spec.key);
     let loaded: Loaded<T>;
     try {
-      loaded = await this.database(() => spec.load());
+      loaded = await this.database(() => this.stored(spec));
     } catch (error) {
       early.release();
       throw error;
     }
-    const stored = loaded === REMEMBERED_MISSING ? undefined : loaded;
-    if (stored && stored.expiresAt.getTime() > Date.now()) {
-      early.release();
-      const expiresAt = stored.expiresAt.getTime();
-      this.remember(spec.key, { value: stored.value, expiresAt });
-      return { value: stored.value, freshness: 'HIT', expiresAt };
+    if (loaded === undefined) {
+      const value = await this.fetchOnce(spec, early);
+      return { value, freshness: 'MISS', expiresAt: expiryFrom(spec.ttlSeconds).getTime() };
     }
-    if (stored) {
-      // The refresh asks the provider again: it takes over the lock asked for above.
-      this.refreshInBackground(spec, early);
-      return { value: stored.value, freshness: 'STALE', expiresAt: stored.expiresAt.getTime() };
-    }
-    return this.firstTime(spec, loaded === REMEMBERED_MISSING, early);
-  }
-
-  /** No row: a remembered "not found", or the provider under single flight (holding the early lock). */
-  private async firstTime<T>(spec: ReadSpec<T>, missing: boolean, early: EarlyLock): Promise<TimedAnswer<T>> {
-    let known = missing;
-    try {
-      known ||= await this.database(() => this.missingAfterLoad(spec));
-    } catch (error) {
-      early.release();
-      throw error;
-    }
-    if (known) {
+    if (loaded === REMEMBERED_MISSING) {
       early.release();
       this.remember(spec.key, { missing: true, expiresAt: Date.now() + 60_000 });
       throw DomainError.notFound(`Not found: ${spec.key}`);
     }
-    const value = await this.fetchOnce(spec, early);
-    return { value, freshness: 'MISS', expiresAt: expiryFrom(spec.ttlSeconds).getTime() };
+    const expiresAt = loaded.expiresAt.getTime();
+    if (expiresAt > Date.now()) {
+      early.release();
+      this.remember(spec.key, { value: loaded.value, expiresAt });
+      return { value: loaded.value, freshness: 'HIT', expiresAt };
+    }
+    // The refresh asks the provider again: it takes over the lock asked for above.
+    this.refreshInBackground(spec, early);
+    return { value: loaded.value, freshness: 'STALE', expiresAt };
+  }
+
+  /**
+   * The stored row, REMEMBERED_MISSING for a remembered "not found", or undefined for a question never answered.
+   * catalog_misses is asked here only when the load did not look itself.
+   */
+  private async stored<T>(spec: ReadSpec<T>): Promise<Loaded<T>> {
+    const loaded = await spec.load();
+    if (loaded === undefined && !spec.loadSeesMisses && (await this.misses.isMissing(spec.key))) {
+      return REMEMBERED_MISSING;
+    }
+    return loaded;
   }
 
   /** Drops one answer from every layer (admin purge). */
@@ -151,20 +150,12 @@ export class ReadThrough {
     return value;
   }
 
-  /** Whether a load that found no row is a remembered "not found" (asked only when the load did not look). */
-  private async missingAfterLoad<T>(spec: ReadSpec<T>): Promise<boolean> {
-    return !spec.loadSeesMisses && (await this.misses.isMissing(spec.key));
-  }
-
   private async peekFresh<T>(spec: ReadSpec<T>): Promise<T | undefined> {
-    const loaded: Loaded<T> = await spec.load().catch(() => undefined);
-    if (loaded !== REMEMBERED_MISSING && loaded && loaded.expiresAt.getTime() > Date.now()) {
-      return loaded.value;
-    }
-    if (loaded === REMEMBERED_MISSING || (await this.missingAfterLoad(spec).catch(() => false))) {
+    const loaded = await this.stored(spec).catch(() => undefined);
+    if (loaded === REMEMBERED_MISSING) {
       throw DomainError.notFound(`Not found: ${spec.key}`);
     }
-    return undefined;
+    return loaded && loaded.expiresAt.getTime() > Date.now() ? loaded.value : undefined;
   }
 
   private refreshInBackground<T>(spec: ReadSpec<T>, early?: EarlyLock): void {

@@ -16,9 +16,14 @@ type LockOutcome = 'acquired' | 'held' | 'no-redis';
 export interface EarlyLock {
   readonly key: string;
   readonly outcome: Promise<LockOutcome>;
-  readonly token: string;
+  /** Set when a lock was asked for. */
+  readonly token?: string;
   release(): void;
 }
+
+const HELD: Promise<LockOutcome> = Promise.resolve('held');
+const NO_REDIS: Promise<LockOutcome> = Promise.resolve('no-redis');
+const nothingToRelease = (): void => undefined;
 
 /**
  * Runs one piece of work per key at a time: concurrent callers in this process share one promise, and with
@@ -40,13 +45,13 @@ export class SingleFlight {
    * (its callers join that run); a Redis failure is 'no-redis', as in `run`.
    */
   lockEarly(key: string): EarlyLock {
+    // Without Redis (every lookup served from PostgreSQL in that setup) this costs no id, key or round trip.
+    if (this.inflight.has(key) || !this.redis.ready) {
+      return { key, outcome: this.inflight.has(key) ? HELD : NO_REDIS, release: nothingToRelease };
+    }
     const token = randomUUID();
     const lockKey = this.lockKey(key);
-    const outcome: Promise<LockOutcome> = this.inflight.has(key)
-      ? Promise.resolve('held')
-      : this.redis.ready
-        ? this.lock(lockKey, token)
-        : Promise.resolve('no-redis');
+    const outcome = this.lock(lockKey, token);
     const release = (): void => {
       void outcome.then((taken) => taken === 'acquired' && this.unlock(lockKey, token));
     };

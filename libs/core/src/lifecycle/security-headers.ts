@@ -34,8 +34,9 @@ export const API_SECURITY_HEADERS: Readonly<Record<string, string>> = {
 export const DOCS_PATH_PREFIX = '/docs';
 
 /**
- * helmet's headers, computed once, for the pages under /docs. @fastify/helmet runs the whole helmet middleware chain (and re-parses the
- * CSP) on every request; these headers never vary per request here, so one precomputed set is enough.
+ * helmet's headers, computed once, for the pages under /docs. @fastify/helmet runs the whole helmet middleware
+ * chain (and re-parses the CSP) on every request; these headers never vary per request here, so one precomputed
+ * set is enough.
  */
 export function securityHeaders(options: HelmetOptions = HELMET_OPTIONS): Record<string, string> {
   const headers = new Map<string, string>();

@@ -16,8 +16,9 @@ import { requestContext, type RequestContext } from './request-context';
 
 /**
  * Runs each gRPC handler inside a request context (request id and user on every log line, response metadata)
- * and sends that metadata back as initial metadata before the response message. HTTP requests get theirs from
- * a Fastify hook (`installRequestContext` in chorus-app), which costs no rxjs layer per request.
+ * and sends that metadata back as initial metadata before the response message. HTTP requests get theirs from a
+ * Fastify hook (`installRequestContext` in lifecycle/http-hooks); for them this is a pass-through, registered
+ * globally only because a hybrid app's global interceptors are shared by both transports.
  */
 @Injectable()
 export class RequestContextInterceptor implements NestInterceptor {
