@@ -24,6 +24,7 @@ export class LoginAttemptRepository {
     await this.sql.query(
       'INSERT INTO auth_login_attempts (user_id, at, ip, user_agent, outcome) VALUES ($1, $2, $3, $4, $5)',
       [attempt.userId, attempt.at, attempt.ip, attempt.userAgent, attempt.outcome],
+      { prepare: true },
     );
   }
 

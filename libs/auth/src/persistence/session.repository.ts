@@ -53,6 +53,7 @@ export class SessionRepository {
        INSERT INTO auth_sessions (id, user_id, refresh_hash, user_agent, ip, created_at, last_used_at, expires_at)
        VALUES ($1, $2, $3, $4, $5, $6, $6, $7)`,
       values,
+      { prepare: true },
     );
   }
 
@@ -81,6 +82,7 @@ export class SessionRepository {
       `SELECT u.id AS "userId", u.role AS "role" FROM auth_sessions s JOIN auth_users u ON u.id = s.user_id
         WHERE s.id = $1 AND s.user_id = $2 AND s.revoked_at IS NULL AND s.expires_at > $3`,
       [sessionId, userId, now],
+      { prepare: true },
     );
     return rows[0] ?? null;
   }

@@ -35,6 +35,7 @@ export class UserRepository {
       `SELECT id, email, password_hash AS "passwordHash", role, created_at AS "createdAt", updated_at AS "updatedAt"
          FROM auth_users WHERE lower(email) = lower($1) LIMIT 1`,
       [email],
+      { prepare: true },
     );
     return rows.length > 0 ? Object.assign(new UserEntity(), rows[0]) : null;
   }

@@ -16,8 +16,9 @@ export class AnswerRepository {
 
   async findLyrics<T>(trackPublicId: string): Promise<Stored<T> | undefined> {
     const rows = await this.sql.query<StoredRow>(
-      `SELECT data, fetched_at, expires_at FROM catalog_lyrics WHERE track_public_id = $1 AND found`,
+      `SELECT data, expires_at FROM catalog_lyrics WHERE track_public_id = $1 AND found`,
       [trackPublicId],
+      { prepare: true },
     );
     return toStored<T>(rows[0]);
   }
@@ -33,8 +34,9 @@ export class AnswerRepository {
 
   async findCoverArt<T>(albumPublicId: string): Promise<Stored<T> | undefined> {
     const rows = await this.sql.query<StoredRow>(
-      `SELECT data, fetched_at, expires_at FROM catalog_cover_art WHERE album_public_id = $1`,
+      `SELECT data, expires_at FROM catalog_cover_art WHERE album_public_id = $1`,
       [albumPublicId],
+      { prepare: true },
     );
     return toStored<T>(rows[0]);
   }
@@ -50,10 +52,11 @@ export class AnswerRepository {
 
   async findLink(trackPublicId: string, platform: string): Promise<Stored<LinkAnswer> | undefined> {
     const rows = await this.sql.query<StoredRow>(
-      `SELECT json_build_object('track', t.data, 'matchedBy', l.matched_by) AS data, l.fetched_at, l.expires_at
+      `SELECT json_build_object('track', t.data, 'matchedBy', l.matched_by) AS data, l.expires_at
          FROM catalog_track_links l LEFT JOIN catalog_tracks t ON t.public_id = l.linked_public_id
         WHERE l.track_public_id = $1 AND l.platform = $2`,
       [trackPublicId, platform],
+      { prepare: true },
     );
     const stored = toStored<{ track: Track | null; matchedBy: LinkAnswer['matchedBy'] | null }>(rows[0]);
     if (!stored) {

@@ -9,7 +9,7 @@ export class BarcodeRepository {
 
   async findAlbum<T>(barcode: string): Promise<Stored<T> | undefined> {
     const rows = await this.sql.query<StoredRow>(
-      `SELECT a.data, a.fetched_at, a.expires_at
+      `SELECT a.data, a.expires_at
          FROM catalog_barcodes b
          JOIN catalog_albums a ON a.complete AND (
            (b.kind = 'album' AND a.id = b.entity_id) OR
@@ -18,6 +18,7 @@ export class BarcodeRepository {
         ORDER BY CASE a.source WHEN 'musicbrainz' THEN 0 ELSE 1 END, a.public_id
         LIMIT 1`,
       [barcode],
+      { prepare: true },
     );
     return toStored<T>(rows[0]);
   }

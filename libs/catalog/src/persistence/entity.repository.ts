@@ -22,10 +22,11 @@ export class EntityRepository {
   /** The complete row, else whether `missKey` is a remembered "not found": one query for both. */
   async findByPublicId<T>(kind: EntityKind, publicId: string, missKey: string): Promise<Loaded<T>> {
     const rows = await this.sql.query<StoredRow & { missing: boolean }>(
-      `SELECT data, fetched_at, expires_at, false AS missing FROM ${tableOf(kind)} WHERE public_id = $1 AND complete
+      `SELECT data, expires_at, false AS missing FROM ${tableOf(kind)} WHERE public_id = $1 AND complete
        UNION ALL
-       SELECT NULL, NULL, NULL, true FROM catalog_misses WHERE key = $2 AND expires_at > now()`,
+       SELECT NULL, NULL, true FROM catalog_misses WHERE key = $2 AND expires_at > now()`,
       [publicId, missKey],
+      { prepare: true },
     );
     const row = rows.find((r) => !r.missing);
     if (row) {
@@ -37,9 +38,10 @@ export class EntityRepository {
   /** Complete tracks known by an ISRC, MusicBrainz first. */
   async findTracksByIsrc(isrc: string, source?: string): Promise<Array<Stored<Track>>> {
     const rows = await this.sql.query<StoredRow>(
-      `SELECT t.data, t.fetched_at, t.expires_at FROM catalog_isrcs i JOIN catalog_tracks t ON t.id = i.track_id
+      `SELECT t.data, t.expires_at FROM catalog_isrcs i JOIN catalog_tracks t ON t.id = i.track_id
        WHERE i.isrc = $1 AND t.complete AND ($2::text IS NULL OR t.source = $2) ORDER BY ${SOURCE_ORDER}, t.public_id`,
       [isrc, source ?? null],
+      { prepare: true },
     );
     return rows.map((row) => toStored<Track>(row) as Stored<Track>);
   }

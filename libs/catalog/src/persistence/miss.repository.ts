@@ -7,9 +7,11 @@ export class MissRepository {
   constructor(private readonly sql: SqlClient) {}
 
   async isMissing(key: string): Promise<boolean> {
-    const rows = await this.sql.query<unknown>(`SELECT 1 FROM catalog_misses WHERE key = $1 AND expires_at > now()`, [
-      key,
-    ]);
+    const rows = await this.sql.query<unknown>(
+      `SELECT 1 FROM catalog_misses WHERE key = $1 AND expires_at > now()`,
+      [key],
+      { prepare: true },
+    );
     return rows.length > 0;
   }
 

@@ -14,8 +14,9 @@ export class SearchRepository {
 
   async find<T>(key: string): Promise<Stored<StoredSearch<T>> | undefined> {
     const rows = await this.sql.query<StoredRow>(
-      `SELECT data, fetched_at, expires_at FROM catalog_searches WHERE key = $1`,
+      `SELECT data, expires_at FROM catalog_searches WHERE key = $1`,
       [key],
+      { prepare: true },
     );
     return toStored<StoredSearch<T>>(rows[0]);
   }

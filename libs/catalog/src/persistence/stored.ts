@@ -1,13 +1,11 @@
 /** A row of the catalog with its freshness. */
 export interface Stored<T> {
   value: T;
-  fetchedAt: Date;
   expiresAt: Date;
 }
 
 export interface StoredRow {
   data: unknown;
-  fetched_at: Date;
   expires_at: Date;
 }
 
@@ -20,7 +18,7 @@ export const REMEMBERED_MISSING = Symbol('remembered not found');
 export type Loaded<T> = Stored<T> | typeof REMEMBERED_MISSING | undefined;
 
 export function toStored<T>(row: StoredRow | undefined): Stored<T> | undefined {
-  return row ? { value: row.data as T, fetchedAt: row.fetched_at, expiresAt: row.expires_at } : undefined;
+  return row ? { value: row.data as T, expiresAt: row.expires_at } : undefined;
 }
 
 export function expiryFrom(ttlSeconds: number, now = Date.now()): Date {

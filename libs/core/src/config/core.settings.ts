@@ -84,6 +84,13 @@ export class DatabaseSettings {
   @BooleanSetting()
   DB_SKIP_MIGRATIONS = false;
 
+  /**
+   * Hot statements run as named prepared statements (parsed and planned once per connection). Turn off behind a
+   * pooler that cannot keep them, such as PgBouncer in transaction mode before 1.21.
+   */
+  @BooleanSetting()
+  DB_PREPARED_STATEMENTS = true;
+
   @IsString()
   DATA_DIR = './.data';
 

@@ -1,6 +1,19 @@
-import { Injectable } from '@nestjs/common';
-import type { Pool } from 'pg';
+import { Inject, Injectable } from '@nestjs/common';
+import type { Pool, QueryConfig } from 'pg';
 import { DataSource, QueryFailedError } from 'typeorm';
+import { databaseSettings, type DatabaseSettings } from '../config/core.settings';
+
+export interface SqlOptions {
+  /**
+   * Run as a named prepared statement: PostgreSQL parses and plans it once per connection instead of on every
+   * call (a lookup's row query served ~1.6× as many calls per second prepared). Only for fixed statement texts:
+   * each distinct text holds a statement on every pooled connection.
+   */
+  prepare?: boolean;
+}
+
+/** More distinct prepared texts than any caller has means texts are being built per call: run those unnamed. */
+const MAX_PREPARED = 200;
 
 /**
  * Plain SQL on TypeORM's own pg pool: the same connections, settings and shutdown, without the query runner
@@ -11,18 +24,39 @@ import { DataSource, QueryFailedError } from 'typeorm';
  */
 @Injectable()
 export class SqlClient {
-  constructor(private readonly dataSource: DataSource) {}
+  /** Statement names by text: pg refuses one name for two texts, so names are handed out here, never by callers. */
+  private readonly names = new Map<string, string>();
+
+  constructor(
+    private readonly dataSource: DataSource,
+    @Inject(databaseSettings.KEY) private readonly settings: DatabaseSettings,
+  ) {}
 
   /** The rows of one statement (none for a statement without RETURNING). */
-  async query<T>(text: string, params: unknown[] = []): Promise<T[]> {
+  async query<T>(text: string, params: unknown[] = [], options?: SqlOptions): Promise<T[]> {
+    const name = options?.prepare ? this.nameOf(text) : undefined;
+    const config: QueryConfig = name === undefined ? { text, values: params } : { name, text, values: params };
     try {
-      return (await this.pool().query(text, params)).rows as T[];
+      return (await this.pool().query(config)).rows as T[];
     } catch (error) {
       // As thrown, like TypeORM's runner does: a wrapper would hide the socket error's `code` (ECONNRESET…), by
       // which an outage is told from a bad query (isDatabaseUnavailable). Not `instanceof`: errors may come
       // from another realm.
       throw new QueryFailedError(text, params, error as Error);
     }
+  }
+
+  private nameOf(text: string): string | undefined {
+    if (!this.settings.DB_PREPARED_STATEMENTS) {
+      return undefined;
+    }
+    const known = this.names.get(text);
+    if (known !== undefined || this.names.size >= MAX_PREPARED) {
+      return known;
+    }
+    const name = `chorus_${this.names.size + 1}`;
+    this.names.set(text, name);
+    return name;
   }
 
   private pool(): Pool {
