@@ -212,6 +212,10 @@ describe('Catalog over REST and gRPC', () => {
     expect(rest.headers['content-type']).toBe('image/jpeg');
     expect(rest.headers['cache-control']).toMatch(/public, max-age=\d+/);
     expect(Buffer.from(rest.body as Buffer).toString()).toBe(FAKE_IMAGE_BYTES);
+    const again = await request(sut.httpUrl)
+      .get(`/v1/cover/${DISCOVERY}?size=250`)
+      .set('if-none-match', String(rest.headers.etag));
+    expect(again.status).toBe(304);
     expect(fake.requests('/coverartarchive/release').at(-1)?.path).toMatch(/-250\.jpg$/);
     const rpc = await grpcCall<{ contentType: string; data: Buffer }>(grpc, 'GetCover', {
       id: DISCOVERY,
@@ -236,6 +240,8 @@ describe('Catalog over REST and gRPC', () => {
     fake.reset();
     const purged = await request(sut.httpUrl).delete(path).set('authorization', `Bearer ${token}`);
     expect(purged.status).toBe(200);
+    // An admin's answer is not a lookup: nothing for clients or shared caches to keep.
+    expect(purged.headers.etag).toBeUndefined();
     expect(purged.body.removed).toBe(1);
     const again = await request(sut.httpUrl).get(`/v1/artists/${DAFT_PUNK}`);
     expect(again.headers['x-cache']).toBe('MISS');

@@ -65,6 +65,7 @@ describe('Replay caches (REST and gRPC)', () => {
       const notModified = await request(app.httpUrl).get(ARTIST_PATH).set('if-none-match', first.headers.etag);
       expect(notModified.status).toBe(304);
       expect(notModified.text).toBe('');
+      expect(notModified.headers['content-type']).toBeUndefined();
     });
 
     it('should not replay past the answer’s own freshness: an expired answer comes back STALE', async () => {
@@ -182,12 +183,34 @@ describe('Replay caches (REST and gRPC)', () => {
   describe('off (CACHE_L1_REPLAY=false)', () => {
     const current = appFor({ CACHE_L1_REPLAY: 'false' });
 
-    it('should run every request through the read path', async () => {
+    it('should run every request through the read path, with the same ETag, Cache-Control and 304', async () => {
       const app = current();
-      await request(app.httpUrl).get(ARTIST_PATH);
+      const first = await request(app.httpUrl).get(ARTIST_PATH);
       const second = await request(app.httpUrl).get(ARTIST_PATH);
       expect(second.headers['x-cache']).toBe('HIT');
-      expect(await catalogAnswers(app)).toMatchObject({ miss: 1, hit: 1 });
+      expect(second.text).toBe(first.text);
+      expect(second.headers.etag).toMatch(/^W\/"[\w-]{27}"$/);
+      expect(second.headers.etag).toBe(first.headers.etag);
+      expect(second.headers['cache-control']).toMatch(/^public, max-age=\d+$/);
+      expect(second.headers['content-type']).toBe('application/json; charset=utf-8');
+
+      const notModified = await request(app.httpUrl)
+        .get(ARTIST_PATH)
+        .set('if-none-match', `"x", ${first.headers.etag}`);
+      expect(notModified.status).toBe(304);
+      expect(notModified.text).toBe('');
+      expect(notModified.headers['content-type']).toBeUndefined();
+      expect(notModified.headers.etag).toBe(first.headers.etag);
+      expect(notModified.headers['x-cache']).toBe('HIT');
+      expect(await catalogAnswers(app)).toMatchObject({ miss: 1, hit: 2 });
+    });
+
+    it('should give answers that are not lookups no ETag or Cache-Control', async () => {
+      const app = current();
+      const providers = await request(app.httpUrl).get('/v1/providers');
+      expect(providers.status).toBe(200);
+      expect(providers.headers.etag).toBeUndefined();
+      expect(providers.headers['cache-control']).toBeUndefined();
     });
   });
 });

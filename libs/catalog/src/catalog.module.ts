@@ -20,7 +20,7 @@ import { ReadThrough } from './read-path/read-through.service';
 import { SingleFlight } from './read-path/single-flight.service';
 import { SearchService } from './search/search.service';
 import { CatalogController } from './transport/catalog.controller';
-import { LookupCachingInterceptor } from './transport/lookup-caching.interceptor';
+import { CoverImageInterceptor } from './transport/cover-image.interceptor';
 
 @Module({
   imports: [ConfigModule.forFeature(catalogSettings), ProvidersModule],
@@ -43,7 +43,7 @@ import { LookupCachingInterceptor } from './transport/lookup-caching.interceptor
     CoverArtService,
     ResolveService,
     PurgeService,
-    LookupCachingInterceptor,
+    CoverImageInterceptor,
   ],
   exports: [LookupService, ResolveService, LinksService],
 })

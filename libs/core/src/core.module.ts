@@ -1,5 +1,5 @@
 import { Global, Module, type DynamicModule } from '@nestjs/common';
-import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { ConfigModule } from '@nestjs/config';
 import { appSettings, databaseSettings, grpcSettings, httpSettings, redisSettings } from './config/core.settings';
 import { CacheModule } from './cache/cache.module';
@@ -10,7 +10,6 @@ import { DatabaseModule } from './database/database.module';
 import type { DatabaseModuleOptions } from './database/data-source.options';
 import { ExceptionsFilter } from './errors/exceptions.filter';
 import { LifecycleState } from './lifecycle/lifecycle.state';
-import { RequestContextInterceptor } from './logging/request-context.interceptor';
 import { createValidationPipe } from './transport/validation.pipe';
 
 @Global()
@@ -43,7 +42,6 @@ export class CoreModule {
         LifecycleState,
         { provide: APP_PIPE, useFactory: createValidationPipe },
         { provide: APP_FILTER, useClass: ExceptionsFilter },
-        { provide: APP_INTERCEPTOR, useClass: RequestContextInterceptor },
       ],
       exports: [LifecycleState],
     };

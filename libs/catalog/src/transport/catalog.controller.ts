@@ -1,8 +1,9 @@
-import { Controller, Delete, Get, HttpCode, UseInterceptors } from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, Inject, UseInterceptors } from '@nestjs/common';
 import { GrpcMethod } from '@nestjs/microservices';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Input } from '@app/core';
+import { Input, requestContext, type AnswerCaching } from '@app/core';
 import { Roles } from '@app/auth';
+import { catalogSettings, type CatalogSettings } from '../catalog.settings';
 import { CoverArtService } from '../extras/cover-art.service';
 import { LinksService } from '../extras/links.service';
 import { LyricsService } from '../extras/lyrics.service';
@@ -10,7 +11,7 @@ import { PurgeService } from '../extras/purge.service';
 import { ResolveService } from '../extras/resolve.service';
 import { ArtistAlbumsService } from '../lookups/artist-albums.service';
 import { LookupService } from '../lookups/lookup.service';
-import { markFreshness } from '../read-path/freshness';
+import { FRESHNESS_HEADERS, markFreshness } from '../read-path/freshness';
 import type { Answer } from '../read-path/read-through.service';
 import { SearchService } from '../search/search.service';
 import {
@@ -24,19 +25,20 @@ import {
   ResolveDto,
   SearchDto,
 } from './catalog.dto';
-import { LookupCachingInterceptor } from './lookup-caching.interceptor';
+import { CoverImageInterceptor } from './cover-image.interceptor';
 
-function answered<T>(answer: Answer<T>): T {
-  markFreshness(answer.freshness);
-  return answer.value;
-}
+/** A stale answer may be kept by clients only if they check back first. */
+const STALE_CACHE_CONTROL = 'public, max-age=0, must-revalidate';
 
 /** Every catalog use case, once, for REST and gRPC (chorus.v1.CatalogService). */
 @ApiTags('catalog')
 @Controller()
-@UseInterceptors(LookupCachingInterceptor)
 export class CatalogController {
+  private readonly freshCaching: AnswerCaching;
+  private readonly staleCaching: AnswerCaching;
+
   constructor(
+    @Inject(catalogSettings.KEY) settings: CatalogSettings,
     private readonly lookups: LookupService,
     private readonly artistAlbums: ArtistAlbumsService,
     private readonly searchService: SearchService,
@@ -45,51 +47,67 @@ export class CatalogController {
     private readonly lyricsService: LyricsService,
     private readonly linksService: LinksService,
     private readonly purges: PurgeService,
-  ) {}
+  ) {
+    // Replays come from memory, whatever the first answer was: they say HIT.
+    const replayMeta = FRESHNESS_HEADERS.HIT;
+    this.freshCaching = { cacheControl: `public, max-age=${settings.CATALOG_HTTP_MAX_AGE_SECONDS}`, replayMeta };
+    this.staleCaching = { cacheControl: STALE_CACHE_CONTROL, replayMeta };
+  }
+
+  /**
+   * A lookup's answer: its freshness headers, and (applied by core as it leaves) ETag, Cache-Control and the
+   * replay caches while it is fresh and public.
+   */
+  private answered<T>(answer: Answer<T>): T {
+    markFreshness(answer.freshness);
+    requestContext.cacheAnswer(answer.freshness === 'STALE' ? this.staleCaching : this.freshCaching);
+    return answer.value;
+  }
 
   @Get('v1/search')
   @ApiOperation({ summary: 'Search artists, albums or tracks across providers, merged and de-duplicated' })
   @GrpcMethod('CatalogService', 'Search')
   async search(@Input() dto: SearchDto) {
     const { answer, freshness } = await this.searchService.search(dto);
-    return answered({ value: answer, freshness });
+    return this.answered({ value: answer, freshness });
   }
 
   @Get('v1/artists/:id')
   @GrpcMethod('CatalogService', 'GetArtist')
   async getArtist(@Input() dto: IdDto) {
-    return answered(await this.lookups.getArtist(dto.id));
+    return this.answered(await this.lookups.getArtist(dto.id));
   }
 
   @Get('v1/artists/:id/albums')
   @GrpcMethod('CatalogService', 'ListArtistAlbums')
   async listArtistAlbums(@Input() dto: ListArtistAlbumsDto) {
     const { page, freshness } = await this.artistAlbums.list(dto.id, dto.limit, dto.offset);
-    return answered({ value: page, freshness });
+    return this.answered({ value: page, freshness });
   }
 
   @Get('v1/albums/by-barcode/:barcode')
   @GrpcMethod('CatalogService', 'GetAlbumByBarcode')
   async getAlbumByBarcode(@Input() dto: BarcodeDto) {
-    return answered(await this.lookups.getAlbumByBarcode(dto.barcode));
+    return this.answered(await this.lookups.getAlbumByBarcode(dto.barcode));
   }
 
   @Get('v1/albums/:id')
   @GrpcMethod('CatalogService', 'GetAlbum')
   async getAlbum(@Input() dto: IdDto) {
-    return answered(await this.lookups.getAlbum(dto.id));
+    return this.answered(await this.lookups.getAlbum(dto.id));
   }
 
   @Get('v1/albums/:id/cover-art')
   @GrpcMethod('CatalogService', 'GetAlbumCoverArt')
   async getAlbumCoverArt(@Input() dto: IdDto) {
     const { art, freshness } = await this.coverArt.getCoverArt(dto.id);
-    return answered({ value: art, freshness });
+    return this.answered({ value: art, freshness });
   }
 
   @Get('v1/cover/:id')
   @ApiOperation({ summary: "The album's front cover image bytes, relayed with caching headers" })
   @GrpcMethod('CatalogService', 'GetCover')
+  @UseInterceptors(CoverImageInterceptor)
   getCover(@Input() dto: CoverDto) {
     return this.coverArt.getCoverImage(dto.id, dto.size);
   }
@@ -97,33 +115,33 @@ export class CatalogController {
   @Get('v1/releases/:id')
   @GrpcMethod('CatalogService', 'GetRelease')
   async getRelease(@Input() dto: IdDto) {
-    return answered(await this.lookups.getRelease(dto.id));
+    return this.answered(await this.lookups.getRelease(dto.id));
   }
 
   @Get('v1/tracks/by-isrc/:isrc')
   @GrpcMethod('CatalogService', 'GetTrackByIsrc')
   async getTrackByIsrc(@Input() dto: IsrcDto) {
-    return answered(await this.lookups.getTrackByIsrc(dto.isrc));
+    return this.answered(await this.lookups.getTrackByIsrc(dto.isrc));
   }
 
   @Get('v1/tracks/:id')
   @GrpcMethod('CatalogService', 'GetTrack')
   async getTrack(@Input() dto: IdDto) {
-    return answered(await this.lookups.getTrack(dto.id));
+    return this.answered(await this.lookups.getTrack(dto.id));
   }
 
   @Get('v1/tracks/:id/lyrics')
   @GrpcMethod('CatalogService', 'GetTrackLyrics')
   async getTrackLyrics(@Input() dto: IdDto) {
     const { lyrics, freshness } = await this.lyricsService.getLyrics(dto.id);
-    return answered({ value: lyrics, freshness });
+    return this.answered({ value: lyrics, freshness });
   }
 
   @Get('v1/tracks/:id/links')
   @GrpcMethod('CatalogService', 'GetTrackLinks')
   async getTrackLinks(@Input() dto: IdDto) {
     const { links, freshness } = await this.linksService.getLinks(dto.id);
-    return answered({ value: links, freshness });
+    return this.answered({ value: links, freshness });
   }
 
   @Get('v1/resolve')
@@ -133,7 +151,7 @@ export class CatalogController {
   @GrpcMethod('CatalogService', 'Resolve')
   async resolve(@Input() dto: ResolveDto) {
     const { resolved, freshness } = await this.resolver.resolve(dto.url);
-    return answered({ value: resolved, freshness });
+    return this.answered({ value: resolved, freshness });
   }
 
   @Delete('v1/admin/catalog/entities/:type/:id')

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { redisSettings, type RedisSettings } from '../config/core.settings';
 
@@ -111,6 +112,11 @@ export class RpcResponseCache extends ReplayCache<CachedRpcResponse> {
     this.methods.clear();
     super.clear();
   }
+}
+
+/** A weak validator over the exact bytes sent. */
+export function etagOf(payload: string | Buffer): string {
+  return `W/"${createHash('sha1').update(payload).digest('base64url')}"`;
 }
 
 /** RFC 9110 If-None-Match (weak comparison): a list of tags, or `*`. */

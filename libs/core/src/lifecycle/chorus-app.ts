@@ -18,6 +18,7 @@ import { shutdownTracing, startTracing } from '../tracing/tracing';
 import { acceptRequestId, REQUEST_ID_HEADER } from '../transport/call-context';
 import { ResponseCache, RpcResponseCache } from '../cache/response-cache';
 import { rpcReplayInterceptor } from '../transport/grpc-replay';
+import { rpcContextInterceptor } from '../transport/grpc-context';
 import { buildGrpcOptions, type GrpcServerAttachment } from './grpc.options';
 import { LifecycleState } from './lifecycle.state';
 import { installBodyDepthLimit, installHttpHooks, installResponseReplay } from './http-hooks';
@@ -116,7 +117,12 @@ export async function createChorusApp(rootModule: Type, options: ChorusAppOption
   installSecurity(app, settings.http);
   installResponseReplay(fastify, app.get(ResponseCache));
   installBodyDepthLimit(fastify);
-  installHttpHooks(fastify, logger, metrics.enabled ? metrics : undefined, app.get(LifecycleState));
+  installHttpHooks(fastify, {
+    logger,
+    metrics: metrics.enabled ? metrics : undefined,
+    lifecycle: app.get(LifecycleState),
+    responses: app.get(ResponseCache),
+  });
   if (metrics.enabled && settings.metrics.METRICS_PORT === 0) {
     mountMetricsRoute(fastify, metrics);
   }
@@ -130,7 +136,8 @@ export async function createChorusApp(rootModule: Type, options: ChorusAppOption
   const rpcResponses = app.get(RpcResponseCache);
   // Nest hands channelOptions to `new grpc.Server(...)`, whose `interceptors` see every call, the first one
   // nearest the network. Metrics go first, so they record the status as the client finally gets it; the
-  // replay goes last, so everything before it sees replayed calls too.
+  // replay comes next to last, so everything before it sees replayed calls too; the request context is
+  // innermost, nearest Nest's handler.
   const channelOptions: ChannelOptions & { interceptors?: ServerInterceptor[] } =
     grpcOptions.options.channelOptions ?? {};
   grpcOptions.options.channelOptions = {
@@ -139,6 +146,7 @@ export async function createChorusApp(rootModule: Type, options: ChorusAppOption
       ...(metrics.enabled ? [grpcMetricsInterceptor(metrics)] : []),
       ...(channelOptions.interceptors ?? []),
       ...(rpcResponses.enabled ? [rpcReplayInterceptor(rpcResponses)] : []),
+      rpcContextInterceptor(rpcResponses),
     ],
   };
   app.connectMicroservice(grpcOptions, { inheritAppConfig: true });

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { etagMatches, type ResponseCache } from '../cache/response-cache';
+import { etagMatches, etagOf, type ResponseCache } from '../cache/response-cache';
 import type { AppLogger } from '../logging/app-logger.service';
 import { requestContext, type RequestContext } from '../logging/request-context';
 import type { MetricsService } from '../metrics/metrics.service';
@@ -66,27 +66,67 @@ function installRequestContext(fastify: FastifyInstance): WeakMap<FastifyRequest
   return contexts;
 }
 
-export function installHttpHooks(
-  fastify: FastifyInstance,
-  logger: AppLogger,
-  metrics: MetricsService | undefined,
-  lifecycle: LifecycleState,
-): void {
+/**
+ * The REST side of an answer marked cacheable (requestContext.cacheAnswer): a weak ETag over the exact bytes
+ * sent, its Cache-Control, 304 when the client already holds it, and the replay cache while it is fresh. Here,
+ * on the serialized payload, rather than in a Nest interceptor: no second serialization, and no rxjs chain
+ * around the handler (bench/README.md).
+ */
+function applyAnswerCaching(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  payload: unknown,
+  context: RequestContext,
+  responses: ResponseCache,
+): unknown {
+  const caching = context.answerCaching;
+  if (caching === undefined || reply.statusCode !== 200 || typeof payload !== 'string') {
+    return payload;
+  }
+  const etag = etagOf(payload);
+  void reply.header('etag', etag);
+  void reply.header('cache-control', caching.cacheControl);
+  const until = request.method === 'GET' && responses.enabled ? requestContext.replayableUntil(context) : undefined;
+  if (until !== undefined) {
+    const contentType = String(reply.getHeader('content-type'));
+    const headers = { 'content-type': contentType, etag, 'cache-control': caching.cacheControl, ...caching.replayMeta };
+    responses.put(request.url, { body: payload, etag, headers }, until);
+  }
+  if (!etagMatches(request.headers['if-none-match'], etag)) {
+    return payload;
+  }
+  void reply.code(304);
+  reply.removeHeader('content-type');
+  reply.removeHeader('content-length');
+  return null;
+}
+
+export interface HttpHookDeps {
+  logger: AppLogger;
+  metrics?: MetricsService;
+  lifecycle: LifecycleState;
+  responses: ResponseCache;
+}
+
+export function installHttpHooks(fastify: FastifyInstance, deps: HttpHookDeps): void {
+  const { logger, metrics, lifecycle, responses } = deps;
   const contexts = installRequestContext(fastify);
   // Callback hooks, not async ones: no promise per request on the hot path (bench/README.md).
   fastify.addHook('onSend', (request, reply, payload, done) => {
     const context = contexts.get(request);
+    let sent = payload;
     if (context !== undefined && reply.statusCode < 400) {
       for (const [key, value] of context.responseMeta) {
         void reply.header(key, value);
       }
+      sent = applyAnswerCaching(request, reply, payload, context, responses);
     }
     void reply.header(REQUEST_ID_HEADER, request.id);
     if (lifecycle.isDraining) {
       // Clients reconnect (to another replica) instead of reusing a socket that is about to close.
       void reply.header('connection', 'close');
     }
-    done(null, payload);
+    done(null, sent);
   });
   fastify.addHook('onResponse', (request, reply, done) => {
     // The route template, never the raw URL, so label cardinality stays bounded.
@@ -131,6 +171,8 @@ export function installResponseReplay(fastify: FastifyInstance, responses: Respo
     }
     void reply.headers(hit.headers);
     if (etagMatches(request.headers['if-none-match'], hit.etag)) {
+      // No body, so nothing for a content type to describe: as on the full path (applyAnswerCaching).
+      reply.removeHeader('content-type');
       void reply.code(304).send();
       return;
     }

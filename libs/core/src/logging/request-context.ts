@@ -1,5 +1,16 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 
+/**
+ * How clients and the replay caches may keep a call's answer. Set by the handler of a public lookup; core applies
+ * it as the answer leaves (REST: ETag, Cache-Control, 304; both transports: the replay caches).
+ */
+export interface AnswerCaching {
+  /** Cache-Control of the REST answer. */
+  cacheControl: string;
+  /** Headers (REST) or metadata (gRPC) a replay of this answer carries, besides the request id. */
+  replayMeta: Readonly<Record<string, string>>;
+}
+
 export interface RequestContext {
   requestId: string;
   transport: 'http' | 'rpc';
@@ -10,6 +21,7 @@ export interface RequestContext {
   responseMeta: Map<string, string>;
   /** When the least fresh stored answer this call used expires (ms since epoch); unset when none was used. */
   freshUntil?: number;
+  answerCaching?: AnswerCaching;
 }
 
 const storage = new AsyncLocalStorage<RequestContext>();
@@ -24,6 +36,23 @@ export const requestContext = {
   /** Adds a response header (HTTP) / metadata entry (gRPC) to the current call, if there is one. */
   setResponseMeta(key: string, value: string): void {
     storage.getStore()?.responseMeta.set(key, value);
+  },
+  /** Marks the current call's answer as one clients may cache and the replay caches may keep while fresh. */
+  cacheAnswer(caching: AnswerCaching): void {
+    const store = storage.getStore();
+    if (store) {
+      store.answerCaching = caching;
+    }
+  },
+  /**
+   * Until when the current call's answer may be replayed: it was marked cacheable, it was built from stored
+   * answers that are still fresh, and no signed-in caller shaped it.
+   */
+  replayableUntil(context: RequestContext | undefined): number | undefined {
+    if (context?.answerCaching === undefined || context.userId !== undefined || context.freshUntil === undefined) {
+      return undefined;
+    }
+    return context.freshUntil > Date.now() ? context.freshUntil : undefined;
   },
   /** Records that the answer of the current call is only as fresh as `expiresAt`. */
   limitFreshness(expiresAt: number): void {

@@ -6,7 +6,7 @@ export const METRICS_PATH = '/metrics';
 
 /**
  * GET /metrics on the app's own Fastify instance. A raw route rather than a Nest controller: it stays out of
- * the OpenAPI document, the auth guards and the request-context interceptor.
+ * the OpenAPI document and the auth guards.
  */
 export function mountMetricsRoute(fastify: FastifyInstance, metrics: MetricsService): void {
   fastify.get(METRICS_PATH, async (_request, reply) => {

@@ -92,9 +92,10 @@ function callKey(host: ArgumentsHost): object {
 
 export function setCaller(host: ArgumentsHost, caller: Caller): void {
   callers.set(callKey(host), caller);
-  // An HTTP request's context exists before the guard runs (it is opened in a Fastify hook): it learns the caller now.
+  // The call's context exists before the guard runs (opened in a Fastify hook or a grpc-js interceptor): it
+  // learns the caller now, so log lines name the user and answers shaped by a caller are never replayed.
   const context = requestContext.current();
-  if (context && !isRpc(host)) {
+  if (context) {
     context.userId = caller.id;
     if (isTracingEnabled()) {
       setSpanAttribute('user.id', caller.id);
