@@ -20,7 +20,6 @@ import { ReadThrough } from './read-path/read-through.service';
 import { SingleFlight } from './read-path/single-flight.service';
 import { SearchService } from './search/search.service';
 import { CatalogController } from './transport/catalog.controller';
-import { CoverImageInterceptor } from './transport/cover-image.interceptor';
 
 @Module({
   imports: [ConfigModule.forFeature(catalogSettings), ProvidersModule],
@@ -43,7 +42,6 @@ import { CoverImageInterceptor } from './transport/cover-image.interceptor';
     CoverArtService,
     ResolveService,
     PurgeService,
-    CoverImageInterceptor,
   ],
   exports: [LookupService, ResolveService, LinksService],
 })

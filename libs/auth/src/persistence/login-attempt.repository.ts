@@ -12,6 +12,9 @@ export interface NewLoginAttempt {
   outcome: LoginOutcome;
 }
 
+/** The one INSERT of a login record; the session insert of a successful login reuses it (SessionRepository). */
+export const INSERT_LOGIN_ATTEMPT = 'INSERT INTO auth_login_attempts (user_id, at, ip, user_agent, outcome)';
+
 @Injectable()
 export class LoginAttemptRepository {
   constructor(
@@ -22,7 +25,7 @@ export class LoginAttemptRepository {
   /** Every login writes one: plain SQL on the pool, as TypeORM's builders and query runner cost more than the insert. */
   async record(attempt: NewLoginAttempt): Promise<void> {
     await this.sql.query(
-      'INSERT INTO auth_login_attempts (user_id, at, ip, user_agent, outcome) VALUES ($1, $2, $3, $4, $5)',
+      `${INSERT_LOGIN_ATTEMPT} VALUES ($1, $2, $3, $4, $5)`,
       [attempt.userId, attempt.at, attempt.ip, attempt.userAgent, attempt.outcome],
       { prepare: true },
     );

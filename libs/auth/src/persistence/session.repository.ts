@@ -3,6 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { IsNull, MoreThan, Not, type Repository } from 'typeorm';
 import { SqlClient } from '@app/core';
 import type { Role } from '../domain/role';
+import { INSERT_LOGIN_ATTEMPT } from './login-attempt.repository';
 import { SessionEntity } from './session.entity';
 
 export type RevokeReason = 'logout' | 'logout_everywhere' | 'revoked' | 'password_changed' | 'refresh_reuse';
@@ -23,8 +24,7 @@ export interface ActiveCaller {
 }
 
 /** The login record of a session opened by a login, with the session's own parameters. */
-const LOGIN_RECORD_CTE = `WITH login AS (
-  INSERT INTO auth_login_attempts (user_id, at, ip, user_agent, outcome) VALUES ($2, $6, $5, $4, 'success'))`;
+const LOGIN_RECORD_CTE = `WITH login AS (${INSERT_LOGIN_ATTEMPT} VALUES ($2, $6, $5, $4, 'success'))`;
 
 @Injectable()
 export class SessionRepository {

@@ -14,7 +14,6 @@ type LockOutcome = 'acquired' | 'held' | 'no-redis';
  * released when the row turned out to be there.
  */
 export interface EarlyLock {
-  readonly key: string;
   readonly outcome: Promise<LockOutcome>;
   /** Set when a lock was asked for. */
   readonly token?: string;
@@ -47,7 +46,7 @@ export class SingleFlight {
   lockEarly(key: string): EarlyLock {
     // Without Redis (every lookup served from PostgreSQL in that setup) this costs no id, key or round trip.
     if (this.inflight.has(key) || !this.redis.ready) {
-      return { key, outcome: this.inflight.has(key) ? HELD : NO_REDIS, release: nothingToRelease };
+      return { outcome: this.inflight.has(key) ? HELD : NO_REDIS, release: nothingToRelease };
     }
     const token = randomUUID();
     const lockKey = this.lockKey(key);
@@ -55,7 +54,7 @@ export class SingleFlight {
     const release = (): void => {
       void outcome.then((taken) => taken === 'acquired' && this.unlock(lockKey, token));
     };
-    return { key, outcome, token, release };
+    return { outcome, token, release };
   }
 
   run<T>(key: string, work: () => Promise<T>, peek: () => Promise<T | undefined>, early?: EarlyLock): Promise<T> {
@@ -78,7 +77,7 @@ export class SingleFlight {
     const lockKey = this.lockKey(key);
     const token = early?.token ?? randomUUID();
     const deadline = Date.now() + this.settings.CATALOG_LOCK_TTL_MS;
-    let pending = early?.key === key ? early.outcome : undefined;
+    let pending = early?.outcome;
     while (Date.now() < deadline) {
       const outcome = await (pending ?? this.lock(lockKey, token));
       pending = undefined;

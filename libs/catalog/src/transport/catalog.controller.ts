@@ -36,6 +36,8 @@ const STALE_CACHE_CONTROL = 'public, max-age=0, must-revalidate';
 export class CatalogController {
   private readonly freshCaching: AnswerCaching;
   private readonly staleCaching: AnswerCaching;
+  /** Image bytes: cached by clients, never kept in the replay caches (no replay metadata). */
+  private readonly coverCaching: AnswerCaching;
 
   constructor(
     @Inject(catalogSettings.KEY) settings: CatalogSettings,
@@ -50,8 +52,10 @@ export class CatalogController {
   ) {
     // Replays come from memory, whatever the first answer was: they say HIT.
     const replayMeta = FRESHNESS_HEADERS.HIT;
-    this.freshCaching = { cacheControl: `public, max-age=${settings.CATALOG_HTTP_MAX_AGE_SECONDS}`, replayMeta };
+    const freshCacheControl = `public, max-age=${settings.CATALOG_HTTP_MAX_AGE_SECONDS}`;
+    this.freshCaching = { cacheControl: freshCacheControl, replayMeta };
     this.staleCaching = { cacheControl: STALE_CACHE_CONTROL, replayMeta };
+    this.coverCaching = { cacheControl: freshCacheControl };
   }
 
   /**
@@ -108,8 +112,10 @@ export class CatalogController {
   @ApiOperation({ summary: "The album's front cover image bytes, relayed with caching headers" })
   @GrpcMethod('CatalogService', 'GetCover')
   @UseInterceptors(CoverImageInterceptor)
-  getCover(@Input() dto: CoverDto) {
-    return this.coverArt.getCoverImage(dto.id, dto.size);
+  async getCover(@Input() dto: CoverDto) {
+    const image = await this.coverArt.getCoverImage(dto.id, dto.size);
+    requestContext.cacheAnswer(this.coverCaching);
+    return image;
   }
 
   @Get('v1/releases/:id')

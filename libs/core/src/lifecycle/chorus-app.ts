@@ -114,14 +114,15 @@ export async function createChorusApp(rootModule: Type, options: ChorusAppOption
   });
   const metrics = app.get(MetricsService);
   const fastify = app.getHttpAdapter().getInstance();
+  const responses = app.get(ResponseCache);
   installSecurity(app, settings.http);
-  installResponseReplay(fastify, app.get(ResponseCache));
+  installResponseReplay(fastify, responses);
   installBodyDepthLimit(fastify);
   installHttpHooks(fastify, {
     logger,
     metrics: metrics.enabled ? metrics : undefined,
     lifecycle: app.get(LifecycleState),
-    responses: app.get(ResponseCache),
+    responses,
   });
   if (metrics.enabled && settings.metrics.METRICS_PORT === 0) {
     mountMetricsRoute(fastify, metrics);

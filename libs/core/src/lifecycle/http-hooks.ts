@@ -42,9 +42,9 @@ export function installBodyDepthLimit(fastify: FastifyInstance): void {
 /**
  * Every routed HTTP request runs its handler inside a request context (request id and caller on log lines,
  * response metadata, the answer's freshness), opened here rather than in a Nest interceptor, which (with its
- * Observable and ALS run) cost ~12% of a lookup served from PostgreSQL in an A/B (bench/README.md). The last preHandler hook, after body
- * parsing, so the context reaches the guard and the handler; a successful answer's metadata (x-cache…) goes out
- * as headers in onSend.
+ * Observable and ALS run) cost ~12% of a lookup served from PostgreSQL in an A/B (bench/README.md). The last
+ * preHandler hook, after body parsing, so the context reaches the guard and the handler; a successful answer's
+ * metadata (x-cache…) goes out as headers in onSend.
  */
 function installRequestContext(fastify: FastifyInstance): WeakMap<FastifyRequest, RequestContext> {
   const contexts = new WeakMap<FastifyRequest, RequestContext>();
@@ -68,9 +68,9 @@ function installRequestContext(fastify: FastifyInstance): WeakMap<FastifyRequest
 
 /**
  * The REST side of an answer marked cacheable (requestContext.cacheAnswer): a weak ETag over the exact bytes
- * sent, its Cache-Control, 304 when the client already holds it, and the replay cache while it is fresh. Here,
- * on the serialized payload, rather than in a Nest interceptor: no second serialization, and no rxjs chain
- * around the handler (bench/README.md).
+ * sent (JSON or image bytes), its Cache-Control, 304 when the client already holds it, and, for JSON, the replay
+ * cache while it is fresh. Here, on the serialized payload, rather than in a Nest interceptor: no second
+ * serialization, and no rxjs chain around the handler (bench/README.md).
  */
 function applyAnswerCaching(
   request: FastifyRequest,
@@ -80,14 +80,15 @@ function applyAnswerCaching(
   responses: ResponseCache,
 ): unknown {
   const caching = context.answerCaching;
-  if (caching === undefined || reply.statusCode !== 200 || typeof payload !== 'string') {
+  if (caching === undefined || reply.statusCode !== 200 || !(typeof payload === 'string' || Buffer.isBuffer(payload))) {
     return payload;
   }
   const etag = etagOf(payload);
   void reply.header('etag', etag);
   void reply.header('cache-control', caching.cacheControl);
+  // Only JSON is replayed: image bytes are not worth the memory.
   const until = request.method === 'GET' && responses.enabled ? requestContext.replayableUntil(context) : undefined;
-  if (until !== undefined) {
+  if (until !== undefined && typeof payload === 'string') {
     const contentType = String(reply.getHeader('content-type'));
     const headers = { 'content-type': contentType, etag, 'cache-control': caching.cacheControl, ...caching.replayMeta };
     responses.put(request.url, { body: payload, etag, headers }, until);
@@ -95,10 +96,15 @@ function applyAnswerCaching(
   if (!etagMatches(request.headers['if-none-match'], etag)) {
     return payload;
   }
+  notModified(reply);
+  return null;
+}
+
+/** A 304 has no body, so nothing for a content type or length to describe (both answer paths). */
+function notModified(reply: FastifyReply): void {
   void reply.code(304);
   reply.removeHeader('content-type');
   reply.removeHeader('content-length');
-  return null;
 }
 
 export interface HttpHookDeps {
@@ -171,9 +177,8 @@ export function installResponseReplay(fastify: FastifyInstance, responses: Respo
     }
     void reply.headers(hit.headers);
     if (etagMatches(request.headers['if-none-match'], hit.etag)) {
-      // No body, so nothing for a content type to describe: as on the full path (applyAnswerCaching).
-      reply.removeHeader('content-type');
-      void reply.code(304).send();
+      notModified(reply);
+      void reply.send();
       return;
     }
     void reply.send(hit.body);

@@ -7,8 +7,11 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 export interface AnswerCaching {
   /** Cache-Control of the REST answer. */
   cacheControl: string;
-  /** Headers (REST) or metadata (gRPC) a replay of this answer carries, besides the request id. */
-  replayMeta: Readonly<Record<string, string>>;
+  /**
+   * Headers (REST) or metadata (gRPC) a replay of this answer carries, besides the request id. Without it the
+   * answer is never replayed.
+   */
+  replayMeta?: Readonly<Record<string, string>>;
 }
 
 export interface RequestContext {
@@ -45,14 +48,13 @@ export const requestContext = {
     }
   },
   /**
-   * Until when the current call's answer may be replayed: it was marked cacheable, it was built from stored
-   * answers that are still fresh, and no signed-in caller shaped it.
+   * Until when a call's answer may be replayed: it was marked replayable, it was built from stored answers that
+   * are still fresh, and no signed-in caller shaped it.
    */
-  replayableUntil(context: RequestContext | undefined): number | undefined {
-    if (context?.answerCaching === undefined || context.userId !== undefined || context.freshUntil === undefined) {
-      return undefined;
-    }
-    return context.freshUntil > Date.now() ? context.freshUntil : undefined;
+  replayableUntil(context: RequestContext): number | undefined {
+    const { answerCaching, userId, freshUntil } = context;
+    const replayable = answerCaching?.replayMeta !== undefined && userId === undefined;
+    return replayable && freshUntil !== undefined && freshUntil > Date.now() ? freshUntil : undefined;
   },
   /** Records that the answer of the current call is only as fresh as `expiresAt`. */
   limitFreshness(expiresAt: number): void {

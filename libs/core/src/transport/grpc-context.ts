@@ -48,8 +48,9 @@ export function rpcContextInterceptor(responses: RpcResponseCache): ServerInterc
       },
       sendMessage: (message, next) => {
         const until = unary && responses.enabled ? requestContext.replayableUntil(context) : undefined;
-        if (until !== undefined && context.answerCaching !== undefined) {
-          responses.keep(method.path, request, { message, metadata: context.answerCaching.replayMeta }, until);
+        const metadata = context.answerCaching?.replayMeta;
+        if (until !== undefined && metadata !== undefined) {
+          responses.keep(method.path, request, { message, metadata }, until);
         }
         next(message);
       },
