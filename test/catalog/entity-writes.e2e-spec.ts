@@ -104,6 +104,38 @@ describe('Catalog writes', () => {
     expect({ ...after, fetchedAt: undefined }).toEqual({ ...before, fetchedAt: undefined });
   });
 
+  it('should commit fetched entities without waiting for the WAL flush, first-time and refreshed alike', async () => {
+    const artist = 'musicbrainz:650e7db6-b795-4eb5-a702-5ea2fc46c848';
+    // A trigger notes the synchronous_commit in force in each write's transaction.
+    await queryDatabase(
+      sut.database.url,
+      `CREATE TABLE commit_probe (public_id text, setting text);
+       CREATE FUNCTION note_commit() RETURNS trigger LANGUAGE plpgsql AS $$
+         BEGIN INSERT INTO commit_probe VALUES (NEW.public_id, current_setting('synchronous_commit')); RETURN NEW; END $$;
+       CREATE TRIGGER note_commit AFTER INSERT OR UPDATE ON catalog_artists FOR EACH ROW EXECUTE FUNCTION note_commit();`,
+    );
+    const notes = (): Promise<Array<{ setting: string }>> =>
+      queryDatabase(sut.database.url, `SELECT setting FROM commit_probe WHERE public_id = $1`, [artist]);
+    try {
+      expect((await request(sut.httpUrl).get(`/v1/artists/${artist}`)).headers['x-cache']).toBe('MISS');
+      await new Promise((resolve) => setTimeout(resolve, 1_100));
+      expect((await request(sut.httpUrl).get(`/v1/artists/${artist}`)).headers['x-cache']).toBe('STALE');
+      const written = await until(async () => ((await notes()).length === 2 ? notes() : undefined));
+      expect(written).toEqual([{ setting: 'off' }, { setting: 'off' }]);
+      // Only inside those transactions: the connections themselves keep waiting for the flush.
+      const session = await queryDatabase<{ setting: string }>(
+        sut.database.url,
+        `SELECT current_setting('synchronous_commit') AS setting`,
+      );
+      expect(session).toEqual([{ setting: 'on' }]);
+    } finally {
+      await queryDatabase(
+        sut.database.url,
+        `DROP TRIGGER note_commit ON catalog_artists; DROP FUNCTION note_commit(); DROP TABLE commit_probe`,
+      );
+    }
+  });
+
   it('should store nothing of an entity when one of its lookup rows is refused', async () => {
     // A real constraint failure in the last part of the write: every catalog_images row is refused.
     await queryDatabase(

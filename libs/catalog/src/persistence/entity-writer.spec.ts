@@ -1,6 +1,6 @@
 import type { SqlOptions } from '@app/core';
 import type { Artist, Track } from '@app/providers';
-import { EntityWriter, type SqlTarget } from './entity-writer';
+import { ASYNC_COMMIT, EntityWriter, type SqlTarget } from './entity-writer';
 
 interface Sent {
   sql: string;
@@ -56,6 +56,15 @@ describe('EntityWriter.insertNew', () => {
     expect(richParams).toContain('0724384960650');
     expect(richParams).toContainEqual(['deezer']);
     expect(richParams).toContainEqual(['house', 'french']);
+  });
+
+  it('should make its own transaction commit asynchronously only when asked', async () => {
+    const target = recorder();
+    await new EntityWriter(target, expiresAt).insertNew('artist', bare);
+    await new EntityWriter(target, expiresAt, true).insertNew('artist', bare);
+
+    expect(target.sent[0].sql).not.toContain('synchronous_commit');
+    expect(target.sent[1].sql).toContain(ASYNC_COMMIT);
   });
 
   it('should give a track its ISRCs, upper-cased, instead of a barcode', async () => {

@@ -64,6 +64,12 @@ export function inTransaction(manager: EntityManager): SqlTarget {
   return { query: (sql, params) => manager.query(sql, params) };
 }
 
+/**
+ * Makes the transaction of the statement it is part of commit without waiting for the WAL flush (~0.5 ms of a
+ * first-time lookup here). `set_config(…, true)` lasts until that transaction ends, so it needs no BEGIN of its own.
+ */
+export const ASYNC_COMMIT = `SELECT set_config('synchronous_commit', 'off', true)`;
+
 /** One SQL statement being built: parameters are numbered as they are added. */
 class Statement {
   readonly params: unknown[] = [];
@@ -84,6 +90,8 @@ export class EntityWriter {
   constructor(
     private readonly target: SqlTarget,
     private readonly expiresAt: Date,
+    /** The first-time statement commits asynchronously (CATALOG_SYNCHRONOUS_COMMIT=false). */
+    private readonly asyncCommit = false,
   ) {}
 
   async write(kind: EntityKind, entity: Writable, complete = true): Promise<string> {
@@ -103,7 +111,7 @@ export class EntityWriter {
       `WITH e AS (INSERT INTO ${tableOf(kind)} (${row.names.join(', ')}) VALUES (${row.values.join(', ')})
                   ON CONFLICT (public_id) DO NOTHING RETURNING id)
        ${lookups.map((sql, i) => `, l${i} AS (${sql})`).join('\n')}
-       SELECT id FROM e`,
+       SELECT id FROM e${this.asyncCommit ? `, (${ASYNC_COMMIT}) AS async_commit` : ''}`,
       statement.params,
       { prepare: true },
     );

@@ -1,9 +1,10 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { Album, Artist, Release, Track } from '@app/providers';
 import { SqlClient } from '@app/core';
+import { catalogSettings, type CatalogSettings } from '../catalog.settings';
 import type { EntityKind } from '../ids/catalog-id';
-import { EntityWriter, inTransaction, tableOf } from './entity-writer';
+import { ASYNC_COMMIT, EntityWriter, inTransaction, tableOf } from './entity-writer';
 import type { LinkAnswer } from './answer.repository';
 import { REMEMBERED_MISSING, toStored, type Loaded, type Stored, type StoredRow } from './stored';
 
@@ -14,10 +15,15 @@ const SOURCE_ORDER = `CASE source WHEN 'musicbrainz' THEN 0 WHEN 'deezer' THEN 1
 
 @Injectable()
 export class EntityRepository {
+  private readonly asyncCommit: boolean;
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly sql: SqlClient,
-  ) {}
+    @Inject(catalogSettings.KEY) settings: CatalogSettings,
+  ) {
+    this.asyncCommit = !settings.CATALOG_SYNCHRONOUS_COMMIT;
+  }
 
   /** The complete row, else whether `missKey` is a remembered "not found": one query for both. */
   async findByPublicId<T>(kind: EntityKind, publicId: string, missKey: string): Promise<Loaded<T>> {
@@ -59,15 +65,13 @@ export class EntityRepository {
    * path); only rewriting a stored one takes a transaction.
    */
   private async saveOne(kind: EntityKind, entity: Artist | Track, expiresAt: Date): Promise<void> {
-    if ((await new EntityWriter(this.sql, expiresAt).insertNew(kind, entity)) === undefined) {
-      await this.dataSource.transaction((manager) =>
-        new EntityWriter(inTransaction(manager), expiresAt).rewrite(kind, entity),
-      );
+    if ((await new EntityWriter(this.sql, expiresAt, this.asyncCommit).insertNew(kind, entity)) === undefined) {
+      await this.write((manager) => new EntityWriter(inTransaction(manager), expiresAt).rewrite(kind, entity));
     }
   }
 
   async saveTracks(tracks: Track[], expiresAt: Date): Promise<void> {
-    await this.dataSource.transaction(async (manager) => {
+    await this.write(async (manager) => {
       for (const track of tracks) {
         await new EntityWriter(inTransaction(manager), expiresAt).write('track', track);
       }
@@ -75,12 +79,12 @@ export class EntityRepository {
   }
 
   async saveRelease(release: Release, expiresAt: Date): Promise<void> {
-    await this.dataSource.transaction((manager) => this.writeRelease(manager, release, expiresAt, true));
+    await this.write((manager) => this.writeRelease(manager, release, expiresAt, true));
   }
 
   /** The album, its release summaries and its representative release's tracks: all or nothing. */
   async saveAlbum(album: AlbumView, representative: Release | undefined, expiresAt: Date): Promise<void> {
-    await this.dataSource.transaction(async (manager) => {
+    await this.write(async (manager) => {
       const writer = new EntityWriter(inTransaction(manager), expiresAt);
       const albumId = await writer.write('album', album);
       for (const release of album.releases) {
@@ -93,7 +97,7 @@ export class EntityRepository {
 
   /** A track's match on another platform (or the lack of one) with the matched track: all or nothing. */
   async saveLink(trackPublicId: string, platform: string, answer: LinkAnswer, expiresAt: Date): Promise<void> {
-    await this.dataSource.transaction(async (manager) => {
+    await this.write(async (manager) => {
       if (answer.track) {
         await new EntityWriter(inTransaction(manager), expiresAt).write('track', answer.track);
       }
@@ -123,6 +127,19 @@ export class EntityRepository {
         await manager.query(`DELETE FROM ${table} WHERE kind = $1 AND entity_id = ANY($2::uuid[])`, [kind, ids]);
       }
       return ids.length;
+    });
+  }
+
+  /**
+   * A transaction writing fetched provider data; it commits asynchronously unless CATALOG_SYNCHRONOUS_COMMIT.
+   * (A purge is an operator's decision, so it keeps waiting for the flush.)
+   */
+  private write<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    return this.dataSource.transaction(async (manager) => {
+      if (this.asyncCommit) {
+        await manager.query(ASYNC_COMMIT);
+      }
+      return work(manager);
     });
   }
 
