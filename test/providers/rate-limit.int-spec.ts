@@ -1,3 +1,4 @@
+import { createClient } from '@redis/client';
 import type { TestingModule } from '@nestjs/testing';
 import { ErrorCode } from '@app/core';
 import { MusicBrainzAdapter } from '@app/providers';
@@ -84,6 +85,59 @@ describe('provider rate limits', () => {
     for (const gap of gaps(upstream, '/musicbrainz')) {
       expect(gap).toBeGreaterThanOrEqual(900);
     }
+  });
+
+  describe('with leases of shared slots', () => {
+    const redis = createClient({ url: SHARED_REDIS_URL });
+    // 50 per minute: a lease is 5 slots (PROVIDER_LIMITER_LEASE), and no window ends during a test.
+    const leasing = (): Record<string, string> => ({
+      ...testSettings(upstream),
+      REDIS_URL: SHARED_REDIS_URL,
+      MUSICBRAINZ_RATE_LIMIT_REQUESTS: '50',
+      MUSICBRAINZ_RATE_LIMIT_WINDOW_SEC: '60',
+      PROVIDER_LIMITER_LEASE: '5',
+      PROVIDER_QUEUE_MAX_WAIT_MS: '300',
+    });
+    const counted = async (env: Record<string, string>): Promise<number> =>
+      Number((await redis.get(`${env.PROVIDER_LIMITER_KEY_PREFIX}musicbrainz:calls`)) ?? 0);
+
+    beforeAll(async () => {
+      await redis.connect();
+    });
+
+    afterAll(async () => {
+      await redis.close();
+    });
+
+    it('should take a lease of slots per Redis call, and each process its own', async () => {
+      const env = leasing();
+      const first = (await module(env)).get(MusicBrainzAdapter);
+      const second = (await module(env)).get(MusicBrainzAdapter);
+
+      await first.getArtist(DAFT_PUNK);
+      expect(await counted(env)).toBe(5);
+      for (let i = 0; i < 4; i += 1) {
+        await first.getArtist(DAFT_PUNK);
+      }
+      expect(await counted(env)).toBe(5);
+      await first.getArtist(DAFT_PUNK);
+      await second.getArtist(DAFT_PUNK);
+      expect(await counted(env)).toBe(15);
+      expect(upstream.count('/musicbrainz')).toBe(7);
+    });
+
+    it('should lease only the slots still free, so replicas together never exceed the limit', async () => {
+      const env = leasing();
+      // Other replicas took 48 of this window's 50 slots.
+      await redis.set(`${env.PROVIDER_LIMITER_KEY_PREFIX}musicbrainz:calls`, '48', { PX: 60_000 });
+      const sut = (await module(env)).get(MusicBrainzAdapter);
+
+      const results = await Promise.allSettled([1, 2, 3].map(() => sut.getArtist(DAFT_PUNK)));
+
+      expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'rejected']);
+      expect((results[2] as PromiseRejectedResult).reason).toMatchObject({ code: ErrorCode.UPSTREAM_UNAVAILABLE });
+      expect(upstream.count('/musicbrainz')).toBe(2);
+    });
   });
 
   it('should fall back to a per-process limit, without hanging, when Redis is unreachable', async () => {

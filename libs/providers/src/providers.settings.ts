@@ -96,6 +96,13 @@ export class ProvidersSettings {
   /** How long a call may queue for its turn under the rate limit before failing with UPSTREAM_UNAVAILABLE. */
   @IntSetting(0, 120_000)
   PROVIDER_QUEUE_MAX_WAIT_MS = 10_000;
+  /**
+   * Rate-limit slots a replica takes from the shared (Redis) window in one call and hands out itself until that
+   * window ends: one Redis round trip per this many provider calls. Capped at a tenth of a provider's window
+   * (so MusicBrainz's 1 per second stays 1); 1 turns leasing off.
+   */
+  @IntSetting(1, 1_000)
+  PROVIDER_LIMITER_LEASE = 5;
   /** Redis key prefix of the rate-limit counters shared by all replicas. */
   @IsString()
   PROVIDER_LIMITER_KEY_PREFIX = 'chorus:ratelimit:';

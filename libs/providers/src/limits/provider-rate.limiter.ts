@@ -10,17 +10,31 @@ import { Clock } from '../util/clock';
 /** Spreads waiters that wake for the same free slot, so they do not all hit the limiter at once. */
 const WAKE_JITTER_MS = 15;
 
+/** A lease asked of Redis: slots leased, no shared limit right now ('local'), or the ms until the window ends. */
+type Refill = 'leased' | 'local' | number;
+
+/** Slots this process took from the current shared window and has not used yet. */
+interface Lease {
+  left: number;
+  /** When that window ends (clock ms): leased slots are void after it. */
+  until: number;
+}
+
 /**
  * Per-provider request pacing (rate-limiter-flexible, fixed window of REQUESTS per WINDOW_SEC). With Redis the
- * counter is shared by every replica; when Redis is absent, down or slow (bounded by REDIS_TIMEOUT_MS) each
- * process falls back to its own in-memory counter, so a call never hangs on Redis. A call waits for its turn
+ * counter is shared by every replica, which takes up to PROVIDER_LIMITER_LEASE slots per Redis call and hands
+ * them out itself until the window ends (slots a replica leaves unused are lost, never exceeded); when Redis is
+ * absent, down or slow (bounded by REDIS_TIMEOUT_MS) each process falls back to its own in-memory counter, so a
+ * call never hangs on Redis. A call waits for its turn
  * up to PROVIDER_QUEUE_MAX_WAIT_MS, then fails with a `queue-full` failure carrying a Retry-After.
  */
 @Injectable()
 export class ProviderRateLimiter {
   private readonly logger = new Logger(ProviderRateLimiter.name);
   private readonly local = new Map<ProviderName, RateLimiterAbstract>();
-  private readonly shared = new Map<ProviderName, RateLimiterAbstract>();
+  private readonly shared = new Map<ProviderName, { limiter: RateLimiterAbstract; points: number; lease: number }>();
+  private readonly leases = new Map<ProviderName, Lease>();
+  private readonly refills = new Map<ProviderName, Promise<Refill>>();
   private usingFallback = false;
 
   constructor(
@@ -35,7 +49,9 @@ export class ProviderRateLimiter {
       if (redis.client) {
         const keyPrefix = `${settings.PROVIDER_LIMITER_KEY_PREFIX}${name}`;
         const storeClient = redis.client;
-        this.shared.set(name, new RateLimiterRedis({ ...options, keyPrefix, storeClient, useRedisPackage: true }));
+        const limiter = new RateLimiterRedis({ ...options, keyPrefix, storeClient, useRedisPackage: true });
+        const lease = Math.max(1, Math.min(settings.PROVIDER_LIMITER_LEASE, Math.floor(rateLimit.requests / 10)));
+        this.shared.set(name, { limiter, points: rateLimit.requests, lease });
       }
     }
   }
@@ -59,20 +75,64 @@ export class ProviderRateLimiter {
 
   /** 0 when a slot was taken, else the milliseconds until the next one frees up. */
   private async tryConsume(provider: ProviderName): Promise<number> {
-    const shared = this.shared.get(provider);
-    if (shared && this.redis.ready) {
-      try {
-        await this.redis.runOrThrow(() => shared.consume('calls'));
-        this.noteFallback(false);
+    for (;;) {
+      if (this.takeLeased(provider)) {
         return 0;
-      } catch (error) {
-        if (error instanceof RateLimiterRes) {
-          return Math.max(1, error.msBeforeNext);
-        }
-        this.noteFallback(true, error);
       }
+      // One Redis call per provider at a time: concurrent callers share its lease instead of each taking one.
+      let refill = this.refills.get(provider);
+      if (refill === undefined) {
+        refill = this.refill(provider).finally(() => this.refills.delete(provider));
+        this.refills.set(provider, refill);
+      }
+      const outcome = await refill;
+      if (outcome === 'local') {
+        return this.consumeLocal(provider);
+      }
+      if (outcome !== 'leased') {
+        return outcome;
+      }
+      // Slots were leased: take one (or, if other callers took them all first, ask again).
     }
-    return this.consumeLocal(provider);
+  }
+
+  /** Leases slots of the shared window. */
+  private async refill(provider: ProviderName): Promise<Refill> {
+    const shared = this.shared.get(provider);
+    if (!shared || !this.redis.ready) {
+      return 'local';
+    }
+    try {
+      const taken = await this.redis.runOrThrow(() => shared.limiter.consume('calls', shared.lease));
+      this.noteFallback(false);
+      this.keepLease(provider, shared.lease, taken.msBeforeNext);
+      return 'leased';
+    } catch (error) {
+      if (!(error instanceof RateLimiterRes)) {
+        this.noteFallback(true, error);
+        return 'local';
+      }
+      // Fewer than a lease's slots were left: the ones that were still free are this process's now.
+      const free = shared.points - (error.consumedPoints - shared.lease);
+      if (free > 0) {
+        this.keepLease(provider, free, error.msBeforeNext);
+        return 'leased';
+      }
+      return Math.max(1, error.msBeforeNext);
+    }
+  }
+
+  private takeLeased(provider: ProviderName): boolean {
+    const lease = this.leases.get(provider);
+    if (lease === undefined || lease.left <= 0 || lease.until <= this.clock.now()) {
+      return false;
+    }
+    lease.left -= 1;
+    return true;
+  }
+
+  private keepLease(provider: ProviderName, slots: number, windowLeftMs: number): void {
+    this.leases.set(provider, { left: slots, until: this.clock.now() + windowLeftMs });
   }
 
   private async consumeLocal(provider: ProviderName): Promise<number> {
