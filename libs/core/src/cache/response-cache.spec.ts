@@ -1,4 +1,5 @@
 import { RedisSettings } from '../config/core.settings';
+import { EncodedMessage } from '../transport/encoded-message';
 import { etagMatches, ResponseCache, RpcResponseCache } from './response-cache';
 
 function cache(overrides: Partial<RedisSettings> = {}): ResponseCache {
@@ -55,7 +56,7 @@ describe('ResponseCache', () => {
 
 describe('RpcResponseCache', () => {
   const settings = { ...new RedisSettings(), CACHE_L1_TTL_MS: 60_000 };
-  const answer = { message: { id: 'a' }, metadata: { 'x-cache': 'HIT' } };
+  const answer = { message: new EncodedMessage(Buffer.from([0x0a, 0x01, 0x61])), metadata: { 'x-cache': 'HIT' } };
 
   it('should find an answer by method and equal request, and only for a method that kept one', () => {
     const responses = new RpcResponseCache(settings);

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { redisSettings, type RedisSettings } from '../config/core.settings';
+import type { EncodedMessage } from '../transport/encoded-message';
 
 /** A finished REST answer, kept as bytes: replaying it costs no routing, validation, lookup or serialization. */
 export interface CachedResponse {
@@ -13,7 +14,8 @@ export interface CachedResponse {
 
 /** A finished gRPC answer: the response message (grpc-js serializes it per call) and its metadata entries. */
 export interface CachedRpcResponse {
-  message: unknown;
+  /** Serialized once, when kept. */
+  message: EncodedMessage;
   metadata: Readonly<Record<string, string>>;
   expiresAt: number;
 }

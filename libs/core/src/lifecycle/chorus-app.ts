@@ -10,7 +10,7 @@ import { AppSettings, GrpcSettings, HttpSettings } from '../config/core.settings
 import { parseSettings, validateAllSettings } from '../config/settings';
 import { normalizeError, sendProblem } from '../errors/exceptions.filter';
 import { AppLogger, createRootLoggers } from '../logging/app-logger.service';
-import { grpcMetricsInterceptor } from '../metrics/grpc-metrics.interceptor';
+import { grpcMetricsObserver } from '../metrics/grpc-metrics.observer';
 import { listenMetrics, mountMetricsRoute } from '../metrics/metrics.endpoint';
 import { MetricsService } from '../metrics/metrics.service';
 import { MetricsSettings } from '../metrics/metrics.settings';
@@ -131,20 +131,24 @@ export async function createChorusApp(rootModule: Type, options: ChorusAppOption
     setupOpenApi(app);
   }
   const attachments = (options.grpcAttachments ?? []).map((type) => app.get(type));
-  const grpcOptions = buildGrpcOptions(settings.grpc, attachments, (completion) =>
-    logger.access.info({ ...completion, transport: 'rpc' }, 'request completed'),
+  const grpcOptions = buildGrpcOptions(
+    settings.grpc,
+    attachments,
+    logger.access.isLevelEnabled('info')
+      ? (completion) => logger.access.info({ ...completion, transport: 'rpc' }, 'request completed')
+      : undefined,
+    metrics.enabled ? grpcMetricsObserver(metrics) : undefined,
   );
   const rpcResponses = app.get(RpcResponseCache);
   // Nest hands channelOptions to `new grpc.Server(...)`, whose `interceptors` see every call, the first one
-  // nearest the network. Metrics go first, so they record the status as the client finally gets it; the
-  // replay comes next to last, so everything before it sees replayed calls too; the request context is
-  // innermost, nearest Nest's handler.
+  // nearest the network. The completion interceptor (trailers, metrics, access log) goes first, so it sees the
+  // status the client finally gets; the replay comes next to last, so everything before it sees replayed calls
+  // too; the request context is innermost, nearest Nest's handler.
   const channelOptions: ChannelOptions & { interceptors?: ServerInterceptor[] } =
     grpcOptions.options.channelOptions ?? {};
   grpcOptions.options.channelOptions = {
     ...channelOptions,
     interceptors: [
-      ...(metrics.enabled ? [grpcMetricsInterceptor(metrics)] : []),
       ...(channelOptions.interceptors ?? []),
       ...(rpcResponses.enabled ? [rpcReplayInterceptor(rpcResponses)] : []),
       rpcContextInterceptor(rpcResponses),

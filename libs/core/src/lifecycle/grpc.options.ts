@@ -5,7 +5,8 @@ import { Transport, type GrpcOptions } from '@nestjs/microservices';
 import { protoPath as healthProtoPath } from 'grpc-health-check';
 import { CHORUS_PACKAGE, chorusProtoFiles, PROTO_LOADER_OPTIONS } from '@app/contracts';
 import type { GrpcSettings } from '../config/core.settings';
-import { rpcCompletionInterceptor, type RpcCompletion } from '../transport/grpc-trailers';
+import { rpcCompletionInterceptor, type RpcCallObserver, type RpcCompletion } from '../transport/grpc-trailers';
+import { acceptEncodedResponses } from '../transport/encoded-message';
 import { tolerateMalformedRequests } from '../transport/malformed-request';
 
 /** Something that adds its own service to the raw gRPC server (health, reflection). */
@@ -21,6 +22,7 @@ export function buildGrpcOptions(
   settings: GrpcSettings,
   attachments: GrpcServerAttachment[],
   onCompleted?: (completion: RpcCompletion) => void,
+  observe?: RpcCallObserver,
 ): GrpcOptions {
   return {
     transport: Transport.GRPC,
@@ -33,9 +35,10 @@ export function buildGrpcOptions(
       maxSendMessageLength: settings.GRPC_MAX_MESSAGE_BYTES,
       gracefulShutdown: true,
       // grpc-js reads server interceptors from the options Nest passes through from channelOptions.
-      channelOptions: { interceptors: [rpcCompletionInterceptor(onCompleted)] },
+      channelOptions: { interceptors: [rpcCompletionInterceptor(onCompleted, observe)] },
       onLoadPackageDefinition: (pkg: PackageDefinition, server: Server) => {
         tolerateMalformedRequests(pkg, CHORUS_PACKAGE);
+        acceptEncodedResponses(pkg, CHORUS_PACKAGE);
         for (const attachment of attachments) {
           attachment.attach(pkg, server);
         }

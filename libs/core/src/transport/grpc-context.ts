@@ -2,6 +2,7 @@ import { ServerInterceptingCall, type Metadata, type ServerInterceptor } from '@
 import type { RpcResponseCache } from '../cache/response-cache';
 import { requestContext, type RequestContext } from '../logging/request-context';
 import { REQUEST_ID_HEADER, rpcRequestId } from './call-context';
+import { EncodedMessage } from './encoded-message';
 import { bindRpcResponseMeta } from './grpc-trailers';
 
 /**
@@ -49,10 +50,20 @@ export function rpcContextInterceptor(responses: RpcResponseCache): ServerInterc
       sendMessage: (message, next) => {
         const until = unary && responses.enabled ? requestContext.replayableUntil(context) : undefined;
         const metadata = context.answerCaching?.replayMeta;
-        if (until !== undefined && metadata !== undefined) {
-          responses.keep(method.path, request, { message, metadata }, until);
+        if (until === undefined || metadata === undefined) {
+          next(message);
+          return;
         }
-        next(message);
+        // Serialized here once, sent now and by every replay as these bytes.
+        let encoded: EncodedMessage;
+        try {
+          encoded = new EncodedMessage(method.responseSerialize(message));
+        } catch {
+          next(message); // grpc-js answers a message it cannot serialize with INTERNAL itself
+          return;
+        }
+        responses.keep(method.path, request, { message: encoded, metadata }, until);
+        next(encoded);
       },
     });
   };

@@ -1,10 +1,5 @@
-import {
-  ServerInterceptingCall,
-  status,
-  type ServerInterceptingCallInterface,
-  type ServerInterceptor,
-  type ServerMethodDefinition,
-} from '@grpc/grpc-js';
+import { type ServerMethodDefinition } from '@grpc/grpc-js';
+import type { RpcCallObserver } from '../transport/grpc-trailers';
 import { grpcCodeName } from './grpc-code-names';
 import type { GrpcMethodMetrics, MetricsService } from './metrics.service';
 
@@ -16,11 +11,11 @@ function grpcType(definition: ServerMethodDefinition<unknown, unknown>): string 
 }
 
 /**
- * A grpc-js server interceptor with go-grpc-prometheus's metrics. It sits on the raw server rather than in a
- * Nest interceptor, so it sees every call: the health service, unknown methods, and calls a guard rejects
- * before any Nest interceptor runs.
+ * go-grpc-prometheus's metrics, fed by the outermost grpc-js server interceptor (rpcCompletionInterceptor) rather
+ * than a Nest interceptor, so they see every call: the health service, unknown methods, and calls a guard
+ * rejects before any Nest interceptor runs. (Not an interceptor of its own: each layer costs every call.)
  */
-export function grpcMetricsInterceptor(metrics: MetricsService): ServerInterceptor {
+export function grpcMetricsObserver(metrics: MetricsService): RpcCallObserver {
   const byPath = new Map<string, GrpcMethodMetrics>();
   const forMethod = (definition: ServerMethodDefinition<unknown, unknown>): GrpcMethodMetrics => {
     let found = byPath.get(definition.path);
@@ -36,25 +31,13 @@ export function grpcMetricsInterceptor(metrics: MetricsService): ServerIntercept
     }
     return found;
   };
-  return (definition: ServerMethodDefinition<unknown, unknown>, call: ServerInterceptingCallInterface) => {
+  return (definition) => {
     const method = forMethod(definition);
     const started = performance.now();
-    let done = false;
-    const finish = (code: number): void => {
-      if (done) {
-        return;
-      }
-      done = true;
+    method.started.inc();
+    return (code) => {
       method.handling.observe((performance.now() - started) / 1000);
       method.handled(grpcCodeName(code)).inc();
     };
-    method.started.inc();
-    return new ServerInterceptingCall(call, {
-      start: (next) => next({ onCancel: () => finish(status.CANCELLED) }),
-      sendStatus: (outcome, next) => {
-        finish(outcome.code);
-        next(outcome);
-      },
-    });
   };
 }
