@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MIGRATIONS } from '../../migrations';
 import { createTestDatabase, queryDatabase } from '../support/database';
+import { eventually } from '../support/eventually';
 import { freePort } from '../support/ports';
 import { grpcCall, grpcClient } from '../support/grpc-client';
 import { spawnApp } from '../support/spawned-app';
@@ -110,7 +111,17 @@ describe('Chorus process', () => {
       const rpc = Array.from({ length: 6 }, () =>
         grpcCall(client, 'Login', credentials, {}, 30_000).then((r) => (r.error ? r.error.code : 0)),
       );
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      // SIGTERM once all 12 have arrived (a fixed wait let a slow run's last request arrive after it). Without
+      // Redis the login throttle counts in PostgreSQL: each login counts on its IP before its bcrypt compare and
+      // takes that back when it succeeds, which it records; so arrived = counted + succeeded.
+      await eventually(async () => {
+        const [arrived] = await queryDatabase<{ n: number }>(
+          db.url,
+          `SELECT (SELECT coalesce(sum(count), 0) FROM auth_throttle_counters WHERE key LIKE 'login:ip:%')
+                + (SELECT count(*) FROM auth_login_attempts WHERE outcome = 'success') AS n`,
+        );
+        return Number(arrived.n) >= 12;
+      });
       const exit = sut.stop('SIGTERM');
       const [restCodes, rpcCodes] = await Promise.all([Promise.all(rest), Promise.all(rpc)]);
       client.close();

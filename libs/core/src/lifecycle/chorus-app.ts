@@ -17,7 +17,6 @@ import { MetricsSettings } from '../metrics/metrics.settings';
 import { shutdownTracing, startTracing } from '../tracing/tracing';
 import { acceptRequestId, REQUEST_ID_HEADER } from '../transport/call-context';
 import { ResponseCache, RpcResponseCache } from '../cache/response-cache';
-import { rpcReplayInterceptor } from '../transport/grpc-replay';
 import { rpcContextInterceptor } from '../transport/grpc-context';
 import { buildGrpcOptions, type GrpcServerAttachment } from './grpc.options';
 import { LifecycleState } from './lifecycle.state';
@@ -142,17 +141,13 @@ export async function createChorusApp(rootModule: Type, options: ChorusAppOption
   const rpcResponses = app.get(RpcResponseCache);
   // Nest hands channelOptions to `new grpc.Server(...)`, whose `interceptors` see every call, the first one
   // nearest the network. The completion interceptor (trailers, metrics, access log) goes first, so it sees the
-  // status the client finally gets; the replay comes next to last, so everything before it sees replayed calls
-  // too; the request context is innermost, nearest Nest's handler.
+  // status the client finally gets; the request context (which also answers replays) is innermost, so everything
+  // before it sees replayed calls too.
   const channelOptions: ChannelOptions & { interceptors?: ServerInterceptor[] } =
     grpcOptions.options.channelOptions ?? {};
   grpcOptions.options.channelOptions = {
     ...channelOptions,
-    interceptors: [
-      ...(channelOptions.interceptors ?? []),
-      ...(rpcResponses.enabled ? [rpcReplayInterceptor(rpcResponses)] : []),
-      rpcContextInterceptor(rpcResponses),
-    ],
+    interceptors: [...(channelOptions.interceptors ?? []), rpcContextInterceptor(rpcResponses)],
   };
   app.connectMicroservice(grpcOptions, { inheritAppConfig: true });
   return { app, logger, settings };

@@ -1,20 +1,22 @@
-import { ServerInterceptingCall, type Metadata, type ServerInterceptor } from '@grpc/grpc-js';
+import { Metadata, ServerInterceptingCall, type ServerInterceptor } from '@grpc/grpc-js';
 import type { RpcResponseCache } from '../cache/response-cache';
 import { requestContext, type RequestContext } from '../logging/request-context';
 import { REQUEST_ID_HEADER, rpcRequestId } from './call-context';
 import { EncodedMessage } from './encoded-message';
+import { replayRpc } from './grpc-replay';
 import { bindRpcResponseMeta } from './grpc-trailers';
 
 /**
- * Opens the request context of every gRPC call (request id and caller on log lines, response metadata, the
- * answer's freshness) in grpc-js, around the listener events that reach Nest's handler, instead of in a Nest
- * interceptor: a hybrid app shares its global interceptors with REST, and any interceptor at all puts every REST
- * call through Nest's rxjs chain, ~20% of a lookup served from PostgreSQL (bench/README.md). The innermost server
- * interceptor, so replayed calls never pay for it.
+ * The innermost grpc-js server interceptor, nearest Nest's handler. It answers a replayable unary call from
+ * RpcResponseCache (grpc-replay.ts), and otherwise opens the call's request context (request id and caller on log
+ * lines, response metadata, the answer's freshness) around the listener events that reach the handler, instead
+ * of a Nest interceptor: a hybrid app shares its global interceptors with REST, and any interceptor at all puts
+ * every REST call through Nest's rxjs chain, ~20% of a lookup served from PostgreSQL (bench/README.md). One
+ * interceptor for both, because every layer costs every call.
  *
  * The call's response metadata goes out as initial metadata (added when grpc-js sends it, before the first
  * message) and, through grpc-trailers, as trailers. A unary answer marked cacheable (AnswerCaching) is kept in
- * RpcResponseCache for rpcReplayInterceptor.
+ * RpcResponseCache, serialized once.
  */
 export function rpcContextInterceptor(responses: RpcResponseCache): ServerInterceptor {
   return (method, call) => {
@@ -26,29 +28,45 @@ export function rpcContextInterceptor(responses: RpcResponseCache): ServerInterc
     };
     const unary = !method.requestStream && !method.responseStream;
     let request: unknown;
-    return new ServerInterceptingCall(call, {
+    let requestMetadata = new Metadata();
+    let replayed = false;
+    const intercepting: ServerInterceptingCall = new ServerInterceptingCall(call, {
       start: (next) =>
         next({
           onReceiveMetadata: (metadata: Metadata, forward) => {
+            requestMetadata = metadata;
             context.requestId = rpcRequestId(metadata);
             context.responseMeta.set(REQUEST_ID_HEADER, context.requestId);
             bindRpcResponseMeta(metadata, context.responseMeta);
             requestContext.run(context, () => forward(metadata));
           },
           onReceiveMessage: (message, forward) => {
+            const hit = unary && responses.enabled ? responses.find(method.path, message) : undefined;
+            if (hit !== undefined) {
+              replayed = true;
+              replayRpc(intercepting, hit, requestMetadata);
+              return;
+            }
             request = message;
             requestContext.run(context, () => forward(message));
           },
-          onReceiveHalfClose: (forward) => requestContext.run(context, forward),
+          onReceiveHalfClose: (forward) => {
+            // A replayed call is finished: the handler never gets the message, nor the end of it.
+            if (!replayed) {
+              requestContext.run(context, forward);
+            }
+          },
         }),
       sendMetadata: (metadata, next) => {
-        for (const [key, value] of context.responseMeta) {
-          metadata.set(key, value);
+        if (!replayed) {
+          for (const [key, value] of context.responseMeta) {
+            metadata.set(key, value);
+          }
         }
         next(metadata);
       },
       sendMessage: (message, next) => {
-        const until = unary && responses.enabled ? requestContext.replayableUntil(context) : undefined;
+        const until = unary && !replayed && responses.enabled ? requestContext.replayableUntil(context) : undefined;
         const metadata = context.answerCaching?.replayMeta;
         if (until === undefined || metadata === undefined) {
           next(message);
@@ -66,5 +84,6 @@ export function rpcContextInterceptor(responses: RpcResponseCache): ServerInterc
         next(encoded);
       },
     });
+    return intercepting;
   };
 }
