@@ -42,12 +42,38 @@ describe(AttemptCounter.name, () => {
     expect(fallbackCounts.size).toBe(0);
   });
 
-  describe('reset', () => {
+  it('should count several keys in one Redis round trip, each with its own count and window', async () => {
+    const keys: string[] = [];
+    const multi = {
+      incr: (key: string) => (keys.push(key), multi),
+      pExpire: () => multi,
+      pTTL: () => multi,
+      exec: () => Promise.resolve([4, 1, 700, 9, 0, 300]),
+    };
+    let calls = 0;
+    const redis = {
+      configured: true,
+      runOrThrow: (operation: (client: unknown) => Promise<unknown>) => (
+        (calls += 1),
+        operation({ multi: () => multi })
+      ),
+    } as unknown as RedisConnection;
+    const sut = new AttemptCounter(redis, fallback, new RedisSettings());
+    expect(await sut.incrementEach(['a', 'b'], 1000)).toEqual([
+      { count: 4, resetInMs: 700 },
+      { count: 9, resetInMs: 300 },
+    ]);
+    expect(calls).toBe(1);
+    expect(keys).toHaveLength(2);
+  });
+
+  describe('resetAndTakeBack', () => {
     const resets: string[] = [];
     const trackingFallback = {
       ...fallback,
       increment: fallback.increment,
       reset: (key: string) => (resets.push(key), Promise.resolve()),
+      decrement: () => Promise.resolve(),
     } as unknown as ThrottleCounterRepository;
     let redisUp = true;
     const multi = {
@@ -56,7 +82,7 @@ describe(AttemptCounter.name, () => {
       pTTL: () => multi,
       exec: () => Promise.resolve([1, 1, 900]),
     };
-    const client = { multi: () => multi, del: () => Promise.resolve(1) };
+    const client = { multi: () => multi, eval: () => Promise.resolve(1) };
     const redis = {
       configured: true,
       runOrThrow: (operation: (c: unknown) => Promise<unknown>) =>
@@ -72,7 +98,7 @@ describe(AttemptCounter.name, () => {
     it('should not touch PostgreSQL on a success while everything was counted in Redis', async () => {
       const sut = new AttemptCounter(redis, trackingFallback, new RedisSettings());
       await sut.increment('k', 60_000);
-      await sut.reset('k');
+      await sut.resetAndTakeBack('k', 'ip');
       expect(resets).toEqual([]);
     });
 
@@ -81,14 +107,14 @@ describe(AttemptCounter.name, () => {
       redisUp = false;
       await sut.increment('k', 60_000);
       redisUp = true;
-      await sut.reset('k');
+      await sut.resetAndTakeBack('k', 'ip');
       expect(resets).toEqual(['k']);
     });
 
     it('should clear PostgreSQL when Redis does not answer the reset', async () => {
       const sut = new AttemptCounter(redis, trackingFallback, new RedisSettings());
       redisUp = false;
-      await sut.reset('k');
+      await sut.resetAndTakeBack('k', 'ip');
       expect(resets).toEqual(['k']);
     });
   });

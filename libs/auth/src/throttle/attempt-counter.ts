@@ -27,13 +27,25 @@ export class AttemptCounter {
   ) {}
 
   async increment(key: string, windowMs: number): Promise<WindowCount> {
-    const redisKey = this.redisKey(key);
+    return (await this.incrementEach([key], windowMs))[0];
+  }
+
+  /** Counts one attempt on each key: one Redis round trip for all of them. */
+  async incrementEach(keys: readonly string[], windowMs: number): Promise<WindowCount[]> {
     try {
-      const [count, , ttl] = await this.redis.runOrThrow((client) =>
-        client.multi().incr(redisKey).pExpire(redisKey, windowMs, 'NX').pTTL(redisKey).exec(),
-      );
+      const replies = await this.redis.runOrThrow((client) => {
+        const multi = client.multi();
+        for (const key of keys) {
+          const redisKey = this.redisKey(key);
+          multi.incr(redisKey).pExpire(redisKey, windowMs, 'NX').pTTL(redisKey);
+        }
+        return multi.exec();
+      });
       this.noteStore(false);
-      return { count: Number(count), resetInMs: Math.max(0, Number(ttl)) };
+      return keys.map((_key, i) => ({
+        count: Number(replies[i * 3]),
+        resetInMs: Math.max(0, Number(replies[i * 3 + 2])),
+      }));
     } catch {
       this.noteStore(true);
       this.fallbackWindowsUntil = Math.max(this.fallbackWindowsUntil, Date.now() + windowMs);
@@ -41,7 +53,7 @@ export class AttemptCounter {
       if (this.increments % PURGE_EVERY === 0) {
         await this.fallback.purgeExpired();
       }
-      return this.fallback.increment(key, windowMs);
+      return Promise.all(keys.map((key) => this.fallback.increment(key, windowMs)));
     }
   }
 
@@ -57,16 +69,22 @@ export class AttemptCounter {
     }
   }
 
-  async reset(key: string): Promise<void> {
-    const done = await this.redis.run(async (client) => (await client.del(this.redisKey(key))) >= 0);
+  /** A success: clears `resetKey`'s count and takes one attempt back from `takeBackKey`, in one Redis call. */
+  async resetAndTakeBack(resetKey: string, takeBackKey: string): Promise<void> {
+    const done = await this.redis.run(async (client) => {
+      await client.eval(RESET_AND_TAKE_BACK, { keys: [this.redisKey(resetKey), this.redisKey(takeBackKey)] });
+      return true;
+    });
+    if (!done) {
+      this.noteStore(true);
+      await Promise.all([this.fallback.reset(resetKey), this.fallback.decrement(takeBackKey)]);
+      return;
+    }
     // Clear the fallback too while a window this process counted there during an outage may be open: it must
     // not outlive a success. (Not on every success: that was one PostgreSQL round trip per login for nothing.
     // A window another replica counted there lapses on its own, and that replica clears it on its successes.)
-    if (!done || Date.now() < this.fallbackWindowsUntil) {
-      await this.fallback.reset(key);
-    }
-    if (!done) {
-      this.noteStore(true);
+    if (Date.now() < this.fallbackWindowsUntil) {
+      await this.fallback.reset(resetKey);
     }
   }
 
@@ -87,4 +105,10 @@ export class AttemptCounter {
 const DECREMENT_IF_POSITIVE = `
 local value = tonumber(redis.call('GET', KEYS[1]) or '0')
 if value > 0 then return redis.call('DECR', KEYS[1]) end
+return 0`;
+
+const RESET_AND_TAKE_BACK = `
+redis.call('DEL', KEYS[1])
+local value = tonumber(redis.call('GET', KEYS[2]) or '0')
+if value > 0 then return redis.call('DECR', KEYS[2]) end
 return 0`;

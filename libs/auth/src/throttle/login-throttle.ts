@@ -35,10 +35,7 @@ export class LoginThrottle {
   /** Counts the attempt; RATE_LIMITED once the account or the IP went over its limit in the current window. */
   async beginLogin(keys: LoginKeys): Promise<void> {
     const windowMs = this.settings.AUTH_LOGIN_WINDOW_SECONDS * 1000;
-    const [account, ip] = await Promise.all([
-      this.counter.increment(keys.account, windowMs),
-      this.counter.increment(keys.ip, windowMs),
-    ]);
+    const [account, ip] = await this.counter.incrementEach([keys.account, keys.ip], windowMs);
     const tooMany =
       account.count > this.settings.AUTH_LOGIN_MAX_FAILURES_PER_ACCOUNT
         ? rateLimited('Too many failed logins for this account; try again later', account)
@@ -55,7 +52,7 @@ export class LoginThrottle {
 
   /** A success clears the account's failures and takes its own attempt back from the IP's count. */
   async loginSucceeded(keys: LoginKeys): Promise<void> {
-    await Promise.all([this.counter.reset(keys.account), this.counter.decrement(keys.ip)]);
+    await this.counter.resetAndTakeBack(keys.account, keys.ip);
   }
 
   async consumeRegistration(ip: string): Promise<void> {
