@@ -23,8 +23,10 @@ export interface Row {
   /** The figure the target is about: a ratio, milliseconds or a count. */
   result: number;
   unit: 'ratio' | 'ms' | 'calls';
-  target: { op: '>=' | '<=' | '=='; value: number };
-  met: boolean;
+  /** None for a row that only shows a cost (the issue sets it no target). */
+  target?: { op: '>=' | '<=' | '=='; value: number };
+  /** Undefined without a target. */
+  met?: boolean;
   /** Per-pair results the median was taken over. */
   pairs: number[];
   notes: string[];
@@ -43,9 +45,11 @@ export function side(label: string, runs: Run[]): Side {
 }
 
 export function row(fields: Omit<Row, 'met'>): Row {
+  if (!fields.target) {
+    return { ...fields };
+  }
   const { op, value } = fields.target;
-  const met =
-    op === '>=' ? fields.result >= value : op === '<=' ? fields.result <= value : fields.result === fields.target.value;
+  const met = op === '>=' ? fields.result >= value : op === '<=' ? fields.result <= value : fields.result === value;
   return { ...fields, met };
 }
 
@@ -106,9 +110,17 @@ function fmtResult(r: Row): string {
 }
 
 function fmtTarget(r: Row): string {
+  if (!r.target) {
+    return '–';
+  }
   const value =
     r.unit === 'ratio' ? `${r.target.value}×` : r.unit === 'ms' ? `${r.target.value} ms` : `${r.target.value}`;
   return `${r.target.op === '==' ? '=' : r.target.op === '>=' ? '≥' : '≤'} ${value}`;
+}
+
+/** 'yes', '**no**', or '–' for a row without a target. */
+export function fmtMet(r: Row): string {
+  return r.met === undefined ? '–' : r.met ? 'yes' : '**no**';
 }
 
 /** The results as a Markdown table (also printed to the terminal). */
@@ -122,7 +134,7 @@ export function markdownTable(rows: Row[]): string {
     const [crps, clat] = fmtSide(r.chorus);
     const cpu = Number.isFinite(r.chorus.serverCpu) ? `${num(r.chorus.serverCpu * 100)}%` : '–';
     lines.push(
-      `| ${r.scenario} | ${brps} | ${blat} | ${crps} | ${clat} | ${cpu} | ${fmtResult(r)} | ${fmtTarget(r)} | ${r.met ? 'yes' : '**no**'} |`,
+      `| ${r.scenario} | ${brps} | ${blat} | ${crps} | ${clat} | ${cpu} | ${fmtResult(r)} | ${fmtTarget(r)} | ${fmtMet(r)} |`,
     );
   }
   return lines.join('\n');
@@ -132,7 +144,7 @@ function escapeXml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
-/** A horizontal bar per ratio row, the target as a tick; green met, red missed. */
+/** A horizontal bar per ratio row, the target as a tick; green met, red missed, grey without a target. */
 export function svgChart(report: Report): string {
   const rows = report.rows.filter((r) => r.unit === 'ratio');
   const width = 760;
@@ -144,7 +156,7 @@ export function svgChart(report: Report): string {
   const max = Math.max(
     1.2,
     ...rows.map((r) => (Number.isFinite(r.result) ? r.result : 0)),
-    ...rows.map((r) => r.target.value),
+    ...rows.map((r) => r.target?.value ?? 0),
   );
   const x = (value: number): number => left + (Math.max(0, value) / max) * barArea;
   const parts = [
@@ -159,10 +171,14 @@ export function svgChart(report: Report): string {
     const value = Number.isFinite(r.result) ? r.result : 0;
     parts.push(
       `<text x="${left - 8}" y="${y + 16}" text-anchor="end">${escapeXml(r.scenario)}</text>`,
-      `<rect x="${left}" y="${y + 4}" width="${Math.max(1, x(value) - left)}" height="18" fill="${r.met ? '#3a9d5d' : '#d0453a'}"/>`,
+      `<rect x="${left}" y="${y + 4}" width="${Math.max(1, x(value) - left)}" height="18" fill="${r.met === undefined ? '#9a9a9a' : r.met ? '#3a9d5d' : '#d0453a'}"/>`,
       `<text x="${x(value) + 4}" y="${y + 17}">${num(r.result, 2)}</text>`,
-      `<line x1="${x(r.target.value)}" y1="${y}" x2="${x(r.target.value)}" y2="${y + 26}" stroke="#000" stroke-width="2"/>`,
     );
+    if (r.target) {
+      parts.push(
+        `<line x1="${x(r.target.value)}" y1="${y}" x2="${x(r.target.value)}" y2="${y + 26}" stroke="#000" stroke-width="2"/>`,
+      );
+    }
   });
   parts.push('</svg>');
   return parts.join('\n');
