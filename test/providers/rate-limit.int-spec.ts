@@ -52,8 +52,10 @@ describe('provider rate limits', () => {
     await Promise.all([1, 2, 3].map(() => sut.getArtist(DAFT_PUNK)));
 
     expect(upstream.count('/musicbrainz')).toBe(3);
+    // About a second apart (unlimited, they would arrive together); the slack is for a first call that reaches
+    // the upstream later than it took its slot, as happens under CI's parallel load.
     for (const gap of gaps(upstream, '/musicbrainz')) {
-      expect(gap).toBeGreaterThanOrEqual(950);
+      expect(gap).toBeGreaterThanOrEqual(900);
     }
   });
 

@@ -1,4 +1,5 @@
 import type { PackageDefinition } from '@grpc/proto-loader';
+import { packageMethods } from './package-methods';
 
 /** A response message serialized once and sent as these bytes again (a replayed answer). */
 export class EncodedMessage {
@@ -7,17 +8,12 @@ export class EncodedMessage {
 
 /**
  * Lets every chorus.v1 method send an EncodedMessage as it is: a replayed answer would otherwise go through
- * protobufjs's fromObject and encode on every call, ~10% of a replayed call's CPU (bench/README.md).
+ * protobufjs's fromObject and encode on every call (bench/README.md, round 5).
  */
 export function acceptEncodedResponses(pkg: PackageDefinition, packageName: string): void {
-  for (const [name, definition] of Object.entries(pkg)) {
-    if (!name.startsWith(`${packageName}.`) || 'format' in definition) {
-      continue;
-    }
-    for (const method of Object.values(definition)) {
-      const serialize = method.responseSerialize;
-      method.responseSerialize = (value: unknown): Buffer =>
-        value instanceof EncodedMessage ? value.bytes : serialize(value as object);
-    }
+  for (const method of packageMethods(pkg, packageName)) {
+    const serialize = method.responseSerialize;
+    method.responseSerialize = (value: unknown): Buffer =>
+      value instanceof EncodedMessage ? value.bytes : serialize(value as object);
   }
 }

@@ -1,4 +1,5 @@
 import type { PackageDefinition } from '@grpc/proto-loader';
+import { packageMethods } from './package-methods';
 
 const MALFORMED = Symbol('chorus.malformedRequest');
 
@@ -16,19 +17,14 @@ export function isMalformedRequest(value: unknown): value is MalformedRequest {
  * that `@Input()` refuses with INVALID_ARGUMENT, like any other malformed request.
  */
 export function tolerateMalformedRequests(pkg: PackageDefinition, packageName: string): void {
-  for (const [name, definition] of Object.entries(pkg)) {
-    if (!name.startsWith(`${packageName}.`) || 'format' in definition) {
-      continue;
-    }
-    for (const method of Object.values(definition)) {
-      const deserialize = method.requestDeserialize;
-      method.requestDeserialize = (bytes: Buffer): object => {
-        try {
-          return deserialize(bytes);
-        } catch (error) {
-          return { [MALFORMED]: (error as Error).message };
-        }
-      };
-    }
+  for (const method of packageMethods(pkg, packageName)) {
+    const deserialize = method.requestDeserialize;
+    method.requestDeserialize = (bytes: Buffer): object => {
+      try {
+        return deserialize(bytes);
+      } catch (error) {
+        return { [MALFORMED]: (error as Error).message };
+      }
+    };
   }
 }
