@@ -2,6 +2,17 @@ import { RedisSettings, type RedisConnection } from '@app/core';
 import type { ThrottleCounterRepository, WindowCount } from '../persistence/throttle-counter.repository';
 import { AttemptCounter } from './attempt-counter';
 
+/** A stand-in for node-redis's MULTI: records the keys counted and answers `replies` on exec. */
+function fakeMulti(replies: number[], keys: string[] = []) {
+  const multi = {
+    incr: (key: string) => (keys.push(key), multi),
+    pExpire: () => multi,
+    pTTL: () => multi,
+    exec: () => Promise.resolve(replies),
+  };
+  return multi;
+}
+
 describe(AttemptCounter.name, () => {
   const fallbackCounts = new Map<string, number>();
   const fallback = {
@@ -26,12 +37,7 @@ describe(AttemptCounter.name, () => {
 
   it('should count in Redis under the key prefix when it answers', async () => {
     const keys: string[] = [];
-    const multi = {
-      incr: (key: string) => (keys.push(key), multi),
-      pExpire: () => multi,
-      pTTL: () => multi,
-      exec: () => Promise.resolve([3, 1, 750]),
-    };
+    const multi = fakeMulti([3, 1, 750], keys);
     const redis = {
       configured: true,
       runOrThrow: (operation: (client: unknown) => Promise<unknown>) => operation({ multi: () => multi }),
@@ -44,12 +50,7 @@ describe(AttemptCounter.name, () => {
 
   it('should count several keys in one Redis round trip, each with its own count and window', async () => {
     const keys: string[] = [];
-    const multi = {
-      incr: (key: string) => (keys.push(key), multi),
-      pExpire: () => multi,
-      pTTL: () => multi,
-      exec: () => Promise.resolve([4, 1, 700, 9, 0, 300]),
-    };
+    const multi = fakeMulti([4, 1, 700, 9, 0, 300], keys);
     let calls = 0;
     const redis = {
       configured: true,
@@ -76,12 +77,7 @@ describe(AttemptCounter.name, () => {
       decrement: () => Promise.resolve(),
     } as unknown as ThrottleCounterRepository;
     let redisUp = true;
-    const multi = {
-      incr: () => multi,
-      pExpire: () => multi,
-      pTTL: () => multi,
-      exec: () => Promise.resolve([1, 1, 900]),
-    };
+    const multi = fakeMulti([1, 1, 900]);
     const client = { multi: () => multi, eval: () => Promise.resolve(1) };
     const redis = {
       configured: true,

@@ -102,13 +102,12 @@ export class AttemptCounter {
   }
 }
 
-const DECREMENT_IF_POSITIVE = `
-local value = tonumber(redis.call('GET', KEYS[1]) or '0')
-if value > 0 then return redis.call('DECR', KEYS[1]) end
+/** Lua: takes one from `key`'s count unless it is already zero (a lapsed window is not made negative). */
+const decrementIfPositive = (key: string): string => `
+local value = tonumber(redis.call('GET', ${key}) or '0')
+if value > 0 then return redis.call('DECR', ${key}) end
 return 0`;
 
-const RESET_AND_TAKE_BACK = `
-redis.call('DEL', KEYS[1])
-local value = tonumber(redis.call('GET', KEYS[2]) or '0')
-if value > 0 then return redis.call('DECR', KEYS[2]) end
-return 0`;
+const DECREMENT_IF_POSITIVE = decrementIfPositive('KEYS[1]');
+
+const RESET_AND_TAKE_BACK = `redis.call('DEL', KEYS[1])${decrementIfPositive('KEYS[2]')}`;

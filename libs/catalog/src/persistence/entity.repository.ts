@@ -66,12 +66,14 @@ export class EntityRepository {
    */
   private async saveOne(kind: EntityKind, entity: Artist | Track, expiresAt: Date): Promise<void> {
     if ((await new EntityWriter(this.sql, expiresAt, this.asyncCommit).insertNew(kind, entity)) === undefined) {
-      await this.write((manager) => new EntityWriter(inTransaction(manager), expiresAt).rewrite(kind, entity));
+      await this.inWriteTransaction((manager) =>
+        new EntityWriter(inTransaction(manager), expiresAt).rewrite(kind, entity),
+      );
     }
   }
 
   async saveTracks(tracks: Track[], expiresAt: Date): Promise<void> {
-    await this.write(async (manager) => {
+    await this.inWriteTransaction(async (manager) => {
       for (const track of tracks) {
         await new EntityWriter(inTransaction(manager), expiresAt).write('track', track);
       }
@@ -79,12 +81,12 @@ export class EntityRepository {
   }
 
   async saveRelease(release: Release, expiresAt: Date): Promise<void> {
-    await this.write((manager) => this.writeRelease(manager, release, expiresAt, true));
+    await this.inWriteTransaction((manager) => this.writeRelease(manager, release, expiresAt, true));
   }
 
   /** The album, its release summaries and its representative release's tracks: all or nothing. */
   async saveAlbum(album: AlbumView, representative: Release | undefined, expiresAt: Date): Promise<void> {
-    await this.write(async (manager) => {
+    await this.inWriteTransaction(async (manager) => {
       const writer = new EntityWriter(inTransaction(manager), expiresAt);
       const albumId = await writer.write('album', album);
       for (const release of album.releases) {
@@ -97,7 +99,7 @@ export class EntityRepository {
 
   /** A track's match on another platform (or the lack of one) with the matched track: all or nothing. */
   async saveLink(trackPublicId: string, platform: string, answer: LinkAnswer, expiresAt: Date): Promise<void> {
-    await this.write(async (manager) => {
+    await this.inWriteTransaction(async (manager) => {
       if (answer.track) {
         await new EntityWriter(inTransaction(manager), expiresAt).write('track', answer.track);
       }
@@ -134,7 +136,7 @@ export class EntityRepository {
    * A transaction writing fetched provider data; it commits asynchronously unless CATALOG_SYNCHRONOUS_COMMIT.
    * (A purge is an operator's decision, so it keeps waiting for the flush.)
    */
-  private write<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+  private inWriteTransaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
     return this.dataSource.transaction(async (manager) => {
       if (this.asyncCommit) {
         await manager.query(ASYNC_COMMIT);

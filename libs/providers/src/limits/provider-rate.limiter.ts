@@ -25,8 +25,8 @@ interface Lease {
  * counter is shared by every replica, which takes up to PROVIDER_LIMITER_LEASE slots per Redis call and hands
  * them out itself until the window ends (slots a replica leaves unused are lost, never exceeded); when Redis is
  * absent, down or slow (bounded by REDIS_TIMEOUT_MS) each process falls back to its own in-memory counter, so a
- * call never hangs on Redis. A call waits for its turn
- * up to PROVIDER_QUEUE_MAX_WAIT_MS, then fails with a `queue-full` failure carrying a Retry-After.
+ * call never hangs on Redis. A call waits for its turn up to PROVIDER_QUEUE_MAX_WAIT_MS, then fails with a
+ * `queue-full` failure carrying a Retry-After.
  */
 @Injectable()
 export class ProviderRateLimiter {
