@@ -3,19 +3,18 @@ import { APP_GUARD } from '@nestjs/core';
 import { ConfigModule } from '@nestjs/config';
 import { JwtModule } from '@nestjs/jwt';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { AccountExportService } from './account/account-export.service';
-import { AccountService } from './account/account.service';
-import { LoginService } from './account/login.service';
-import { RegisterService } from './account/register.service';
-import { SessionService } from './account/session.service';
-import { UserAdminService } from './account/user-admin.service';
-import { authSettings } from './config/auth.settings';
-import { AuthCrypto } from './crypto/auth-crypto';
-import { Clock } from './crypto/clock';
-import { AuthGuard } from './guard/auth.guard';
-import { AdminController } from './http/admin.controller';
-import { AuthController } from './http/auth.controller';
-import { MeController } from './http/me.controller';
+import { AccountExportService } from './application/account-export.service';
+import { AccountService } from './application/account.service';
+import { LoginService } from './application/login.service';
+import { RegisterService } from './application/register.service';
+import { SessionService } from './application/session.service';
+import { UserAdminService } from './application/user-admin.service';
+import { authSettings } from './auth.settings';
+import { AuthCrypto } from './application/auth-crypto';
+import { AuthGuard } from './transport/auth.guard';
+import { AdminController } from './transport/admin.controller';
+import { AuthController } from './transport/auth.controller';
+import { MeController } from './transport/me.controller';
 import { LoginAttemptEntity } from './persistence/login-attempt.entity';
 import { LoginAttemptRepository } from './persistence/login-attempt.repository';
 import { SessionEntity } from './persistence/session.entity';
@@ -24,10 +23,10 @@ import { ThrottleCounterEntity } from './persistence/throttle-counter.entity';
 import { ThrottleCounterRepository } from './persistence/throttle-counter.repository';
 import { UserEntity } from './persistence/user.entity';
 import { UserRepository } from './persistence/user.repository';
-import { AccountDataRegistry } from './registry/account-data.registry';
-import { AccessTokenService } from './tokens/access-token.service';
-import { AttemptCounter } from './throttle/attempt-counter';
-import { LoginThrottle } from './throttle/login-throttle';
+import { AccountDataRegistry } from './application/account-data.registry';
+import { AccessTokenService } from './application/access-token.service';
+import { AttemptCounter } from './application/attempt-counter';
+import { LoginThrottle } from './application/login-throttle';
 
 /**
  * Accounts, sessions and the global (opt-in) auth guard. Other libs import this module to register their data
@@ -43,7 +42,6 @@ import { LoginThrottle } from './throttle/login-throttle';
   controllers: [AuthController, MeController, AdminController],
   providers: [
     AuthCrypto,
-    Clock,
     UserRepository,
     SessionRepository,
     LoginAttemptRepository,

@@ -1,9 +1,9 @@
 export * from './catalog.module';
 export * from './catalog.settings';
-export * from './ids/catalog-id';
-export * from './lookups/lookup.service';
-export * from './extras/resolve.service';
-export * from './extras/links.service';
-export * from './extras/url-parser';
+export * from './domain/catalog-id';
+export * from './application/lookup.service';
+export * from './application/resolve.service';
+export * from './application/links.service';
+export * from './domain/url-parser';
 export type { AlbumView } from './persistence/entity.repository';
-export type { Answer, Freshness } from './read-path/read-through.service';
+export type { Answer, Freshness } from './application/read-through.service';

@@ -10,6 +10,7 @@ import { DatabaseModule } from './database/database.module';
 import type { DatabaseModuleOptions } from './database/data-source.options';
 import { ExceptionsFilter } from './errors/exceptions.filter';
 import { LifecycleState } from './lifecycle/lifecycle.state';
+import { Clock } from './time/clock';
 import { createValidationPipe } from './transport/validation.pipe';
 
 @Global()
@@ -40,10 +41,11 @@ export class CoreModule {
       ],
       providers: [
         LifecycleState,
+        Clock,
         { provide: APP_PIPE, useFactory: createValidationPipe },
         { provide: APP_FILTER, useClass: ExceptionsFilter },
       ],
-      exports: [LifecycleState],
+      exports: [LifecycleState, Clock],
     };
   }
 }

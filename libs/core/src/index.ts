@@ -13,6 +13,8 @@ export * from './transport/validation.pipe';
 export * from './logging/request-context';
 export * from './logging/app-logger.service';
 export * from './lifecycle/lifecycle.state';
+export * from './time/clock';
+export * from './time/fake-clock';
 export * from './database/data-source.options';
 export * from './database/migration.runner';
 export * from './database/sql.client';

@@ -1,9 +1,9 @@
 import { Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { TerminusModule } from '@nestjs/terminus';
-import { DependencyIndicators } from './dependency.indicators';
-import { GrpcHealthService } from './grpc-health.service';
-import { HealthController } from './health.controller';
+import { DependencyIndicators } from './application/dependency.indicators';
+import { GrpcHealthService } from './transport/grpc-health.service';
+import { HealthController } from './transport/health.controller';
 import { healthSettings } from './health.settings';
 
 @Module({

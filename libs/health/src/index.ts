@@ -1,3 +1,3 @@
 export * from './health.module';
-export * from './grpc-health.service';
+export * from './transport/grpc-health.service';
 export * from './health.settings';

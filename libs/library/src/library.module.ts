@@ -9,25 +9,23 @@ import { FavoriteRepository } from './persistence/favorite.repository';
 import { PlayRepository } from './persistence/play.repository';
 import { PlaylistEditorRepository } from './persistence/playlist-editor.repository';
 import { PlaylistRepository } from './persistence/playlist.repository';
-import { CatalogSnapshotService } from './services/catalog-snapshot.service';
-import { ChartsService } from './services/charts.service';
-import { FavoritesService } from './services/favorites.service';
-import { HistoryService } from './services/history.service';
-import { LibraryAccountData } from './services/library-account-data';
-import { PlaylistImportService } from './services/playlist-import.service';
-import { PlaylistTracksService } from './services/playlist-tracks.service';
-import { PlaylistsService } from './services/playlists.service';
+import { CatalogSnapshotService } from './application/catalog-snapshot.service';
+import { ChartsService } from './application/charts.service';
+import { FavoritesService } from './application/favorites.service';
+import { HistoryService } from './application/history.service';
+import { LibraryAccountData } from './application/library-account-data';
+import { PlaylistImportService } from './application/playlist-import.service';
+import { PlaylistTracksService } from './application/playlist-tracks.service';
+import { PlaylistsService } from './application/playlists.service';
 import { FavoritesController } from './transport/favorites.controller';
 import { HistoryController } from './transport/history.controller';
 import { PlaylistsController } from './transport/playlists.controller';
-import { Clock } from './util/clock';
 
 /** A user's favorites, playlists and listening history, and the charts (REST + chorus.v1.LibraryService). */
 @Module({
   imports: [ConfigModule.forFeature(librarySettings), AuthModule, CatalogModule, ProvidersModule],
   controllers: [FavoritesController, PlaylistsController, HistoryController],
   providers: [
-    Clock,
     FavoriteRepository,
     PlaylistRepository,
     PlaylistEditorRepository,

@@ -1,4 +1,4 @@
-export * from './model/music.model';
+export * from './domain/music.model';
 export * from './providers.settings';
 export * from './providers.module';
 export * from './adapters/musicbrainz/musicbrainz.adapter';
@@ -7,7 +7,7 @@ export * from './adapters/lrclib/lrclib.adapter';
 export * from './adapters/deezer/deezer.adapter';
 export * from './adapters/itunes/itunes.adapter';
 export * from './adapters/spotify/spotify.adapter';
-export * from './registry/provider.registry';
-export * from './status/provider-status.service';
-export * from './status/provider-status.types';
-export type { BreakerState } from './resilience/provider-policies';
+export * from './application/provider.registry';
+export * from './application/provider-status.service';
+export * from './domain/provider-status.types';
+export type { BreakerState } from './upstream/provider-policies';

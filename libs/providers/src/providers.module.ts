@@ -7,15 +7,14 @@ import { LrcLibAdapter } from './adapters/lrclib/lrclib.adapter';
 import { MusicBrainzAdapter } from './adapters/musicbrainz/musicbrainz.adapter';
 import { SpotifyTokenService } from './adapters/spotify/spotify-token.service';
 import { SpotifyAdapter } from './adapters/spotify/spotify.adapter';
-import { HttpClient } from './http/http.client';
-import { UpstreamTransport } from './http/upstream.transport';
-import { ProviderRateLimiter } from './limits/provider-rate.limiter';
+import { HttpClient } from './upstream/http.client';
+import { UpstreamTransport } from './upstream/upstream.transport';
+import { ProviderRateLimiter } from './upstream/provider-rate.limiter';
 import { providersSettings } from './providers.settings';
-import { ProviderRegistry } from './registry/provider.registry';
-import { ProviderPolicies } from './resilience/provider-policies';
-import { ProviderStatusService } from './status/provider-status.service';
-import { ProvidersController } from './status/providers.controller';
-import { Clock } from './util/clock';
+import { ProviderRegistry } from './application/provider.registry';
+import { ProviderPolicies } from './upstream/provider-policies';
+import { ProviderStatusService } from './application/provider-status.service';
+import { ProvidersController } from './transport/providers.controller';
 
 const ADAPTERS = [
   MusicBrainzAdapter,
@@ -31,7 +30,6 @@ const ADAPTERS = [
   imports: [ConfigModule.forFeature(providersSettings)],
   controllers: [ProvidersController],
   providers: [
-    Clock,
     ProviderRegistry,
     ProviderPolicies,
     ProviderRateLimiter,

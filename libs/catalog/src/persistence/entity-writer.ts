@@ -1,7 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import type { SqlOptions } from '@app/core';
 import type { Album, Artist, ArtistCredit, ExternalIds, Image, Release, Tag, Track } from '@app/providers';
-import { splitNamespacedId, type EntityKind } from '../ids/catalog-id';
+import { splitNamespacedId, type EntityKind } from '../domain/catalog-id';
 
 type Writable = Artist | Album | Release | Track;
 

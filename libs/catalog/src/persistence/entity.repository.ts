@@ -3,7 +3,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import type { Album, Artist, Release, Track } from '@app/providers';
 import { SqlClient } from '@app/core';
 import { catalogSettings, type CatalogSettings } from '../catalog.settings';
-import type { EntityKind } from '../ids/catalog-id';
+import type { EntityKind } from '../domain/catalog-id';
 import { ASYNC_COMMIT, EntityWriter, inTransaction, tableOf } from './entity-writer';
 import type { LinkAnswer } from './answer.repository';
 import { REMEMBERED_MISSING, toStored, type Loaded, type Stored, type StoredRow } from './stored';

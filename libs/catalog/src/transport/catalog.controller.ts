@@ -4,16 +4,16 @@ import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Input, requestContext, type AnswerCaching } from '@app/core';
 import { Roles } from '@app/auth';
 import { catalogSettings, type CatalogSettings } from '../catalog.settings';
-import { CoverArtService } from '../extras/cover-art.service';
-import { LinksService } from '../extras/links.service';
-import { LyricsService } from '../extras/lyrics.service';
-import { PurgeService } from '../extras/purge.service';
-import { ResolveService } from '../extras/resolve.service';
-import { ArtistAlbumsService } from '../lookups/artist-albums.service';
-import { LookupService } from '../lookups/lookup.service';
-import { FRESHNESS_HEADERS, markFreshness } from '../read-path/freshness';
-import type { Answer } from '../read-path/read-through.service';
-import { SearchService } from '../search/search.service';
+import { CoverArtService } from '../application/cover-art.service';
+import { LinksService } from '../application/links.service';
+import { LyricsService } from '../application/lyrics.service';
+import { PurgeService } from '../application/purge.service';
+import { ResolveService } from '../application/resolve.service';
+import { ArtistAlbumsService } from '../application/artist-albums.service';
+import { LookupService } from '../application/lookup.service';
+import { FRESHNESS_HEADERS, markFreshness } from '../domain/freshness';
+import type { Answer } from '../application/read-through.service';
+import { SearchService } from '../application/search.service';
 import {
   BarcodeDto,
   CoverDto,

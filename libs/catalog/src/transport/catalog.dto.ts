@@ -2,9 +2,9 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, MaxLength, Min } from 'class-validator';
 import { MemoizedValidation } from '@app/core';
-import { COVER_SIZES, type CoverSize } from '../extras/cover-art.service';
-import type { EntityKind } from '../ids/catalog-id';
-import type { SearchType } from '../lookups/provider.gateway';
+import { COVER_SIZES, type CoverSize } from '../application/cover-art.service';
+import type { EntityKind } from '../domain/catalog-id';
+import type { SearchType } from '../application/provider.gateway';
 
 const ID_EXAMPLE = 'musicbrainz:056e4f3e-d505-4dad-8ec1-d04f521cbb56';
 

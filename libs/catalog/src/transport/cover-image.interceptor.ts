@@ -1,7 +1,7 @@
 import { Injectable, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { map, type Observable } from 'rxjs';
-import type { CoverImage } from '../extras/cover-image.fetcher';
+import type { CoverImage } from '../application/cover-image.fetcher';
 
 /**
  * GetCover over REST answers the image bytes with their content type, where gRPC gets the message. ETag,

@@ -4,7 +4,7 @@ import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Authenticated, CurrentCaller } from '@app/auth';
 import { Input, type Caller } from '@app/core';
 import type { EmptyView, FavoritePageView, FavoriteView } from '../domain/library.views';
-import { FavoritesService } from '../services/favorites.service';
+import { FavoritesService } from '../application/favorites.service';
 import { FavoriteDto, ListFavoritesDto } from './library.dto';
 
 const SERVICE = 'LibraryService';

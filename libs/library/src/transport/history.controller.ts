@@ -4,8 +4,8 @@ import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Authenticated, CurrentCaller, Public } from '@app/auth';
 import { Input, type Caller } from '@app/core';
 import type { ChartView, EmptyView, PlayView, RecordPlayView } from '../domain/library.views';
-import { ChartsService } from '../services/charts.service';
-import { HistoryService } from '../services/history.service';
+import { ChartsService } from '../application/charts.service';
+import { HistoryService } from '../application/history.service';
 import { ChartDto, EmptyDto, PageDto, PlayIdDto, RecordPlayDto } from './library.dto';
 
 const SERVICE = 'LibraryService';

@@ -10,9 +10,9 @@ import type {
   PlaylistTrackView,
   PlaylistView,
 } from '../domain/library.views';
-import { PlaylistImportService } from '../services/playlist-import.service';
-import { PlaylistTracksService } from '../services/playlist-tracks.service';
-import { PlaylistsService } from '../services/playlists.service';
+import { PlaylistImportService } from '../application/playlist-import.service';
+import { PlaylistTracksService } from '../application/playlist-tracks.service';
+import { PlaylistsService } from '../application/playlists.service';
 import {
   AddPlaylistTracksDto,
   CreatePlaylistDto,

@@ -1,6 +1,6 @@
 import { DomainError } from '@app/core';
-import type { ArtistCredit, Image, ProviderName, Tag } from '../model/music.model';
-import type { JsonReader } from '../util/json-reader';
+import type { ArtistCredit, Image, ProviderName, Tag } from '../domain/music.model';
+import type { JsonReader } from '../upstream/json-reader';
 
 const MBID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const ISRC = /^[A-Z]{2}[A-Z0-9]{3}[0-9]{7}$/;

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { HttpClient } from '../../http/http.client';
-import type { CoverArt } from '../../model/music.model';
+import { HttpClient } from '../../upstream/http.client';
+import type { CoverArt } from '../../domain/music.model';
 import { mbid } from '../adapter.helpers';
 import { mapCoverArt } from './coverartarchive.mapper';
 

@@ -1,5 +1,5 @@
-import type { CoverArt, Image } from '../../model/music.model';
-import { JsonReader } from '../../util/json-reader';
+import type { CoverArt, Image } from '../../domain/music.model';
+import { JsonReader } from '../../upstream/json-reader';
 import { namespaced } from '../adapter.helpers';
 
 /** Thumbnail keys: numeric sizes (250, 500, 1200) and the older `small` (250) / `large` (500). */

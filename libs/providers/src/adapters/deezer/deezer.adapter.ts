@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { HttpClient, type QueryValue } from '../../http/http.client';
-import type { Album, Artist, Paging, Playlist, SearchPage, Track } from '../../model/music.model';
-import { JsonReader } from '../../util/json-reader';
+import { HttpClient, type QueryValue } from '../../upstream/http.client';
+import type { Album, Artist, Paging, Playlist, SearchPage, Track } from '../../domain/music.model';
+import { JsonReader } from '../../upstream/json-reader';
 import { barcode, clampLimit, clampOffset, isrc, numericId, requiredText } from '../adapter.helpers';
 import {
   deezerError,

@@ -1,6 +1,15 @@
-import type { Album, Artist, ArtistCredit, Image, Playlist, Release, SearchPage, Track } from '../../model/music.model';
-import { UpstreamFailure } from '../../http/upstream-failure';
-import { JsonReader } from '../../util/json-reader';
+import type {
+  Album,
+  Artist,
+  ArtistCredit,
+  Image,
+  Playlist,
+  Release,
+  SearchPage,
+  Track,
+} from '../../domain/music.model';
+import { UpstreamFailure } from '../../upstream/upstream-failure';
+import { JsonReader } from '../../upstream/json-reader';
 import { dateOnly, joinCredits, namespaced, simpleCredit, sizedImage } from '../adapter.helpers';
 
 const dz = (id: string): string => namespaced('deezer', id);

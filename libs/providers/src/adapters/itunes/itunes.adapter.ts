@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { HttpClient, type QueryValue } from '../../http/http.client';
-import type { Album, Artist, SearchPage, Track } from '../../model/music.model';
-import type { JsonReader } from '../../util/json-reader';
+import { HttpClient, type QueryValue } from '../../upstream/http.client';
+import type { Album, Artist, SearchPage, Track } from '../../domain/music.model';
+import type { JsonReader } from '../../upstream/json-reader';
 import { barcode, clampLimit, numericId, requiredText } from '../adapter.helpers';
 import { mapAlbum, mapAlbumWithTracks, mapArtist, mapTrack, results, single, wrapperType } from './itunes.mapper';
 

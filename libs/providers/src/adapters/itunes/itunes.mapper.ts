@@ -1,6 +1,6 @@
-import type { Album, Artist, ExternalUrl, Image, Release, Track } from '../../model/music.model';
-import { UpstreamFailure } from '../../http/upstream-failure';
-import { JsonReader } from '../../util/json-reader';
+import type { Album, Artist, ExternalUrl, Image, Release, Track } from '../../domain/music.model';
+import { UpstreamFailure } from '../../upstream/upstream-failure';
+import { JsonReader } from '../../upstream/json-reader';
 import { dateOnly, namespaced, simpleCredit, sizedImage } from '../adapter.helpers';
 
 const itunes = (id: string): string => namespaced('itunes', id);

@@ -1,8 +1,8 @@
 import { DomainError } from '@app/core';
 import { Injectable } from '@nestjs/common';
-import { HttpClient } from '../../http/http.client';
-import type { Lyrics } from '../../model/music.model';
-import { JsonReader } from '../../util/json-reader';
+import { HttpClient } from '../../upstream/http.client';
+import type { Lyrics } from '../../domain/music.model';
+import { JsonReader } from '../../upstream/json-reader';
 import { namespaced, numericId, requiredText } from '../adapter.helpers';
 
 export interface LyricsQuery {

@@ -8,8 +8,8 @@ import type {
   Release,
   SearchPage,
   Track,
-} from '../../model/music.model';
-import type { JsonReader } from '../../util/json-reader';
+} from '../../domain/music.model';
+import type { JsonReader } from '../../upstream/json-reader';
 import { dateOnly, namespaced, tags } from '../adapter.helpers';
 
 const mb = (id: string): string => namespaced('musicbrainz', id);

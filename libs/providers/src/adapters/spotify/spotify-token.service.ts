@@ -1,11 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DomainError, ErrorCode } from '@app/core';
-import { HttpClient } from '../../http/http.client';
-import { UpstreamFailure } from '../../http/upstream-failure';
+import { HttpClient } from '../../upstream/http.client';
+import { UpstreamFailure } from '../../upstream/upstream-failure';
 import { providersSettings, type ProvidersSettings } from '../../providers.settings';
-import { ProviderRegistry } from '../../registry/provider.registry';
-import { Clock } from '../../util/clock';
-import { JsonReader } from '../../util/json-reader';
+import { ProviderRegistry } from '../../application/provider.registry';
+import { Clock } from '@app/core';
+import { JsonReader } from '../../upstream/json-reader';
 
 interface CachedToken {
   value: string;
@@ -29,7 +29,7 @@ export class SpotifyTokenService {
   ) {}
 
   async token(): Promise<string> {
-    if (this.cached && this.clock.now() < this.cached.renewAt) {
+    if (this.cached && this.clock.nowMs() < this.cached.renewAt) {
       return this.cached.value;
     }
     this.pending ??= this.fetch().finally(() => {
@@ -50,7 +50,7 @@ export class SpotifyTokenService {
       throw new DomainError(ErrorCode.UPSTREAM_UNAVAILABLE, 'spotify is disabled (not configured)');
     }
     const basic = Buffer.from(`${credentials.clientId}:${credentials.clientSecret}`).toString('base64');
-    const requestedAt = this.clock.now();
+    const requestedAt = this.clock.nowMs();
     const token = await this.http.request('spotify', {
       method: 'POST',
       baseUrl: this.registry.spotifyAccountsBaseUrl,

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError, ErrorCode } from '@app/core';
-import { HttpClient, type QueryValue } from '../../http/http.client';
-import type { Album, Artist, Paging, Playlist, SearchPage, Track } from '../../model/music.model';
-import { ProviderRegistry } from '../../registry/provider.registry';
-import { JsonReader } from '../../util/json-reader';
+import { HttpClient, type QueryValue } from '../../upstream/http.client';
+import type { Album, Artist, Paging, Playlist, SearchPage, Track } from '../../domain/music.model';
+import { ProviderRegistry } from '../../application/provider.registry';
+import { JsonReader } from '../../upstream/json-reader';
 import { clampLimit, clampOffset, isrc, requiredText, spotifyId } from '../adapter.helpers';
 import { mapAlbum, mapArtist, mapPlaylistHead, mapPlaylistTracks, mapSearch, mapTrack } from './spotify.mapper';
 import { SpotifyTokenService } from './spotify-token.service';

@@ -7,8 +7,8 @@ import type {
   Playlist,
   SearchPage,
   Track,
-} from '../../model/music.model';
-import { JsonReader } from '../../util/json-reader';
+} from '../../domain/music.model';
+import { JsonReader } from '../../upstream/json-reader';
 import { dateOnly, joinCredits, namespaced, simpleCredit } from '../adapter.helpers';
 
 const sp = (id: string): string => namespaced('spotify', id);

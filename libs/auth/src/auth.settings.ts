@@ -1,0 +1,107 @@
+import { Transform } from 'class-transformer';
+import { IsString, Matches, Validate, ValidatorConstraint, type ValidatorConstraintInterface } from 'class-validator';
+import { AppSettings, defineSettings, IntSetting, parseSettings } from '@app/core';
+import { SecretValue } from './domain/secret-value';
+
+export const MIN_SECRET_BYTES = 32;
+
+/** Outside development (and test) the secret is required; when given, it must be long enough everywhere. */
+@ValidatorConstraint({ name: 'jwtSecret' })
+export class JwtSecretConstraint implements ValidatorConstraintInterface {
+  validate(value: unknown): boolean {
+    if (!(value instanceof SecretValue)) {
+      return false;
+    }
+    if (value.byteLength === 0) {
+      return parseSettings(AppSettings).NODE_ENV !== 'production';
+    }
+    return value.byteLength >= MIN_SECRET_BYTES;
+  }
+
+  defaultMessage(): string {
+    return `is required when NODE_ENV=production and must be at least ${MIN_SECRET_BYTES} bytes (e.g. openssl rand -base64 48)`;
+  }
+}
+
+/** The previous key is optional; when given it must be as strong as the current one. */
+@ValidatorConstraint({ name: 'previousJwtSecret' })
+export class PreviousJwtSecretConstraint implements ValidatorConstraintInterface {
+  validate(value: unknown): boolean {
+    return value instanceof SecretValue && (value.byteLength === 0 || value.byteLength >= MIN_SECRET_BYTES);
+  }
+
+  defaultMessage(): string {
+    return `must be empty or at least ${MIN_SECRET_BYTES} bytes`;
+  }
+}
+
+// `obj[key]` is the value as given: class-transformer would copy a SecretValue default into a plain shell.
+const toSecret = ({ obj, key }: { obj: Record<string, unknown>; key: string }): SecretValue => {
+  const given = obj[key];
+  if (given instanceof SecretValue) {
+    return given;
+  }
+  return new SecretValue(typeof given === 'string' ? given : '');
+};
+
+const EMAIL_LIST = /^\s*([^\s,@]+@[^\s,@]+\s*(,\s*[^\s,@]+@[^\s,@]+\s*)*)?$/;
+
+export class AuthSettings {
+  /** HMAC key of the access tokens (HS256). Empty in development: a random key per process. */
+  // `obj[key]` is the value as given: class-transformer would copy a SecretValue default into a plain shell.
+  @Transform(({ obj, key }: { obj: Record<string, unknown>; key: string }) => {
+    const given = obj[key];
+    if (given instanceof SecretValue) {
+      return given;
+    }
+    return new SecretValue(typeof given === 'string' ? given : '');
+  })
+  @Validate(JwtSecretConstraint)
+  AUTH_JWT_SECRET: SecretValue = new SecretValue('');
+
+  /** The key being rotated out: still accepted when verifying, never used to sign (see docs/operations.md). */
+  @Transform(toSecret)
+  @Validate(PreviousJwtSecretConstraint)
+  AUTH_JWT_PREVIOUS_SECRET: SecretValue = new SecretValue('');
+
+  @IsString()
+  AUTH_JWT_ISSUER = 'chorus';
+
+  @IsString()
+  AUTH_JWT_AUDIENCE = 'chorus-api';
+
+  /** Access token lifetime in seconds; also the longest a revoked session's token could live without the session check. */
+  @IntSetting(30, 86_400)
+  AUTH_ACCESS_TTL = 900;
+
+  /** Refresh token (session) lifetime in seconds; 30 days by default. */
+  @IntSetting(60, 31_536_000)
+  AUTH_REFRESH_TTL = 2_592_000;
+
+  @IntSetting(4, 15)
+  AUTH_BCRYPT_COST = 12;
+
+  /** Failed logins per account (email) within the window before further attempts are refused. */
+  @IntSetting(1, 1_000_000)
+  AUTH_LOGIN_MAX_FAILURES_PER_ACCOUNT = 5;
+
+  /** Failed logins per client IP within the window before further attempts are refused. */
+  @IntSetting(1, 1_000_000)
+  AUTH_LOGIN_MAX_FAILURES_PER_IP = 50;
+
+  @IntSetting(1, 86_400)
+  AUTH_LOGIN_WINDOW_SECONDS = 900;
+
+  /** Registrations per client IP within the registration window. */
+  @IntSetting(1, 1_000_000)
+  AUTH_REGISTER_MAX_PER_IP = 20;
+
+  @IntSetting(1, 86_400)
+  AUTH_REGISTER_WINDOW_SECONDS = 3_600;
+
+  /** Comma-separated emails of existing accounts promoted to admin at boot. */
+  @Matches(EMAIL_LIST, { message: 'must be a comma-separated list of emails' })
+  AUTH_ADMIN_EMAILS = '';
+}
+
+export const authSettings = defineSettings('auth', AuthSettings);

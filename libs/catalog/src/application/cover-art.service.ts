@@ -1,0 +1,78 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { CoverArtArchiveAdapter, type Image } from '@app/providers';
+import { DomainError } from '@app/core';
+import { catalogSettings, type CatalogSettings } from '../catalog.settings';
+import { splitNamespacedId } from '../domain/catalog-id';
+import { LookupService, representativeRelease } from './lookup.service';
+import { AnswerRepository } from '../persistence/answer.repository';
+import type { AlbumView } from '../persistence/entity.repository';
+import { combineFreshness } from '../domain/freshness';
+import { ReadThrough, type Freshness } from './read-through.service';
+import { CoverImageFetcher, type CoverImage } from './cover-image.fetcher';
+
+export interface AlbumCoverArt {
+  albumId: string;
+  releaseId?: string;
+  images: Image[];
+}
+
+export const COVER_SIZES = ['250', '500', '1200', 'original'] as const;
+export type CoverSize = (typeof COVER_SIZES)[number];
+
+/** An album's cover: its release group's front image on the Cover Art Archive, else a release's. */
+@Injectable()
+export class CoverArtService {
+  constructor(
+    private readonly lookups: LookupService,
+    private readonly readThrough: ReadThrough,
+    private readonly answers: AnswerRepository,
+    private readonly archive: CoverArtArchiveAdapter,
+    private readonly fetcher: CoverImageFetcher,
+    @Inject(catalogSettings.KEY) private readonly settings: CatalogSettings,
+  ) {}
+
+  async getCoverArt(rawId: string): Promise<{ art: AlbumCoverArt; freshness: Freshness }> {
+    const { value: album, freshness } = await this.lookups.getAlbum(rawId);
+    if (splitNamespacedId(album.id).provider !== 'musicbrainz') {
+      return { art: { albumId: album.id, images: album.images }, freshness };
+    }
+    const answer = await this.readThrough.read<AlbumCoverArt>({
+      key: `cover-art:${album.id}`,
+      ttlSeconds: this.settings.CATALOG_TTL_COVER_ART_SECONDS,
+      notFoundTtlSeconds: this.settings.CATALOG_TTL_NOT_FOUND_SECONDS,
+      load: () => this.answers.findCoverArt<AlbumCoverArt>(album.id),
+      fetch: () => this.fromArchive(album),
+      save: (art, expiresAt) => this.answers.saveCoverArt(album.id, art.releaseId, art, expiresAt),
+    });
+    return { art: answer.value, freshness: combineFreshness([freshness, answer.freshness]) };
+  }
+
+  /** The front cover's bytes in the asked size, relayed so clients need not reach the image hosts. */
+  async getCoverImage(rawId: string, size: CoverSize): Promise<CoverImage> {
+    const { art } = await this.getCoverArt(rawId);
+    const image = art.images.find((i) => i.front) ?? art.images[0];
+    if (!image) {
+      throw DomainError.notFound(`No cover art for ${art.albumId}`);
+    }
+    const thumbnail = size === 'original' ? undefined : image.thumbnails.find((t) => String(t.width) === size);
+    return this.fetcher.fetch(thumbnail?.url ?? image.url, this.settings.CATALOG_COVER_MAX_BYTES);
+  }
+
+  private async fromArchive(album: AlbumView): Promise<AlbumCoverArt> {
+    const albumId = album.id;
+    const group = await this.archive.albumImages(splitNamespacedId(albumId).nativeId);
+    if (group.images.some((i) => i.front)) {
+      return { albumId, releaseId: group.releaseId, images: group.images };
+    }
+    const release = representativeRelease(album.releases);
+    if (!release) {
+      return { albumId, images: group.images };
+    }
+    const fromRelease = await this.archive.releaseImages(splitNamespacedId(release.id).nativeId);
+    return {
+      albumId,
+      releaseId: release.id,
+      images: fromRelease.images.length > 0 ? fromRelease.images : group.images,
+    };
+  }
+}

@@ -1,0 +1,124 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Track } from '@app/providers';
+import { DomainError, ErrorCode } from '@app/core';
+import { catalogSettings, type CatalogSettings } from '../catalog.settings';
+import { splitNamespacedId, type SourceProvider } from '../domain/catalog-id';
+import { LookupService } from './lookup.service';
+import { ProviderGateway } from './provider.gateway';
+import { AnswerRepository, type LinkAnswer } from '../persistence/answer.repository';
+import { EntityRepository } from '../persistence/entity.repository';
+import { ReadThrough, type Freshness } from './read-through.service';
+import { combineFreshness } from '../domain/freshness';
+import { creditLine } from '../domain/search-merge';
+import { sameTrack } from '../domain/track-match';
+
+export interface PlatformLink {
+  platform: string;
+  id: string;
+  url?: string;
+  previewUrl?: string;
+  matchedBy: string;
+}
+
+export interface TrackLinks {
+  trackId: string;
+  isrcs: string[];
+  links: PlatformLink[];
+}
+
+const PLATFORMS: readonly SourceProvider[] = ['musicbrainz', 'deezer', 'itunes', 'spotify'];
+
+async function orUndefined<T>(work: Promise<T>): Promise<T | undefined> {
+  try {
+    return await work;
+  } catch (error) {
+    if (error instanceof DomainError && error.code === ErrorCode.NOT_FOUND) {
+      return undefined;
+    }
+    throw error;
+  }
+}
+
+/** The same track on the other platforms: by ISRC first, then by title, artist and duration. */
+@Injectable()
+export class LinksService {
+  constructor(
+    private readonly lookups: LookupService,
+    private readonly readThrough: ReadThrough,
+    private readonly answers: AnswerRepository,
+    private readonly entities: EntityRepository,
+    private readonly providers: ProviderGateway,
+    @Inject(catalogSettings.KEY) private readonly settings: CatalogSettings,
+  ) {}
+
+  async getLinks(rawId: string): Promise<{ links: TrackLinks; freshness: Freshness }> {
+    const { value: track, freshness } = await this.lookups.getTrack(rawId);
+    const own = splitNamespacedId(track.id).provider;
+    const platforms = PLATFORMS.filter((p) => p !== own && this.providers.isEnabled(p));
+    const answers = await Promise.all(platforms.map((platform) => this.linkOn(track, platform)));
+    const links = answers.flatMap((answer, index) => {
+      const match = answer.value.track;
+      return match ? [this.toLink(platforms[index], match, answer.value.matchedBy ?? 'isrc')] : [];
+    });
+    return {
+      links: { trackId: track.id, isrcs: track.isrcs, links },
+      freshness: combineFreshness([freshness, ...answers.map((a) => a.freshness)]),
+    };
+  }
+
+  private linkOn(track: Track, platform: SourceProvider) {
+    return this.readThrough.read<LinkAnswer>({
+      key: `links:${track.id}:${platform}`,
+      ttlSeconds: this.settings.CATALOG_TTL_LINKS_SECONDS,
+      notFoundTtlSeconds: this.settings.CATALOG_TTL_NOT_FOUND_SECONDS,
+      load: () => this.answers.findLink(track.id, platform),
+      fetch: () => this.match(track, platform),
+      save: (answer, expiresAt) => this.entities.saveLink(track.id, platform, answer, expiresAt),
+    });
+  }
+
+  private async match(track: Track, platform: SourceProvider): Promise<LinkAnswer> {
+    for (const isrc of track.isrcs) {
+      const found = await this.byIsrc(platform, isrc);
+      if (found) {
+        return { track: { ...found, isrcs: [...new Set([...found.isrcs, isrc])] }, matchedBy: 'isrc' };
+      }
+    }
+    const tolerance = this.settings.CATALOG_MATCH_DURATION_TOLERANCE_MS;
+    const page = await this.providers.search(platform, 'track', this.metadataQuery(track, platform), 10, 0);
+    const found = (page.items as Track[]).find((candidate) => sameTrack(track, candidate, tolerance));
+    return found ? { track: found, matchedBy: 'metadata' } : {};
+  }
+
+  private async byIsrc(platform: SourceProvider, isrc: string): Promise<Track | undefined> {
+    switch (platform) {
+      case 'deezer':
+        return orUndefined(this.providers.deezer.trackByIsrc(isrc));
+      case 'spotify':
+        return (await this.providers.spotify.tracksByIsrc(isrc))[0];
+      case 'musicbrainz':
+        return (await this.providers.musicbrainz.tracksByIsrc(isrc))[0];
+      case 'itunes':
+        return undefined;
+    }
+  }
+
+  private metadataQuery(track: Track, platform: SourceProvider): string {
+    const artist = creditLine(track.artistCredit);
+    switch (platform) {
+      case 'musicbrainz':
+        return `recording:"${track.title.replaceAll('"', '')}" AND artist:"${artist.replaceAll('"', '')}"`;
+      case 'deezer':
+        return `artist:"${artist}" track:"${track.title}"`;
+      case 'spotify':
+        return `track:${track.title} artist:${artist}`;
+      case 'itunes':
+        return `${artist} ${track.title}`;
+    }
+  }
+
+  private toLink(platform: string, track: Track, matchedBy: string): PlatformLink {
+    const url = track.urls.find((u) => u.type === platform)?.url ?? track.urls[0]?.url;
+    return { platform, id: track.id, url, previewUrl: track.previewUrl, matchedBy };
+  }
+}

@@ -1,0 +1,149 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Artist, Release, Track } from '@app/providers';
+import { DomainError, ErrorCode } from '@app/core';
+import { catalogSettings, type CatalogSettings } from '../catalog.settings';
+import {
+  formatCatalogId,
+  parseBarcode,
+  parseCatalogId,
+  parseIsrc,
+  splitNamespacedId,
+  type EntityKind,
+} from '../domain/catalog-id';
+import { EntityRepository, type AlbumView } from '../persistence/entity.repository';
+import { BarcodeRepository } from '../persistence/barcode.repository';
+import { ReadThrough, type Answer, type ReadSpec } from './read-through.service';
+import { ProviderGateway } from './provider.gateway';
+
+/** The release that stands for an album: an official one with the earliest date, else the first. */
+export function representativeRelease(releases: Release[]): Release | undefined {
+  const official = releases.filter((r) => (r.status ?? '').toLowerCase() === 'official');
+  const pool = official.length > 0 ? official : releases;
+  return [...pool].sort((a, b) => (a.date || '9999').localeCompare(b.date || '9999'))[0];
+}
+
+function tracksOf(release: Release | undefined): Track[] {
+  return (release?.media ?? []).flatMap((medium) =>
+    medium.tracks.map((track, index) => ({
+      ...track,
+      discNumber: medium.position,
+      position: track.position ?? index + 1,
+    })),
+  );
+}
+
+/** Lookups by id, ISRC and barcode, each through the read path. */
+@Injectable()
+export class LookupService {
+  constructor(
+    private readonly readThrough: ReadThrough,
+    private readonly entities: EntityRepository,
+    private readonly barcodes: BarcodeRepository,
+    private readonly providers: ProviderGateway,
+    @Inject(catalogSettings.KEY) private readonly settings: CatalogSettings,
+  ) {}
+
+  getArtist(rawId: string): Promise<Answer<Artist>> {
+    const id = parseCatalogId(rawId, 'artist');
+    return this.readEntity('artist', formatCatalogId(id), {
+      fetch: () => this.providers.source(id.provider).getArtist(id.nativeId),
+      save: (artist, expiresAt) => this.entities.saveArtist(artist, expiresAt),
+    });
+  }
+
+  getTrack(rawId: string): Promise<Answer<Track>> {
+    const id = parseCatalogId(rawId, 'track');
+    return this.readEntity('track', formatCatalogId(id), {
+      fetch: () => this.providers.source(id.provider).getTrack(id.nativeId),
+      save: (track, expiresAt) => this.entities.saveTrack(track, expiresAt),
+    });
+  }
+
+  getRelease(rawId: string): Promise<Answer<Release>> {
+    const id = parseCatalogId(rawId, 'release');
+    return this.readEntity('release', formatCatalogId(id), {
+      fetch: () => this.providers.getRelease(id.nativeId),
+      save: (release, expiresAt) => this.entities.saveRelease(release, expiresAt),
+    });
+  }
+
+  getAlbum(rawId: string): Promise<Answer<AlbumView>> {
+    const id = parseCatalogId(rawId, 'album');
+    let representative: Release | undefined;
+    return this.readEntity('album', formatCatalogId(id), {
+      fetch: async () => {
+        const album = await this.providers.source(id.provider).getAlbum(id.nativeId);
+        representative = representativeRelease(album.releases);
+        if (representative && representative.media.length === 0 && id.provider === 'musicbrainz') {
+          representative = await this.providers.getRelease(splitNamespacedId(representative.id).nativeId);
+        }
+        return { ...album, tracks: tracksOf(representative) };
+      },
+      save: (album, expiresAt) => this.entities.saveAlbum(album, representative, expiresAt),
+    });
+  }
+
+  getTrackByIsrc(raw: string): Promise<Answer<Track>> {
+    const isrc = parseIsrc(raw);
+    return this.readThrough.read<Track>({
+      ...this.ttls(),
+      key: `isrc:${isrc}`,
+      load: async () => (await this.entities.findTracksByIsrc(isrc))[0],
+      fetch: async () => {
+        const found = await this.providers.musicbrainz.tracksByIsrc(isrc);
+        const tracks = found.length > 0 ? found : [await this.providers.deezer.trackByIsrc(isrc)];
+        return { ...tracks[0], isrcs: [...new Set([...tracks[0].isrcs, isrc])] };
+      },
+      save: (track, expiresAt) => this.entities.saveTrack(track, expiresAt),
+    });
+  }
+
+  getAlbumByBarcode(raw: string): Promise<Answer<AlbumView>> {
+    const barcode = parseBarcode(raw);
+    return this.readThrough.read<AlbumView>({
+      ...this.ttls(),
+      key: `barcode:${barcode}`,
+      load: () => this.barcodes.findAlbum<AlbumView>(barcode),
+      fetch: async () => (await this.getAlbum(await this.albumIdForBarcode(barcode))).value,
+      save: (album) => this.barcodes.link(barcode, album.id),
+    });
+  }
+
+  private async albumIdForBarcode(barcode: string): Promise<string> {
+    const releases = await this.providers.musicbrainz.releasesByBarcode(barcode);
+    const albumId = releases.find((r) => r.albumId)?.albumId;
+    if (albumId) {
+      return albumId;
+    }
+    try {
+      return (await this.providers.deezer.albumByUpc(barcode)).id;
+    } catch (error) {
+      if (error instanceof DomainError && error.code === ErrorCode.NOT_FOUND) {
+        return (await this.providers.itunes.albumByUpc(barcode)).id;
+      }
+      throw error;
+    }
+  }
+
+  private readEntity<T>(
+    kind: EntityKind,
+    publicId: string,
+    spec: Pick<ReadSpec<T>, 'fetch' | 'save'>,
+  ): Promise<Answer<T>> {
+    const key = `${kind}:${publicId}`;
+    return this.readThrough.read<T>({
+      ...this.ttls(),
+      ...spec,
+      key,
+      load: () => this.entities.findByPublicId<T>(kind, publicId, key),
+      loadSeesMisses: true,
+    });
+  }
+
+  private ttls(): { ttlSeconds: number; notFoundTtlSeconds: number } {
+    return {
+      ttlSeconds: this.settings.CATALOG_TTL_ENTITY_SECONDS,
+      notFoundTtlSeconds: this.settings.CATALOG_TTL_NOT_FOUND_SECONDS,
+    };
+  }
+}

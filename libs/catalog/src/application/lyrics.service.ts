@@ -1,0 +1,50 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { LrcLibAdapter, type Lyrics } from '@app/providers';
+import { catalogSettings, type CatalogSettings } from '../catalog.settings';
+import { LookupService } from './lookup.service';
+import { AnswerRepository } from '../persistence/answer.repository';
+import { combineFreshness } from '../domain/freshness';
+import { ReadThrough, type Freshness } from './read-through.service';
+import { creditLine } from '../domain/search-merge';
+
+/** LrcLib's answer keyed by the Chorus track it was matched for. */
+export type TrackLyrics = Omit<Lyrics, 'id'> & { trackId: string };
+
+/** Lyrics from LrcLib, matched by the track's artist, title, album and duration. */
+@Injectable()
+export class LyricsService {
+  constructor(
+    private readonly lookups: LookupService,
+    private readonly readThrough: ReadThrough,
+    private readonly answers: AnswerRepository,
+    private readonly lrclib: LrcLibAdapter,
+    @Inject(catalogSettings.KEY) private readonly settings: CatalogSettings,
+  ) {}
+
+  async getLyrics(rawId: string): Promise<{ lyrics: TrackLyrics; freshness: Freshness }> {
+    const { value: track, freshness } = await this.lookups.getTrack(rawId);
+    const answer = await this.readThrough.read<TrackLyrics>({
+      key: `lyrics:${track.id}`,
+      ttlSeconds: this.settings.CATALOG_TTL_LYRICS_SECONDS,
+      notFoundTtlSeconds: this.settings.CATALOG_TTL_NOT_FOUND_SECONDS,
+      load: () => this.answers.findLyrics<TrackLyrics>(track.id),
+      fetch: async () =>
+        this.toView(
+          track.id,
+          await this.lrclib.getLyrics({
+            artist: creditLine(track.artistCredit),
+            track: track.title,
+            album: track.albumTitle,
+            durationMs: track.durationMs,
+          }),
+        ),
+      save: (lyrics, expiresAt) => this.answers.saveLyrics(track.id, lyrics, expiresAt),
+    });
+    return { lyrics: answer.value, freshness: combineFreshness([freshness, answer.freshness]) };
+  }
+
+  private toView(trackId: string, lyrics: Lyrics): TrackLyrics {
+    const { id: _lrclibId, ...rest } = lyrics;
+    return { trackId, ...rest };
+  }
+}

@@ -1,0 +1,85 @@
+import { Injectable } from '@nestjs/common';
+import {
+  DeezerAdapter,
+  ItunesAdapter,
+  MusicBrainzAdapter,
+  SpotifyAdapter,
+  type Album,
+  type Artist,
+  type Release,
+  type SearchPage,
+  type Track,
+} from '@app/providers';
+import { DomainError } from '@app/core';
+import type { SourceProvider } from '../domain/catalog-id';
+
+export type SearchType = 'artist' | 'album' | 'track';
+export type SearchItem = Artist | Album | Track;
+
+interface EntityProvider {
+  getArtist(id: string): Promise<Artist>;
+  getAlbum(id: string): Promise<Album>;
+  getTrack(id: string): Promise<Track>;
+  searchArtists(q: string, paging: { limit?: number; offset?: number }): Promise<SearchPage<Artist>>;
+  searchAlbums(q: string, paging: { limit?: number; offset?: number }): Promise<SearchPage<Album>>;
+  searchTracks(q: string, paging: { limit?: number; offset?: number }): Promise<SearchPage<Track>>;
+}
+
+/** The catalog's view of the providers: one adapter per source, Spotify only when it is configured. */
+@Injectable()
+export class ProviderGateway {
+  constructor(
+    readonly musicbrainz: MusicBrainzAdapter,
+    readonly deezer: DeezerAdapter,
+    readonly itunes: ItunesAdapter,
+    readonly spotify: SpotifyAdapter,
+  ) {}
+
+  isEnabled(provider: SourceProvider): boolean {
+    return provider !== 'spotify' || this.spotify.enabled;
+  }
+
+  source(provider: SourceProvider): EntityProvider {
+    if (!this.isEnabled(provider)) {
+      throw DomainError.invalid('id', `${provider} is not enabled on this server`);
+    }
+    switch (provider) {
+      case 'musicbrainz':
+        return this.musicbrainz;
+      case 'deezer':
+        return this.deezer;
+      case 'spotify':
+        return this.spotify;
+      case 'itunes':
+        return {
+          getArtist: (id) => this.itunes.getArtist(id),
+          getAlbum: (id) => this.itunes.getAlbum(id),
+          getTrack: (id) => this.itunes.getTrack(id),
+          searchArtists: (q, p) =>
+            this.itunes.searchArtists(q, { limit: (p.limit ?? 0) + (p.offset ?? 0) || undefined }),
+          searchAlbums: (q, p) => this.itunes.searchAlbums(q, { limit: (p.limit ?? 0) + (p.offset ?? 0) || undefined }),
+          searchTracks: (q, p) => this.itunes.searchTracks(q, { limit: (p.limit ?? 0) + (p.offset ?? 0) || undefined }),
+        };
+    }
+  }
+
+  search(provider: SourceProvider, type: SearchType, q: string, limit: number, offset: number) {
+    const source = this.source(provider);
+    const paging = { limit, offset };
+    const page: Promise<SearchPage<SearchItem>> =
+      type === 'artist'
+        ? source.searchArtists(q, paging)
+        : type === 'album'
+          ? source.searchAlbums(q, paging)
+          : source.searchTracks(q, paging);
+    // iTunes has no offset: it is asked for limit+offset items and the first `offset` are dropped here.
+    return provider === 'itunes'
+      ? page.then((p) => ({ ...p, items: p.items.slice(offset, offset + limit), offset }))
+      : page;
+  }
+
+  /** MusicBrainz release groups have no track list; Chorus uses one release as the album's. */
+  getRelease(id: string): Promise<Release> {
+    return this.musicbrainz.getRelease(id);
+  }
+}

@@ -1,0 +1,129 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DomainError, ErrorCode } from '@app/core';
+import { catalogSettings, type CatalogSettings } from '../catalog.settings';
+import type { SourceProvider } from '../domain/catalog-id';
+import { ProviderGateway, type SearchItem, type SearchType } from './provider.gateway';
+import { SearchRepository, type StoredSearch } from '../persistence/search.repository';
+import { ReadThrough, type Freshness } from './read-through.service';
+import { mergeSearchResults, normalizeText, type ProviderResults, type SearchHit } from '../domain/search-merge';
+
+export interface SearchQuery {
+  q: string;
+  type: SearchType;
+  limit: number;
+  offset: number;
+  providers?: string;
+}
+
+export interface ProviderFailure {
+  provider: string;
+  code: string;
+  message: string;
+}
+
+export interface SearchAnswer {
+  status: 'OK' | 'PARTIAL';
+  items: SearchHit[];
+  failures: ProviderFailure[];
+  limit: number;
+  offset: number;
+}
+
+const SEARCHABLE: readonly SourceProvider[] = ['musicbrainz', 'deezer', 'itunes', 'spotify'];
+
+/** Lucene's special characters, escaped so a user's words are searched as words. */
+export function escapeLucene(text: string): string {
+  return text.replace(/([+\-!(){}[\]^"~*?:\\/]|&&|\|\|)/g, '\\$1');
+}
+
+export function normalizeQuery(q: string): string {
+  return q.normalize('NFKC').trim().replace(/\s+/g, ' ').toLowerCase();
+}
+
+@Injectable()
+export class SearchService {
+  constructor(
+    private readonly readThrough: ReadThrough,
+    private readonly searches: SearchRepository,
+    private readonly providers: ProviderGateway,
+    @Inject(catalogSettings.KEY) private readonly settings: CatalogSettings,
+  ) {}
+
+  async search(query: SearchQuery): Promise<{ answer: SearchAnswer; freshness: Freshness }> {
+    const q = normalizeQuery(query.q);
+    if (normalizeText(q) === '') {
+      throw DomainError.invalid('q', 'must contain letters or digits');
+    }
+    const providers = this.providersFor(query.providers);
+    const settled = await Promise.allSettled(providers.map((provider) => this.searchOne(provider, q, query)));
+    const results: ProviderResults[] = [];
+    const failures: ProviderFailure[] = [];
+    const freshness: Freshness[] = [];
+    settled.forEach((outcome, index) => {
+      if (outcome.status === 'fulfilled') {
+        results.push({ provider: providers[index], items: outcome.value.value.items });
+        freshness.push(outcome.value.freshness);
+      } else {
+        failures.push(this.failureOf(providers[index], outcome.reason));
+      }
+    });
+    if (results.length === 0) {
+      throw new DomainError(ErrorCode.UPSTREAM_UNAVAILABLE, 'Every provider failed to answer the search', {
+        retryAfterSeconds: 30,
+        extensions: { failures },
+      });
+    }
+    const items = mergeSearchResults(query.type, results, this.settings.CATALOG_MATCH_DURATION_TOLERANCE_MS);
+    const overall: Freshness = freshness.includes('MISS') ? 'MISS' : freshness.includes('STALE') ? 'STALE' : 'HIT';
+    const status = failures.length > 0 ? 'PARTIAL' : 'OK';
+    return { answer: { status, items, failures, limit: query.limit, offset: query.offset }, freshness: overall };
+  }
+
+  /** Admin purge: every kept page of one search, from every layer. */
+  async purge(q: string, type: string): Promise<number> {
+    const keys = await this.searches.deleteQuery(type, normalizeQuery(q));
+    for (const key of keys) {
+      await this.readThrough.forget(key);
+    }
+    return keys.length;
+  }
+
+  private searchOne(provider: SourceProvider, q: string, query: SearchQuery) {
+    const key = `search:${query.type}:${provider}:${query.limit}:${query.offset}:${q}`;
+    const providerQuery = provider === 'musicbrainz' ? escapeLucene(q) : q;
+    return this.readThrough.read<StoredSearch<SearchItem>>({
+      key,
+      ttlSeconds: this.settings.CATALOG_TTL_SEARCH_SECONDS,
+      notFoundTtlSeconds: this.settings.CATALOG_TTL_NOT_FOUND_SECONDS,
+      load: () => this.searches.find<SearchItem>(key),
+      fetch: async () => {
+        const page = await this.providers.search(provider, query.type, providerQuery, query.limit, query.offset);
+        return { items: page.items, total: page.total };
+      },
+      save: (answer, expiresAt) => this.searches.save(key, { type: query.type, query: q, provider }, answer, expiresAt),
+    });
+  }
+
+  private providersFor(requested: string | undefined): SourceProvider[] {
+    const names = (requested || this.settings.CATALOG_SEARCH_PROVIDERS)
+      .split(',')
+      .map((name) => name.trim().toLowerCase())
+      .filter(Boolean);
+    const unknown = names.filter((name) => !SEARCHABLE.includes(name as SourceProvider));
+    if (unknown.length > 0) {
+      throw DomainError.invalid('providers', `unknown provider ${unknown.join(', ')}; use ${SEARCHABLE.join(', ')}`);
+    }
+    const enabled = [...new Set(names as SourceProvider[])].filter((name) => this.providers.isEnabled(name));
+    if (enabled.length === 0) {
+      throw DomainError.invalid('providers', 'none of the named providers is enabled');
+    }
+    return enabled;
+  }
+
+  private failureOf(provider: string, reason: unknown): ProviderFailure {
+    if (reason instanceof DomainError) {
+      return { provider, code: reason.code, message: reason.message };
+    }
+    return { provider, code: ErrorCode.INTERNAL, message: 'unexpected error' };
+  }
+}

@@ -1,0 +1,52 @@
+import { Controller, Get, ServiceUnavailableException } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import {
+  HealthCheck,
+  HealthCheckService,
+  type HealthCheckResult,
+  type HealthIndicatorFunction,
+} from '@nestjs/terminus';
+import { DomainError, ErrorCode } from '@app/core';
+import { DependencyIndicators } from '../application/dependency.indicators';
+
+/** Kubernetes probes: live = the process answers; ready = it can serve (PostgreSQL up); startup = migrated. */
+@ApiTags('health')
+@Controller('health')
+export class HealthController {
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly checks: DependencyIndicators,
+  ) {}
+
+  @Get('live')
+  @HealthCheck()
+  live(): Promise<HealthCheckResult> {
+    return this.run([]);
+  }
+
+  @Get('ready')
+  @HealthCheck()
+  ready(): Promise<HealthCheckResult> {
+    return this.run([() => this.checks.accepting(), () => this.checks.database(), () => this.checks.redisCache()]);
+  }
+
+  @Get('startup')
+  @HealthCheck()
+  startup(): Promise<HealthCheckResult> {
+    return this.run([() => this.checks.migrations()]);
+  }
+
+  /** Terminus reports failure as an HTTP exception; Chorus answers it as a problem with the checks attached. */
+  private async run(indicators: HealthIndicatorFunction[]): Promise<HealthCheckResult> {
+    try {
+      return await this.health.check(indicators);
+    } catch (error) {
+      if (error instanceof ServiceUnavailableException) {
+        throw new DomainError(ErrorCode.UPSTREAM_UNAVAILABLE, 'Not ready: a dependency is down', {
+          extensions: { checks: error.getResponse() },
+        });
+      }
+      throw error;
+    }
+  }
+}

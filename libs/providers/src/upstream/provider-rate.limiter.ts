@@ -1,0 +1,163 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { RedisConnection } from '@app/core';
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { UpstreamFailure } from './upstream-failure';
+import type { ProviderName } from '../domain/music.model';
+import { providersSettings, type ProvidersSettings } from '../providers.settings';
+import { ProviderRegistry } from '../application/provider.registry';
+import { Clock } from '@app/core';
+
+/** Spreads waiters that wake for the same free slot, so they do not all hit the limiter at once. */
+const WAKE_JITTER_MS = 15;
+
+/** A lease asked of Redis: slots leased, no shared limit right now ('local'), or the ms until the window ends. */
+type Refill = 'leased' | 'local' | number;
+
+/** Slots this process took from the current shared window and has not used yet. */
+interface Lease {
+  left: number;
+  /** When that window ends (clock ms): leased slots are void after it. */
+  until: number;
+}
+
+/**
+ * Per-provider request pacing (rate-limiter-flexible, fixed window of REQUESTS per WINDOW_SEC). With Redis the
+ * counter is shared by every replica, which takes up to PROVIDER_LIMITER_LEASE slots per Redis call and hands
+ * them out itself until the window ends (slots a replica leaves unused are lost, never exceeded); when Redis is
+ * absent, down or slow (bounded by REDIS_TIMEOUT_MS) each process falls back to its own in-memory counter, so a
+ * call never hangs on Redis. A call waits for its turn up to PROVIDER_QUEUE_MAX_WAIT_MS, then fails with a
+ * `queue-full` failure carrying a Retry-After.
+ */
+@Injectable()
+export class ProviderRateLimiter {
+  private readonly logger = new Logger(ProviderRateLimiter.name);
+  private readonly local = new Map<ProviderName, RateLimiterAbstract>();
+  private readonly shared = new Map<ProviderName, { limiter: RateLimiterAbstract; points: number; lease: number }>();
+  private readonly leases = new Map<ProviderName, Lease>();
+  private readonly refills = new Map<ProviderName, Promise<Refill>>();
+  private usingFallback = false;
+
+  constructor(
+    @Inject(providersSettings.KEY) private readonly settings: ProvidersSettings,
+    private readonly registry: ProviderRegistry,
+    private readonly redis: RedisConnection,
+    private readonly clock: Clock,
+  ) {
+    for (const { name, rateLimit } of registry.all()) {
+      const options = { points: rateLimit.requests, duration: rateLimit.windowSec, keyPrefix: 'local' };
+      this.local.set(name, new RateLimiterMemory(options));
+      if (redis.client) {
+        const keyPrefix = `${settings.PROVIDER_LIMITER_KEY_PREFIX}${name}`;
+        const storeClient = redis.client;
+        const limiter = new RateLimiterRedis({ ...options, keyPrefix, storeClient, useRedisPackage: true });
+        const lease = Math.max(1, Math.min(settings.PROVIDER_LIMITER_LEASE, Math.floor(rateLimit.requests / 10)));
+        this.shared.set(name, { limiter, points: rateLimit.requests, lease });
+      }
+    }
+  }
+
+  /** Resolves when the provider may be called now; throws `UpstreamFailure('queue-full')` past the max wait. */
+  async acquire(provider: ProviderName): Promise<void> {
+    const deadline = this.clock.nowMs() + this.settings.PROVIDER_QUEUE_MAX_WAIT_MS;
+    for (;;) {
+      const waitMs = await this.tryConsume(provider);
+      if (waitMs <= 0) {
+        return;
+      }
+      if (this.clock.nowMs() + waitMs > deadline) {
+        throw new UpstreamFailure('queue-full', 'too many requests queued for the rate limit', {
+          retryAfterMs: waitMs,
+        });
+      }
+      await this.clock.sleep(waitMs + Math.floor(Math.random() * WAKE_JITTER_MS));
+    }
+  }
+
+  /** 0 when a slot was taken, else the milliseconds until the next one frees up. */
+  private async tryConsume(provider: ProviderName): Promise<number> {
+    for (;;) {
+      if (this.takeLeased(provider)) {
+        return 0;
+      }
+      // One Redis call per provider at a time: concurrent callers share its lease instead of each taking one.
+      let refill = this.refills.get(provider);
+      if (refill === undefined) {
+        refill = this.refill(provider).finally(() => this.refills.delete(provider));
+        this.refills.set(provider, refill);
+      }
+      const outcome = await refill;
+      if (outcome === 'local') {
+        return this.consumeLocal(provider);
+      }
+      if (outcome !== 'leased') {
+        return outcome;
+      }
+      // Slots were leased: take one (or, if other callers took them all first, ask again).
+    }
+  }
+
+  /** Leases slots of the shared window. */
+  private async refill(provider: ProviderName): Promise<Refill> {
+    const shared = this.shared.get(provider);
+    if (!shared || !this.redis.ready) {
+      return 'local';
+    }
+    try {
+      const taken = await this.redis.runOrThrow(() => shared.limiter.consume('calls', shared.lease));
+      this.noteFallback(false);
+      this.keepLease(provider, shared.lease, taken.msBeforeNext);
+      return 'leased';
+    } catch (error) {
+      if (!(error instanceof RateLimiterRes)) {
+        this.noteFallback(true, error);
+        return 'local';
+      }
+      // Fewer than a lease's slots were left: the ones that were still free are this process's now.
+      const free = shared.points - (error.consumedPoints - shared.lease);
+      if (free > 0) {
+        this.keepLease(provider, free, error.msBeforeNext);
+        return 'leased';
+      }
+      return Math.max(1, error.msBeforeNext);
+    }
+  }
+
+  private takeLeased(provider: ProviderName): boolean {
+    const lease = this.leases.get(provider);
+    if (lease === undefined || lease.left <= 0 || lease.until <= this.clock.nowMs()) {
+      return false;
+    }
+    lease.left -= 1;
+    return true;
+  }
+
+  private keepLease(provider: ProviderName, slots: number, windowLeftMs: number): void {
+    this.leases.set(provider, { left: slots, until: this.clock.nowMs() + windowLeftMs });
+  }
+
+  private async consumeLocal(provider: ProviderName): Promise<number> {
+    const local = this.local.get(provider);
+    if (!local) {
+      return 0;
+    }
+    try {
+      await local.consume('calls');
+      return 0;
+    } catch (error) {
+      if (error instanceof RateLimiterRes) {
+        return Math.max(1, error.msBeforeNext);
+      }
+      throw error;
+    }
+  }
+
+  private noteFallback(fallback: boolean, error?: unknown): void {
+    if (fallback !== this.usingFallback) {
+      this.usingFallback = fallback;
+      const reason = error instanceof Error ? `: ${error.message}` : '';
+      this.logger.warn(
+        fallback ? `shared rate limit unavailable, limiting per process${reason}` : 'shared rate limit back',
+      );
+    }
+  }
+}

@@ -1,0 +1,58 @@
+import { DomainError, ErrorCode } from '@app/core';
+import { BrokenCircuitError } from 'cockatiel';
+import { UnexpectedShapeError } from './json-reader';
+import { parseRetryAfter } from './http.client';
+import { toDomainError, UpstreamFailure } from './upstream-failure';
+
+describe(toDomainError.name, () => {
+  it.each([
+    [UpstreamFailure.status(404), ErrorCode.NOT_FOUND],
+    [UpstreamFailure.status(400), ErrorCode.INVALID_ARGUMENT],
+    [UpstreamFailure.status(429, 2_000), ErrorCode.UPSTREAM_UNAVAILABLE],
+    [UpstreamFailure.status(503), ErrorCode.UPSTREAM_UNAVAILABLE],
+    [new UpstreamFailure('timeout', 'slow'), ErrorCode.UPSTREAM_TIMEOUT],
+    [new UpstreamFailure('too-large', 'big'), ErrorCode.UPSTREAM_UNAVAILABLE],
+    [new UpstreamFailure('invalid-body', 'garbage'), ErrorCode.UPSTREAM_UNAVAILABLE],
+    [new UpstreamFailure('queue-full', 'busy', { retryAfterMs: 1_500 }), ErrorCode.UPSTREAM_UNAVAILABLE],
+    [new BrokenCircuitError(), ErrorCode.UPSTREAM_UNAVAILABLE],
+    [new UnexpectedShapeError('$.id is missing'), ErrorCode.UPSTREAM_UNAVAILABLE],
+    [new TypeError('boom'), ErrorCode.UPSTREAM_UNAVAILABLE],
+  ])('should map %p to %s naming the provider, never INTERNAL', (failure, code) => {
+    const sut = toDomainError('deezer', failure);
+
+    expect(sut).toBeInstanceOf(DomainError);
+    expect(sut.code).toBe(code);
+    expect(sut.message).toContain('deezer');
+  });
+
+  it('should round Retry-After up to whole seconds', () => {
+    expect(toDomainError('musicbrainz', UpstreamFailure.status(503, 1_200)).retryAfterSeconds).toBe(2);
+    expect(toDomainError('musicbrainz', new BrokenCircuitError(), 29_100).retryAfterSeconds).toBe(30);
+  });
+
+  it('should retry only connection errors, 429 and 502/503/504, and break only on provider faults', () => {
+    expect([429, 500, 502, 503, 504, 404].map((s) => UpstreamFailure.status(s).retryable)).toEqual([
+      true,
+      false,
+      true,
+      true,
+      true,
+      false,
+    ]);
+    expect(new UpstreamFailure('connection', 'reset').retryable).toBe(true);
+    expect(UpstreamFailure.status(404).breaksCircuit).toBe(false);
+    expect(UpstreamFailure.status(500).breaksCircuit).toBe(true);
+    expect(new UpstreamFailure('queue-full', 'busy').breaksCircuit).toBe(false);
+  });
+});
+
+describe(parseRetryAfter.name, () => {
+  it('should read delay-seconds and HTTP dates', () => {
+    const now = Date.parse('2025-01-01T00:00:00Z');
+
+    expect(parseRetryAfter('3', now)).toBe(3_000);
+    expect(parseRetryAfter('Wed, 01 Jan 2025 00:00:10 GMT', now)).toBe(10_000);
+    expect(parseRetryAfter('soon', now)).toBeUndefined();
+    expect(parseRetryAfter(undefined, now)).toBeUndefined();
+  });
+});
