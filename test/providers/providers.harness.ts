@@ -1,13 +1,14 @@
 import { Global, Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { Test, type TestingModule } from '@nestjs/testing';
-import { RedisConnection, redisSettings, resetSettingsCache } from '@app/core';
+import { Clock, RedisConnection, redisSettings, resetSettingsCache } from '@app/core';
 import { ProvidersModule } from '@app/providers';
 import type { FakeUpstream } from '../fake-upstream';
 
+/** What CoreModule would give the providers lib in the app: the Redis connection and the clock. */
 @Global()
-@Module({ providers: [RedisConnection], exports: [RedisConnection] })
-class TestRedisModule {}
+@Module({ providers: [RedisConnection, Clock], exports: [RedisConnection, Clock] })
+class TestCoreModule {}
 
 const PROVIDERS = ['musicbrainz', 'coverartarchive', 'lrclib', 'deezer', 'itunes'] as const;
 
@@ -55,7 +56,7 @@ export async function createProvidersModule(env: Record<string, string>, waitRed
     const moduleRef = await Test.createTestingModule({
       imports: [
         ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, skipProcessEnv: true, load: [redisSettings] }),
-        TestRedisModule,
+        TestCoreModule,
         ProvidersModule,
       ],
     }).compile();
