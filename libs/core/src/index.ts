@@ -15,6 +15,7 @@ export * from './logging/app-logger.service';
 export * from './lifecycle/lifecycle.state';
 export * from './time/clock';
 export * from './time/fake-clock';
+export * from './answer/answer';
 export * from './database/data-source.options';
 export * from './database/migration.runner';
 export * from './database/sql.client';
