@@ -10,6 +10,7 @@ import { PurgeService } from './application/purge.service';
 import { ResolveService } from './application/resolve.service';
 import { ArtistAlbumsService } from './application/artist-albums.service';
 import { LookupService } from './application/lookup.service';
+import { CodeFallthroughService } from './application/code-fallthrough.service';
 import { ProviderGateway } from './application/provider.gateway';
 import { AnswerRepository } from './persistence/answer.repository';
 import { BarcodeRepository } from './persistence/barcode.repository';
@@ -33,6 +34,7 @@ import { CatalogController } from './transport/catalog.controller';
     SingleFlight,
     ReadThrough,
     ProviderGateway,
+    CodeFallthroughService,
     LookupService,
     ArtistAlbumsService,
     SearchService,

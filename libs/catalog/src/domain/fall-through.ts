@@ -45,5 +45,6 @@ export async function fallThrough<T>(what: string, steps: readonly FallThroughSt
   const named = failures.map((f) => `${f.source} (${f.reason})`).join(', ');
   throw new DomainError(ErrorCode.UPSTREAM_UNAVAILABLE, `${what}: no provider that answered knows it; down: ${named}`, {
     retryAfterSeconds: retryAfterSeconds ?? 30,
+    extensions: { failures },
   });
 }

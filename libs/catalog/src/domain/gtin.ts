@@ -47,8 +47,6 @@ export class Gtin {
 
 /** GS1 check digit: weights 3 and 1 alternating from the rightmost digit of the payload. */
 function checkDigit(payload: string): number {
-  const sum = [...payload]
-    .reverse()
-    .reduce((acc, digit, index) => acc + Number(digit) * (index % 2 === 0 ? 3 : 1), 0);
+  const sum = [...payload].reverse().reduce((acc, digit, index) => acc + Number(digit) * (index % 2 === 0 ? 3 : 1), 0);
   return (10 - (sum % 10)) % 10;
 }
