@@ -73,9 +73,8 @@ export async function migrateOrExplain(dataSource: DataSource, migrate: () => Pr
 
 async function firstPendingMigration(dataSource: DataSource): Promise<string | undefined> {
   try {
-    const done = new Set(
-      ((await dataSource.query('SELECT name FROM migrations')) as Array<{ name: string }>).map((row) => row.name),
-    );
+    const rows = await dataSource.query<Array<{ name: string }>>('SELECT name FROM migrations');
+    const done = new Set(rows.map((row) => row.name));
     return dataSource.migrations.map((migration) => migration.name).find((name) => name && !done.has(name));
   } catch {
     return dataSource.migrations[0]?.name;
