@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { LrcLibAdapter, type Lyrics } from '@app/providers';
-import { catalogSettings, type CatalogSettings } from '../catalog.settings';
+import { catalogSettings, catalogTtls, type CatalogSettings } from '../catalog.settings';
 import { LookupService } from './lookup.service';
 import { AnswerRepository } from '../persistence/answer.repository';
 import { combineFreshness } from '../domain/freshness';
@@ -25,8 +25,8 @@ export class LyricsService {
     const { value: track, freshness } = await this.lookups.getTrack(rawId);
     const answer = await this.readThrough.read<TrackLyrics>({
       key: `lyrics:${track.id}`,
-      ttlSeconds: this.settings.CATALOG_TTL_LYRICS_SECONDS,
-      notFoundTtlSeconds: this.settings.CATALOG_TTL_NOT_FOUND_SECONDS,
+      ttlSeconds: catalogTtls(this.settings).lyrics,
+      notFoundTtlSeconds: catalogTtls(this.settings).notFound,
       load: () => this.answers.findLyrics<TrackLyrics>(track.id),
       fetch: async () =>
         this.toView(

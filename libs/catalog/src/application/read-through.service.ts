@@ -1,5 +1,14 @@
-import { Injectable, Logger } from '@nestjs/common';
-import { CacheService, DomainError, ErrorCode, MetricsService, requestContext } from '@app/core';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import {
+  CacheService,
+  databaseSettings,
+  DomainError,
+  ErrorCode,
+  MetricsService,
+  requestContext,
+  type DatabaseSettings,
+} from '@app/core';
+import { catalogSettings, catalogTtls, type CatalogSettings } from '../catalog.settings';
 import { MissRepository } from '../persistence/miss.repository';
 import { expiryFrom, REMEMBERED_MISSING, type Loaded } from '../persistence/stored';
 import { SingleFlight, type EarlyLock } from './single-flight.service';
@@ -48,6 +57,8 @@ export class ReadThrough {
     private readonly misses: MissRepository,
     private readonly flight: SingleFlight,
     private readonly metrics: MetricsService,
+    @Inject(catalogSettings.KEY) private readonly settings: CatalogSettings,
+    @Inject(databaseSettings.KEY) private readonly databaseConfig: DatabaseSettings,
   ) {}
 
   async read<T>(spec: ReadSpec<T>): Promise<Answer<T>> {
@@ -86,7 +97,7 @@ export class ReadThrough {
     }
     if (loaded === REMEMBERED_MISSING) {
       early.release();
-      this.remember(spec.key, { missing: true, expiresAt: Date.now() + 60_000 });
+      this.remember(spec.key, { missing: true, expiresAt: Date.now() + catalogTtls(this.settings).miss * 1000 });
       throw DomainError.notFound(`Not found: ${spec.key}`);
     }
     const expiresAt = loaded.expiresAt.getTime();
@@ -190,7 +201,7 @@ export class ReadThrough {
       }
       this.logger.warn({ msg: 'catalog database error', error: (error as Error).message });
       throw new DomainError(ErrorCode.UPSTREAM_UNAVAILABLE, 'The catalog database is unavailable', {
-        retryAfterSeconds: 5,
+        retryAfterSeconds: this.databaseConfig.DB_RETRY_AFTER_SECONDS,
         cause: error,
       });
     }

@@ -87,7 +87,7 @@ export async function createChorusApp(rootModule: Type, options: ChorusAppOption
   };
   // Normally already started by @app/core's preload; this covers a settings change since (tests).
   startTracing();
-  const loggers = createRootLoggers(settings.app.LOG_LEVEL, settings.app.LOG_SYNC);
+  const loggers = createRootLoggers(settings.app.LOG_LEVEL);
   const logger = new AppLogger(loggers.app, loggers.access);
   const adapter = new FastifyAdapter({
     bodyLimit: settings.http.HTTP_BODY_LIMIT_BYTES,
