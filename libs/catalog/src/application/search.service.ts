@@ -1,10 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DomainError, ErrorCode } from '@app/core';
+import { Answers, DomainError, ErrorCode, type Answer, type SourceFailure } from '@app/core';
 import { catalogSettings, catalogTtls, type CatalogSettings } from '../catalog.settings';
 import type { SourceProvider } from '../domain/catalog-id';
 import { ProviderGateway, type SearchItem, type SearchType } from './provider.gateway';
 import { SearchRepository, type StoredSearch } from '../persistence/search.repository';
-import { ReadThrough, type Freshness } from './read-through.service';
+import { ReadThrough } from './read-through.service';
 import { mergeSearchResults, normalizeText, type ProviderResults, type SearchHit } from '../domain/search-merge';
 import { MATCH_DURATION_TOLERANCE_MS } from '../domain/track-match';
 
@@ -16,16 +16,9 @@ export interface SearchQuery {
   providers?: string;
 }
 
-export interface ProviderFailure {
-  provider: string;
-  code: string;
-  message: string;
-}
-
-export interface SearchAnswer {
-  status: 'OK' | 'PARTIAL';
+/** One page of merged hits; which providers failed is in the answer's `failures` (status PARTIAL). */
+export interface SearchPage {
   items: SearchHit[];
-  failures: ProviderFailure[];
   limit: number;
   offset: number;
 }
@@ -50,7 +43,7 @@ export class SearchService {
     @Inject(catalogSettings.KEY) private readonly settings: CatalogSettings,
   ) {}
 
-  async search(query: SearchQuery): Promise<{ answer: SearchAnswer; freshness: Freshness }> {
+  async search(query: SearchQuery): Promise<Answer<SearchPage>> {
     const q = normalizeQuery(query.q);
     if (normalizeText(q) === '') {
       throw DomainError.invalid('q', 'must contain letters or digits');
@@ -58,12 +51,12 @@ export class SearchService {
     const providers = this.providersFor(query.providers);
     const settled = await Promise.allSettled(providers.map((provider) => this.searchOne(provider, q, query)));
     const results: ProviderResults[] = [];
-    const failures: ProviderFailure[] = [];
-    const freshness: Freshness[] = [];
+    const failures: SourceFailure[] = [];
+    const parts: Answer<unknown>[] = [];
     settled.forEach((outcome, index) => {
       if (outcome.status === 'fulfilled') {
         results.push({ provider: providers[index], items: outcome.value.value.items });
-        freshness.push(outcome.value.freshness);
+        parts.push(outcome.value);
       } else {
         failures.push(this.failureOf(providers[index], outcome.reason));
       }
@@ -75,9 +68,7 @@ export class SearchService {
       });
     }
     const items = mergeSearchResults(query.type, results, MATCH_DURATION_TOLERANCE_MS);
-    const overall: Freshness = freshness.includes('MISS') ? 'MISS' : freshness.includes('STALE') ? 'STALE' : 'HIT';
-    const status = failures.length > 0 ? 'PARTIAL' : 'OK';
-    return { answer: { status, items, failures, limit: query.limit, offset: query.offset }, freshness: overall };
+    return Answers.combine({ items, limit: query.limit, offset: query.offset }, parts, failures);
   }
 
   /** Admin purge: every kept page of one search, from every layer. */
@@ -121,10 +112,10 @@ export class SearchService {
     return enabled;
   }
 
-  private failureOf(provider: string, reason: unknown): ProviderFailure {
-    if (reason instanceof DomainError) {
-      return { provider, code: reason.code, message: reason.message };
+  private failureOf(source: string, error: unknown): SourceFailure {
+    if (error instanceof DomainError) {
+      return { source, code: error.code, reason: error.message };
     }
-    return { provider, code: ErrorCode.INTERNAL, message: 'unexpected error' };
+    return { source, code: ErrorCode.INTERNAL, reason: 'unexpected error' };
   }
 }
