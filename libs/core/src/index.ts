@@ -3,6 +3,7 @@ import 'reflect-metadata';
 import './tracing/tracing.preload';
 export * from './config/settings';
 export * from './config/setting-decorators';
+export * from './config/setting-map';
 export * from './config/core.settings';
 export * from './errors/domain-error';
 export * from './errors/error-mapping';

@@ -1,11 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Answers, DomainError, ErrorCode, type Answer, type SourceFailure } from '@app/core';
-import { catalogSettings, type CatalogSettings } from '../catalog.settings';
+import { catalogSettings, catalogTtls, type CatalogSettings } from '../catalog.settings';
 import type { SourceProvider } from '../domain/catalog-id';
 import { ProviderGateway, type SearchItem, type SearchType } from './provider.gateway';
 import { SearchRepository, type StoredSearch } from '../persistence/search.repository';
 import { ReadThrough } from './read-through.service';
 import { mergeSearchResults, normalizeText, type ProviderResults, type SearchHit } from '../domain/search-merge';
+import { MATCH_DURATION_TOLERANCE_MS } from '../domain/track-match';
 
 export interface SearchQuery {
   q: string;
@@ -62,11 +63,11 @@ export class SearchService {
     });
     if (results.length === 0) {
       throw new DomainError(ErrorCode.UPSTREAM_UNAVAILABLE, 'Every provider failed to answer the search', {
-        retryAfterSeconds: 30,
+        retryAfterSeconds: this.settings.CATALOG_UPSTREAM_RETRY_AFTER_SECONDS,
         extensions: { failures },
       });
     }
-    const items = mergeSearchResults(query.type, results, this.settings.CATALOG_MATCH_DURATION_TOLERANCE_MS);
+    const items = mergeSearchResults(query.type, results, MATCH_DURATION_TOLERANCE_MS);
     return Answers.combine({ items, limit: query.limit, offset: query.offset }, parts, failures);
   }
 
@@ -84,8 +85,8 @@ export class SearchService {
     const providerQuery = provider === 'musicbrainz' ? escapeLucene(q) : q;
     return this.readThrough.read<StoredSearch<SearchItem>>({
       key,
-      ttlSeconds: this.settings.CATALOG_TTL_SEARCH_SECONDS,
-      notFoundTtlSeconds: this.settings.CATALOG_TTL_NOT_FOUND_SECONDS,
+      ttlSeconds: catalogTtls(this.settings).search,
+      notFoundTtlSeconds: catalogTtls(this.settings).notFound,
       load: () => this.searches.find<SearchItem>(key),
       fetch: async () => {
         const page = await this.providers.search(provider, query.type, providerQuery, query.limit, query.offset);

@@ -9,13 +9,6 @@ export class AppSettings {
   @OneOfSetting(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
 
-  /**
-   * false: log lines are written asynchronously, several per write under load (flushed on exit; a hard kill
-   * may lose the last few). true: each line is written before the call goes on, at a cost per request.
-   */
-  @BooleanSetting()
-  LOG_SYNC = false;
-
   /** Upper bound for a graceful stop after SIGTERM; keep it below the pod's terminationGracePeriodSeconds. */
   @IntSetting(0, 600_000)
   SHUTDOWN_TIMEOUT_MS = 10_000;
@@ -79,6 +72,10 @@ export class DatabaseSettings {
 
   @IntSetting(0, 600_000)
   DB_STATEMENT_TIMEOUT_MS = 15_000;
+
+  /** Retry-After sent with UNAVAILABLE while PostgreSQL cannot be reached. */
+  @IntSetting(1, 3_600)
+  DB_RETRY_AFTER_SECONDS = 5;
 
   /** For operators who run migrations as a separate job (`npm run migration:run`). */
   @BooleanSetting()

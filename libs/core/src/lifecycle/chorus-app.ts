@@ -88,7 +88,7 @@ export async function createChorusApp(rootModule: Type, options: ChorusAppOption
   };
   // Normally already started by @app/core's preload; this covers a settings change since (tests).
   startTracing();
-  const loggers = createRootLoggers(settings.app.LOG_LEVEL, settings.app.LOG_SYNC);
+  const loggers = createRootLoggers(settings.app.LOG_LEVEL);
   const logger = new AppLogger(loggers.app, loggers.access);
   // grpc-js writes its own errors to stderr (a bind failure among them); they belong in the log, not before the
   // one line a failed start prints there.
