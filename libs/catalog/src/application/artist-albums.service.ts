@@ -34,7 +34,7 @@ export class ArtistAlbumsService {
       key,
       ttlSeconds: this.settings.CATALOG_TTL_SEARCH_SECONDS,
       notFoundTtlSeconds: this.settings.CATALOG_TTL_NOT_FOUND_SECONDS,
-      load: () => this.searches.find<Album>(key),
+      load: () => this.searches.find<StoredSearch<Album>>(key),
       fetch: async () => {
         const query =
           id.provider === 'musicbrainz' ? `arid:${id.nativeId}` : this.byName(id.provider, artist.value.name);

@@ -9,6 +9,8 @@ export type Freshness = 'HIT' | 'MISS' | 'STALE';
 export interface Answer<T> {
   value: T;
   freshness: Freshness;
+  /** When this answer stops being fresh (ms since epoch); 0 for one that was not kept. */
+  freshUntil: number;
 }
 
 export interface ReadSpec<T> {
@@ -21,12 +23,14 @@ export interface ReadSpec<T> {
   /** True when `load` checks catalog_misses itself, so the read path does not ask again. */
   loadSeesMisses?: boolean;
   fetch(): Promise<T>;
+  /** False for an answer given but not kept (built while a source was down), so the next question asks again. */
+  keep?(value: T): boolean;
   /** Writes the answer in one transaction. */
   save(value: T, expiresAt: Date): Promise<void>;
 }
 
 /** An answer and when it stops being fresh (ms since epoch). */
-type TimedAnswer<T> = Answer<T> & { expiresAt: number };
+type TimedAnswer<T> = Omit<Answer<T>, 'freshUntil'> & { expiresAt: number };
 
 interface Cached<T> {
   value?: T;
@@ -63,7 +67,7 @@ export class ReadThrough {
     this.metrics.recordCatalogAnswer(answer.freshness);
     // An answer built from this read may be replayed (core's replay caches) only while this read is fresh.
     requestContext.limitFreshness(expiresAt);
-    return answer;
+    return { ...answer, freshUntil: expiresAt };
   }
 
   private async answer<T>(spec: ReadSpec<T>): Promise<TimedAnswer<T>> {
@@ -82,7 +86,8 @@ export class ReadThrough {
     }
     if (loaded === undefined) {
       const value = await this.fetchOnce(spec, early);
-      return { value, freshness: 'MISS', expiresAt: expiryFrom(spec.ttlSeconds).getTime() };
+      const expiresAt = spec.keep?.(value) === false ? 0 : expiryFrom(spec.ttlSeconds).getTime();
+      return { value, freshness: 'MISS', expiresAt };
     }
     if (loaded === REMEMBERED_MISSING) {
       early.release();
@@ -143,6 +148,9 @@ export class ReadThrough {
         await this.recordMissing(spec);
       }
       throw error;
+    }
+    if (spec.keep?.(value) === false) {
+      return value;
     }
     const expiresAt = expiryFrom(spec.ttlSeconds);
     await this.database(() => spec.save(value, expiresAt));

@@ -14,6 +14,7 @@ import { LookupService } from '../application/lookup.service';
 import { FRESHNESS_HEADERS, markFreshness } from '../domain/freshness';
 import type { Answer } from '../application/read-through.service';
 import { SearchService } from '../application/search.service';
+import { toSearchResponse } from './search.response';
 import {
   BarcodeDto,
   CoverDto,
@@ -62,7 +63,7 @@ export class CatalogController {
    * A lookup's answer: its freshness headers, and (applied by core as it leaves) ETag, Cache-Control and the
    * replay caches while it is fresh and public.
    */
-  private answered<T>(answer: Answer<T>): T {
+  private answered<T>(answer: Pick<Answer<T>, 'value' | 'freshness'>): T {
     markFreshness(answer.freshness);
     requestContext.cacheAnswer(answer.freshness === 'STALE' ? this.staleCaching : this.freshCaching);
     return answer.value;
@@ -72,8 +73,7 @@ export class CatalogController {
   @ApiOperation({ summary: 'Search artists, albums or tracks across providers, merged and de-duplicated' })
   @GrpcMethod('CatalogService', 'Search')
   async search(@Input() dto: SearchDto) {
-    const { answer, freshness } = await this.searchService.search(dto);
-    return this.answered({ value: answer, freshness });
+    return this.answered(toSearchResponse(await this.searchService.search(dto)));
   }
 
   @Get('v1/artists/:id')
