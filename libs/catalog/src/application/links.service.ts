@@ -1,14 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Track } from '@app/providers';
-import { DomainError, ErrorCode } from '@app/core';
+import { Answers, DomainError, ErrorCode, type Answer } from '@app/core';
 import { catalogSettings, type CatalogSettings } from '../catalog.settings';
 import { splitNamespacedId, type SourceProvider } from '../domain/catalog-id';
 import { LookupService } from './lookup.service';
 import { ProviderGateway } from './provider.gateway';
 import { AnswerRepository, type LinkAnswer } from '../persistence/answer.repository';
 import { EntityRepository } from '../persistence/entity.repository';
-import { ReadThrough, type Freshness } from './read-through.service';
-import { combineFreshness } from '../domain/freshness';
+import { ReadThrough } from './read-through.service';
 import { creditLine } from '../domain/search-merge';
 import { sameTrack } from '../domain/track-match';
 
@@ -51,8 +50,9 @@ export class LinksService {
     @Inject(catalogSettings.KEY) private readonly settings: CatalogSettings,
   ) {}
 
-  async getLinks(rawId: string): Promise<{ links: TrackLinks; freshness: Freshness }> {
-    const { value: track, freshness } = await this.lookups.getTrack(rawId);
+  async getLinks(rawId: string): Promise<Answer<TrackLinks>> {
+    const trackAnswer = await this.lookups.getTrack(rawId);
+    const track = trackAnswer.value;
     const own = splitNamespacedId(track.id).provider;
     const platforms = PLATFORMS.filter((p) => p !== own && this.providers.isEnabled(p));
     const answers = await Promise.all(platforms.map((platform) => this.linkOn(track, platform)));
@@ -60,10 +60,7 @@ export class LinksService {
       const match = answer.value.track;
       return match ? [this.toLink(platforms[index], match, answer.value.matchedBy ?? 'isrc')] : [];
     });
-    return {
-      links: { trackId: track.id, isrcs: track.isrcs, links },
-      freshness: combineFreshness([freshness, ...answers.map((a) => a.freshness)]),
-    };
+    return Answers.combine({ trackId: track.id, isrcs: track.isrcs, links }, [trackAnswer, ...answers]);
   }
 
   private linkOn(track: Track, platform: SourceProvider) {

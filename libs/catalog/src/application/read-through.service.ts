@@ -1,17 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { CacheService, DomainError, ErrorCode, MetricsService, requestContext } from '@app/core';
+import { Answers, CacheService, Clock, DomainError, ErrorCode, MetricsService, type Answer } from '@app/core';
 import { MissRepository } from '../persistence/miss.repository';
 import { expiryFrom, REMEMBERED_MISSING, type Loaded } from '../persistence/stored';
 import { SingleFlight, type EarlyLock } from './single-flight.service';
-
-export type Freshness = 'HIT' | 'MISS' | 'STALE';
-
-export interface Answer<T> {
-  value: T;
-  freshness: Freshness;
-  /** When this answer stops being fresh (ms since epoch); 0 for one that was not kept. */
-  freshUntil: number;
-}
 
 export interface ReadSpec<T> {
   /** One question: cache key, single-flight key and "not found" key at once. */
@@ -29,8 +20,11 @@ export interface ReadSpec<T> {
   save(value: T, expiresAt: Date): Promise<void>;
 }
 
-/** An answer and when it stops being fresh (ms since epoch). */
-type TimedAnswer<T> = Omit<Answer<T>, 'freshUntil'> & { expiresAt: number };
+/** What a provider answered (or another replica wrote meanwhile) and when it stops being fresh (ms). */
+interface Fetched<T> {
+  value: T;
+  expiresAt: number;
+}
 
 interface Cached<T> {
   value?: T;
@@ -38,10 +32,14 @@ interface Cached<T> {
   expiresAt: number;
 }
 
+/** How long a remembered "not found" stays in the caches when it was read back from PostgreSQL. */
+const REMEMBERED_MISS_CACHE_MS = 60_000;
+
 /**
  * The catalog's read path (DESIGN.md): memory and Redis, then PostgreSQL, then the provider under single
  * flight. A stale row is answered at once and refreshed in the background; when the provider fails, stale
- * data is answered (marked STALE) and only a question never answered before fails.
+ * data is answered (marked STALE) and only a question never answered before fails. The answer says how fresh
+ * it is (an `Answer<T>`); what that means for headers or metadata is the transport's business.
  */
 @Injectable()
 export class ReadThrough {
@@ -52,27 +50,18 @@ export class ReadThrough {
     private readonly misses: MissRepository,
     private readonly flight: SingleFlight,
     private readonly metrics: MetricsService,
+    private readonly clock: Clock,
   ) {}
 
   async read<T>(spec: ReadSpec<T>): Promise<Answer<T>> {
-    let timed: TimedAnswer<T>;
-    try {
-      timed = await this.answer(spec);
-    } catch (error) {
-      // An answer built around a failed read (a PARTIAL search) must be asked again, never replayed.
-      requestContext.limitFreshness(0);
-      throw error;
-    }
-    const { expiresAt, ...answer } = timed;
+    const answer = await this.answer(spec);
     this.metrics.recordCatalogAnswer(answer.freshness);
-    // An answer built from this read may be replayed (core's replay caches) only while this read is fresh.
-    requestContext.limitFreshness(expiresAt);
-    return { ...answer, freshUntil: expiresAt };
+    return answer;
   }
 
-  private async answer<T>(spec: ReadSpec<T>): Promise<TimedAnswer<T>> {
+  private async answer<T>(spec: ReadSpec<T>): Promise<Answer<T>> {
     const cached = await this.cache.get<Cached<T>>(spec.key);
-    if (cached && cached.value.expiresAt > Date.now()) {
+    if (cached && cached.value.expiresAt > this.clock.nowMs()) {
       return this.fromCache(spec.key, cached.value);
     }
     // Not in any cache: the row query and the lock a first-time question needs go out together.
@@ -85,24 +74,23 @@ export class ReadThrough {
       throw error;
     }
     if (loaded === undefined) {
-      const value = await this.fetchOnce(spec, early);
-      const expiresAt = spec.keep?.(value) === false ? 0 : expiryFrom(spec.ttlSeconds).getTime();
-      return { value, freshness: 'MISS', expiresAt };
+      const fetched = await this.fetchOnce(spec, early);
+      return Answers.of(fetched.value, 'MISS', fetched.expiresAt);
     }
     if (loaded === REMEMBERED_MISSING) {
       early.release();
-      this.remember(spec.key, { missing: true, expiresAt: Date.now() + 60_000 });
+      this.remember(spec.key, { missing: true, expiresAt: this.clock.nowMs() + REMEMBERED_MISS_CACHE_MS });
       throw DomainError.notFound(`Not found: ${spec.key}`);
     }
     const expiresAt = loaded.expiresAt.getTime();
-    if (expiresAt > Date.now()) {
+    if (expiresAt > this.clock.nowMs()) {
       early.release();
       this.remember(spec.key, { value: loaded.value, expiresAt });
-      return { value: loaded.value, freshness: 'HIT', expiresAt };
+      return Answers.of(loaded.value, 'HIT', expiresAt);
     }
     // The refresh asks the provider again: it takes over the lock asked for above.
     this.refreshInBackground(spec, early);
-    return { value: loaded.value, freshness: 'STALE', expiresAt };
+    return Answers.of(loaded.value, 'STALE', expiresAt);
   }
 
   /**
@@ -123,14 +111,15 @@ export class ReadThrough {
     await this.misses.forget(key);
   }
 
-  private fromCache<T>(key: string, cached: Cached<T>): TimedAnswer<T> {
+  private fromCache<T>(key: string, cached: Cached<T>): Answer<T> {
     if (cached.missing || cached.value === undefined) {
       throw DomainError.notFound(`Not found: ${key}`);
     }
-    return { value: cached.value, freshness: 'HIT', expiresAt: cached.expiresAt };
+    return Answers.of(cached.value, 'HIT', cached.expiresAt);
   }
 
-  private fetchOnce<T>(spec: ReadSpec<T>, early?: EarlyLock): Promise<T> {
+  /** The provider's answer under single flight, and when it stops being fresh. */
+  private fetchOnce<T>(spec: ReadSpec<T>, early?: EarlyLock): Promise<Fetched<T>> {
     return this.flight.run(
       spec.key,
       () => this.fetchAndSave(spec),
@@ -139,7 +128,7 @@ export class ReadThrough {
     );
   }
 
-  private async fetchAndSave<T>(spec: ReadSpec<T>): Promise<T> {
+  private async fetchAndSave<T>(spec: ReadSpec<T>): Promise<Fetched<T>> {
     let value: T;
     try {
       value = await spec.fetch();
@@ -150,20 +139,21 @@ export class ReadThrough {
       throw error;
     }
     if (spec.keep?.(value) === false) {
-      return value;
+      return { value, expiresAt: 0 };
     }
-    const expiresAt = expiryFrom(spec.ttlSeconds);
+    const expiresAt = expiryFrom(spec.ttlSeconds, this.clock.nowMs());
     await this.database(() => spec.save(value, expiresAt));
     this.remember(spec.key, { value, expiresAt: expiresAt.getTime() });
-    return value;
+    return { value, expiresAt: expiresAt.getTime() };
   }
 
-  private async peekFresh<T>(spec: ReadSpec<T>): Promise<T | undefined> {
+  private async peekFresh<T>(spec: ReadSpec<T>): Promise<Fetched<T> | undefined> {
     const loaded = await this.stored(spec).catch(() => undefined);
     if (loaded === REMEMBERED_MISSING) {
       throw DomainError.notFound(`Not found: ${spec.key}`);
     }
-    return loaded && loaded.expiresAt.getTime() > Date.now() ? loaded.value : undefined;
+    const expiresAt = loaded?.expiresAt.getTime() ?? 0;
+    return loaded && expiresAt > this.clock.nowMs() ? { value: loaded.value, expiresAt } : undefined;
   }
 
   private refreshInBackground<T>(spec: ReadSpec<T>, early?: EarlyLock): void {
@@ -173,7 +163,7 @@ export class ReadThrough {
   }
 
   private async recordMissing<T>(spec: ReadSpec<T>): Promise<void> {
-    const expiresAt = expiryFrom(spec.notFoundTtlSeconds);
+    const expiresAt = expiryFrom(spec.notFoundTtlSeconds, this.clock.nowMs());
     await this.database(() => this.misses.record(spec.key, expiresAt));
     this.remember(spec.key, { missing: true, expiresAt: expiresAt.getTime() });
   }
@@ -183,7 +173,7 @@ export class ReadThrough {
    * included, only speeds up the next question. CacheService never rejects on Redis trouble.
    */
   private remember<T>(key: string, entry: Cached<T>): void {
-    this.cache.set(key, entry, entry.expiresAt - Date.now()).catch((error: unknown) => {
+    this.cache.set(key, entry, entry.expiresAt - this.clock.nowMs()).catch((error: unknown) => {
       this.logger.warn({ msg: 'cache write failed', key, error: (error as Error).message });
     });
   }

@@ -4,7 +4,7 @@ import { catalogSettings, type CatalogSettings } from '../catalog.settings';
 import type { SourceProvider } from '../domain/catalog-id';
 import { ProviderGateway, type SearchType } from './provider.gateway';
 import { SearchRepository } from '../persistence/search.repository';
-import { ReadThrough, type Answer as Read } from './read-through.service';
+import { ReadThrough } from './read-through.service';
 import { normalizeText } from '../domain/search-merge';
 import {
   emptySearchList,
@@ -27,15 +27,10 @@ export interface SearchQuery {
   providers?: string;
 }
 
-/** A provider that could not answer, with the error code it failed with (kept on the wire's `failures[]`). */
-export interface SearchFailure extends SourceFailure {
-  code: string;
-}
-
 export type SearchResult = SearchSlice & { limit: number; offset: number };
 
 /** A list read while a provider was down: answered, never kept, so the next question asks that provider again. */
-type ReadList = SearchList & { failures?: SearchFailure[] };
+type ReadList = SearchList & { failures?: SourceFailure[] };
 
 const SEARCHABLE: readonly SourceProvider[] = ['musicbrainz', 'deezer', 'itunes', 'spotify'];
 
@@ -84,7 +79,7 @@ export class SearchService {
       keep: (list) => !list.failures?.length,
       save: (list, expiresAt) => this.searches.save(key, this.scope(query.type, q, providers), list, expiresAt),
     });
-    let answer: Read<ReadList> = stored;
+    let answer: Answer<ReadList> = stored;
     if (!coversDepth(stored.value, depth)) {
       answer = await this.readDeeper(key, stored, query.type, q, depth, providers);
     }
@@ -114,12 +109,12 @@ export class SearchService {
    */
   private async readDeeper(
     key: string,
-    stored: Read<ReadList>,
+    stored: Answer<ReadList>,
     type: SearchType,
     q: string,
     depth: number,
     providers: SourceProvider[],
-  ): Promise<Read<ReadList>> {
+  ): Promise<Answer<ReadList>> {
     const list = await this.read(stored.value, type, q, depth);
     if (list.failures?.length || stored.freshUntil === 0) {
       return { ...stored, value: list, freshness: 'MISS', freshUntil: 0 };
@@ -133,7 +128,7 @@ export class SearchService {
   /** Reads the providers until the list covers `depth` items or they have no more. */
   private async read(start: ReadList, type: SearchType, q: string, depth: number): Promise<ReadList> {
     let list: SearchList = start;
-    const failures: SearchFailure[] = [...(start.failures ?? [])];
+    const failures: SourceFailure[] = [...(start.failures ?? [])];
     const failedBefore = failures.length;
     for (let round = 0; round < MAX_ROUNDS; round++) {
       const windows = nextWindows(list, depth, (provider) => this.providers.searchPageMax(provider as SourceProvider));
@@ -190,7 +185,7 @@ export class SearchService {
     return enabled.sort((a, b) => SEARCHABLE.indexOf(a) - SEARCHABLE.indexOf(b));
   }
 
-  private failureOf(provider: string, reason: unknown): SearchFailure {
+  private failureOf(provider: string, reason: unknown): SourceFailure {
     if (reason instanceof DomainError) {
       return { source: provider, code: reason.code, reason: reason.message };
     }

@@ -1,22 +1,31 @@
-import { Answers, type Answer, type SourceFailure } from '@app/core';
+import type { Answer } from '@app/core';
 import type { SearchResult } from '../application/search.service';
+import type { SearchHit } from '../domain/search-merge';
 
-/** chorus.v1.ProviderFailure */
-interface WireFailure {
-  provider: string;
-  code: string;
-  message: string;
+/** chorus.v1.SearchResponse, also the REST body: `status` is "OK" or "PARTIAL" on the wire. */
+export interface SearchResponse {
+  status: 'OK' | 'PARTIAL';
+  items: SearchHit[];
+  failures: Array<{ provider: string; code: string; message: string }>;
+  limit: number;
+  offset: number;
+  total?: number;
+  estimatedTotal?: number;
 }
 
-function toWireFailure(failure: SourceFailure & { code?: string }): WireFailure {
-  return { provider: failure.source, code: failure.code ?? 'UPSTREAM_UNAVAILABLE', message: failure.reason };
-}
-
-/** chorus.v1.SearchResponse: the answer's status and failures travel in the body, as they always have (OK | PARTIAL). */
-export function toSearchResponse(answer: Answer<SearchResult>) {
-  return Answers.map(answer, (value) => ({
-    status: answer.status === 'PARTIAL' ? 'PARTIAL' : 'OK',
-    ...value,
-    failures: answer.failures.map(toWireFailure),
-  }));
+/** The wire form of a search answer: its status and failures travel in the message itself. */
+export function toSearchResponse(page: SearchResult, answer: Answer<unknown>): SearchResponse {
+  return {
+    status: answer.status === 'COMPLETE' ? 'OK' : 'PARTIAL',
+    items: page.items,
+    failures: answer.failures.map((failure) => ({
+      provider: failure.source,
+      code: failure.code ?? 'INTERNAL',
+      message: failure.reason,
+    })),
+    limit: page.limit,
+    offset: page.offset,
+    total: page.total,
+    estimatedTotal: page.estimatedTotal,
+  };
 }
