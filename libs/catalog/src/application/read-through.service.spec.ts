@@ -1,4 +1,5 @@
 import {
+  DatabaseSettings,
   DomainError,
   ErrorCode,
   FakeClock,
@@ -7,7 +8,7 @@ import {
   type RedisConnection,
   type RedisSettings,
 } from '@app/core';
-import type { CatalogSettings } from '../catalog.settings';
+import { CatalogSettings } from '../catalog.settings';
 import type { MissRepository } from '../persistence/miss.repository';
 import { REMEMBERED_MISSING, type Loaded } from '../persistence/stored';
 import { ReadThrough, type ReadSpec } from './read-through.service';
@@ -126,6 +127,8 @@ describe(ReadThrough.name, () => {
       flight,
       metrics,
       clock,
+      new CatalogSettings(),
+      new DatabaseSettings(),
     );
   });
 

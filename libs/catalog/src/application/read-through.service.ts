@@ -1,5 +1,16 @@
-import { Injectable, Logger } from '@nestjs/common';
-import { Answers, CacheService, Clock, DomainError, ErrorCode, MetricsService, type Answer } from '@app/core';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import {
+  Answers,
+  CacheService,
+  Clock,
+  databaseSettings,
+  DomainError,
+  ErrorCode,
+  MetricsService,
+  type Answer,
+  type DatabaseSettings,
+} from '@app/core';
+import { catalogSettings, catalogTtls, type CatalogSettings } from '../catalog.settings';
 import { MissRepository } from '../persistence/miss.repository';
 import { expiryFrom, REMEMBERED_MISSING, type Loaded } from '../persistence/stored';
 import { SingleFlight, type EarlyLock } from './single-flight.service';
@@ -32,9 +43,6 @@ interface Cached<T> {
   expiresAt: number;
 }
 
-/** How long a remembered "not found" stays in the caches when it was read back from PostgreSQL. */
-const REMEMBERED_MISS_CACHE_MS = 60_000;
-
 /**
  * The catalog's read path (DESIGN.md): memory and Redis, then PostgreSQL, then the provider under single
  * flight. A stale row is answered at once and refreshed in the background; when the provider fails, stale
@@ -51,6 +59,8 @@ export class ReadThrough {
     private readonly flight: SingleFlight,
     private readonly metrics: MetricsService,
     private readonly clock: Clock,
+    @Inject(catalogSettings.KEY) private readonly settings: CatalogSettings,
+    @Inject(databaseSettings.KEY) private readonly databaseConfig: DatabaseSettings,
   ) {}
 
   async read<T>(spec: ReadSpec<T>): Promise<Answer<T>> {
@@ -79,7 +89,10 @@ export class ReadThrough {
     }
     if (loaded === REMEMBERED_MISSING) {
       early.release();
-      this.remember(spec.key, { missing: true, expiresAt: this.clock.nowMs() + REMEMBERED_MISS_CACHE_MS });
+      this.remember(spec.key, {
+        missing: true,
+        expiresAt: this.clock.nowMs() + catalogTtls(this.settings).miss * 1000,
+      });
       throw DomainError.notFound(`Not found: ${spec.key}`);
     }
     const expiresAt = loaded.expiresAt.getTime();
@@ -188,7 +201,7 @@ export class ReadThrough {
       }
       this.logger.warn({ msg: 'catalog database error', error: (error as Error).message });
       throw new DomainError(ErrorCode.UPSTREAM_UNAVAILABLE, 'The catalog database is unavailable', {
-        retryAfterSeconds: 5,
+        retryAfterSeconds: this.databaseConfig.DB_RETRY_AFTER_SECONDS,
         cause: error,
       });
     }

@@ -1,11 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Answers, DomainError, ErrorCode, type Answer, type SourceFailure } from '@app/core';
-import { catalogSettings, type CatalogSettings } from '../catalog.settings';
+import { catalogSettings, catalogTtls, type CatalogSettings } from '../catalog.settings';
 import type { SourceProvider } from '../domain/catalog-id';
 import { ProviderGateway, type SearchType } from './provider.gateway';
 import { SearchRepository } from '../persistence/search.repository';
 import { ReadThrough } from './read-through.service';
 import { normalizeText } from '../domain/search-merge';
+import { MATCH_DURATION_TOLERANCE_MS } from '../domain/track-match';
 import {
   emptySearchList,
   extendSearchList,
@@ -72,8 +73,8 @@ export class SearchService {
     const depth = searchDepth(query.offset, query.limit);
     const stored = await this.readThrough.read<ReadList>({
       key,
-      ttlSeconds: this.settings.CATALOG_TTL_SEARCH_SECONDS,
-      notFoundTtlSeconds: this.settings.CATALOG_TTL_NOT_FOUND_SECONDS,
+      ttlSeconds: catalogTtls(this.settings).search,
+      notFoundTtlSeconds: catalogTtls(this.settings).notFound,
       load: () => this.searches.find<ReadList>(key),
       fetch: () => this.read(emptySearchList(providers), query.type, q, depth),
       keep: (list) => !list.failures?.length,
@@ -152,11 +153,11 @@ export class SearchService {
       });
       if (results.length === 0 && list.items.length === 0) {
         throw new DomainError(ErrorCode.UPSTREAM_UNAVAILABLE, 'Every provider failed to answer the search', {
-          retryAfterSeconds: 30,
+          retryAfterSeconds: this.settings.CATALOG_UPSTREAM_RETRY_AFTER_SECONDS,
           extensions: { failures },
         });
       }
-      list = extendSearchList(list, type, q, results, this.settings.CATALOG_MATCH_DURATION_TOLERANCE_MS);
+      list = extendSearchList(list, type, q, results, MATCH_DURATION_TOLERANCE_MS);
       if (failures.length > failedBefore) {
         break;
       }
