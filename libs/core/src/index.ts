@@ -26,6 +26,7 @@ export * from './cache/response-cache';
 export * from './core.module';
 export * from './lifecycle/grpc.options';
 export * from './lifecycle/chorus-app';
+export * from './lifecycle/startup-error';
 export * from './database/migration.cli';
 export * from './metrics/metric-names';
 export * from './metrics/metrics.settings';

@@ -25,6 +25,8 @@ export interface ReadSpec<T> {
   /** True when `load` checks catalog_misses itself, so the read path does not ask again. */
   loadSeesMisses?: boolean;
   fetch(): Promise<T>;
+  /** False for an answer given but not kept (built while a source was down), so the next question asks again. */
+  keep?(value: T): boolean;
   /** Writes the answer in one transaction. */
   save(value: T, expiresAt: Date): Promise<void>;
 }
@@ -148,6 +150,9 @@ export class ReadThrough {
         await this.recordMissing(spec);
       }
       throw error;
+    }
+    if (spec.keep?.(value) === false) {
+      return { value, expiresAt: 0 };
     }
     const expiresAt = expiryFrom(spec.ttlSeconds, this.clock.nowMs());
     await this.database(() => spec.save(value, expiresAt));

@@ -91,8 +91,16 @@ export class DatabaseSettings {
   @IsString()
   DATA_DIR = './.data';
 
+  /** Taken: Chorus picks a free port and logs it, unless this is set explicitly (then the start fails). */
   @IntSetting(1, 65_535)
   DB_EMBEDDED_PORT = 54329;
+
+  /**
+   * Only as root: where the embedded PostgreSQL's binaries and cluster go when the `postgres` account cannot
+   * reach DATA_DIR or node_modules (a checkout under a private home folder).
+   */
+  @IsString()
+  DB_EMBEDDED_SYSTEM_DIR = '/var/lib/chorus';
 }
 
 export class RedisSettings {

@@ -52,6 +52,12 @@ export function rawSettings(): RawSettings {
   return cachedRaw;
 }
 
+/** True when an operator gave the setting a value (environment or CHORUS_CONFIG), rather than relying on the default. */
+export function isSettingSet(name: string): boolean {
+  const value = rawSettings()[name];
+  return value !== undefined && value !== '';
+}
+
 /** Tests change the environment between app instances; this drops the memoized copy. */
 export function resetSettingsCache(): void {
   cachedRaw = undefined;
