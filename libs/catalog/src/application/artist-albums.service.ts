@@ -34,7 +34,7 @@ export class ArtistAlbumsService {
       key,
       ttlSeconds: catalogTtls(this.settings).search,
       notFoundTtlSeconds: catalogTtls(this.settings).notFound,
-      load: () => this.searches.find<Album>(key),
+      load: () => this.searches.find<StoredSearch<Album>>(key),
       fetch: async () => {
         const query =
           id.provider === 'musicbrainz' ? `arid:${id.nativeId}` : this.byName(id.provider, artist.value.name);
