@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Artist, Release, Track } from '@app/providers';
 import { Answers, type Answer } from '@app/core';
-import { catalogSettings, type CatalogSettings } from '../catalog.settings';
+import { catalogSettings, catalogTtls, type CatalogSettings } from '../catalog.settings';
 import { formatCatalogId, parseCatalogId, parseIsrc, splitNamespacedId, type EntityKind } from '../domain/catalog-id';
 import { EntityRepository, type AlbumView } from '../persistence/entity.repository';
 import { BarcodeRepository } from '../persistence/barcode.repository';
@@ -133,8 +133,8 @@ export class LookupService {
 
   private ttls(): { ttlSeconds: number; notFoundTtlSeconds: number } {
     return {
-      ttlSeconds: this.settings.CATALOG_TTL_ENTITY_SECONDS,
-      notFoundTtlSeconds: this.settings.CATALOG_TTL_NOT_FOUND_SECONDS,
+      ttlSeconds: catalogTtls(this.settings).entity,
+      notFoundTtlSeconds: catalogTtls(this.settings).notFound,
     };
   }
 }
