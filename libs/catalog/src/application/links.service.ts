@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Track } from '@app/providers';
-import { Answers, DomainError, ErrorCode, type Answer } from '@app/core';
+import { Answers, DomainError, ErrorCode, type Answer, type SourceFailure } from '@app/core';
 import { catalogSettings, catalogTtls, type CatalogSettings } from '../catalog.settings';
 import { splitNamespacedId, type SourceProvider } from '../domain/catalog-id';
 import { LookupService } from './lookup.service';
@@ -27,16 +27,33 @@ export interface TrackLinks {
 
 const PLATFORMS: readonly SourceProvider[] = ['musicbrainz', 'deezer', 'itunes', 'spotify'];
 
+function isNotFound(error: unknown): boolean {
+  return error instanceof DomainError && error.code === ErrorCode.NOT_FOUND;
+}
+
+/** A platform that does not know the ISRC (MusicBrainz and Deezer answer 404) is asked by metadata next. */
 async function orUndefined<T>(work: Promise<T>): Promise<T | undefined> {
   try {
     return await work;
   } catch (error) {
-    if (error instanceof DomainError && error.code === ErrorCode.NOT_FOUND) {
+    if (isNotFound(error)) {
       return undefined;
     }
     throw error;
   }
 }
+
+function failureOf(platform: string, error: unknown): SourceFailure {
+  if (error instanceof DomainError) {
+    return { source: platform, code: error.code, reason: error.message };
+  }
+  return { source: platform, code: ErrorCode.INTERNAL, reason: 'unexpected error' };
+}
+
+/** Where a track lives on its own platform when the provider gave no link (MusicBrainz recordings). */
+const OWN_URL: Partial<Record<SourceProvider, (nativeId: string) => string>> = {
+  musicbrainz: (id) => `https://musicbrainz.org/recording/${id}`,
+};
 
 /** The same track on the other platforms: by ISRC first, then by title, artist and duration. */
 @Injectable()
@@ -50,17 +67,29 @@ export class LinksService {
     @Inject(catalogSettings.KEY) private readonly settings: CatalogSettings,
   ) {}
 
+  /**
+   * Each platform is asked on its own: one that does not know the track is absent, one that is down is named in
+   * `failures` and makes the answer PARTIAL (never kept). The track's own platform is always linked.
+   */
   async getLinks(rawId: string): Promise<Answer<TrackLinks>> {
     const trackAnswer = await this.lookups.getTrack(rawId);
     const track = trackAnswer.value;
     const own = splitNamespacedId(track.id).provider;
     const platforms = PLATFORMS.filter((p) => p !== own && this.providers.isEnabled(p));
-    const answers = await Promise.all(platforms.map((platform) => this.linkOn(track, platform)));
-    const links = answers.flatMap((answer, index) => {
-      const match = answer.value.track;
-      return match ? [this.toLink(platforms[index], match, answer.value.matchedBy ?? 'isrc')] : [];
+    const settled = await Promise.allSettled(platforms.map((platform) => this.linkOn(track, platform)));
+    const links: PlatformLink[] = [this.toLink(own, track, 'source')];
+    const answered: Answer<LinkAnswer>[] = [];
+    const failures: SourceFailure[] = [];
+    settled.forEach((outcome, index) => {
+      if (outcome.status === 'fulfilled') {
+        answered.push(outcome.value);
+        const { track: match, matchedBy } = outcome.value.value;
+        links.push(...(match ? [this.toLink(platforms[index], match, matchedBy ?? 'isrc')] : []));
+      } else if (!isNotFound(outcome.reason)) {
+        failures.push(failureOf(platforms[index], outcome.reason));
+      }
     });
-    return Answers.combine({ trackId: track.id, isrcs: track.isrcs, links }, [trackAnswer, ...answers]);
+    return Answers.combine({ trackId: track.id, isrcs: track.isrcs, links }, [trackAnswer, ...answered], failures);
   }
 
   private linkOn(track: Track, platform: SourceProvider) {
@@ -92,9 +121,9 @@ export class LinksService {
       case 'deezer':
         return orUndefined(this.providers.deezer.trackByIsrc(isrc));
       case 'spotify':
-        return (await this.providers.spotify.tracksByIsrc(isrc))[0];
+        return (await this.providers.spotify.tracksByIsrc(isrc)).find((t) => t.isrcs.includes(isrc));
       case 'musicbrainz':
-        return (await this.providers.musicbrainz.tracksByIsrc(isrc))[0];
+        return (await orUndefined(this.providers.musicbrainz.tracksByIsrc(isrc)))?.[0];
       case 'itunes':
         return undefined;
     }
@@ -114,8 +143,9 @@ export class LinksService {
     }
   }
 
-  private toLink(platform: string, track: Track, matchedBy: string): PlatformLink {
-    const url = track.urls.find((u) => u.type === platform)?.url ?? track.urls[0]?.url;
+  private toLink(platform: SourceProvider, track: Track, matchedBy: string): PlatformLink {
+    const own = OWN_URL[platform]?.(splitNamespacedId(track.id).nativeId);
+    const url = track.urls.find((u) => u.type === platform)?.url ?? own ?? track.urls[0]?.url;
     return { platform, id: track.id, url, previewUrl: track.previewUrl, matchedBy };
   }
 }

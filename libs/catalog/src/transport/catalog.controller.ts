@@ -14,6 +14,7 @@ import { LookupService } from '../application/lookup.service';
 import { FRESHNESS_HEADERS, markFreshness } from '../domain/freshness';
 import { SearchService } from '../application/search.service';
 import { toSearchResponse } from './search.response';
+import { withAnswerStatus } from './answer-status.response';
 import {
   BarcodeDto,
   CoverDto,
@@ -36,6 +37,8 @@ const STALE_CACHE_CONTROL = 'public, max-age=0, must-revalidate';
 export class CatalogController {
   private readonly freshCaching: AnswerCaching;
   private readonly staleCaching: AnswerCaching;
+  /** A PARTIAL answer (some source down) is never kept, by clients or by the replay caches. */
+  private readonly partialCaching: AnswerCaching = { cacheControl: 'no-store' };
   /** Image bytes: cached by clients, never kept in the replay caches (no replay metadata). */
   private readonly coverCaching: AnswerCaching;
 
@@ -65,8 +68,15 @@ export class CatalogController {
   private answered<T>(answer: Answer<T>): T {
     markFreshness(answer.freshness);
     requestContext.limitFreshness(answer.freshUntil);
-    requestContext.cacheAnswer(answer.freshness === 'STALE' ? this.staleCaching : this.freshCaching);
+    requestContext.cacheAnswer(this.cachingOf(answer));
     return answer.value;
+  }
+
+  private cachingOf(answer: Answer<unknown>): AnswerCaching {
+    if (answer.status === 'PARTIAL') {
+      return this.partialCaching;
+    }
+    return answer.freshness === 'STALE' ? this.staleCaching : this.freshCaching;
   }
 
   @Get('v1/search')
@@ -144,7 +154,8 @@ export class CatalogController {
   @Get('v1/tracks/:id/links')
   @GrpcMethod('CatalogService', 'GetTrackLinks')
   async getTrackLinks(@Input() dto: IdDto) {
-    return this.answered(await this.linksService.getLinks(dto.id));
+    const answer = await this.linksService.getLinks(dto.id);
+    return this.answered(Answers.map(answer, () => withAnswerStatus(answer)));
   }
 
   @Get('v1/resolve')
@@ -153,7 +164,8 @@ export class CatalogController {
   })
   @GrpcMethod('CatalogService', 'Resolve')
   async resolve(@Input() dto: ResolveDto) {
-    return this.answered(await this.resolver.resolve(dto.url));
+    const answer = await this.resolver.resolve(dto.url);
+    return this.answered(Answers.map(answer, () => withAnswerStatus(answer)));
   }
 
   @Delete('v1/admin/catalog/entities/:type/:id')
