@@ -22,11 +22,9 @@ export function readmeMeanings(readme: string): Map<string, string> {
   const section = readme.slice(start, readme.indexOf('\n## ', start + 1));
   const meanings = new Map<string, string>();
   for (const row of section.split('\n').filter((line) => line.startsWith('| `'))) {
-    const cells = row.replace(/\\\|/g, '\u0000').split('|');
-    const meaning = (cells[3] ?? '')
-      .replace(/\u0000/g, '|')
-      .replace(/`/g, '')
-      .trim();
+    // An escaped pipe (a backslash before it) belongs to its cell; split on the others only.
+    const cells = row.split(/(?<!\\)\|/);
+    const meaning = (cells[3] ?? '').replace(/\\\|/g, '|').replace(/`/g, '').trim();
     for (const match of cells[1].matchAll(/`([A-Z][A-Z0-9_]+)`/g)) {
       meanings.set(match[1], meaning);
     }
