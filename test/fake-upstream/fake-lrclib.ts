@@ -7,7 +7,7 @@
 
 type Json = Record<string, unknown>;
 
-const text = (record: Json, key: string): string => (typeof record[key] === 'string' ? (record[key]) : '');
+const text = (record: Json, key: string): string => (typeof record[key] === 'string' ? record[key] : '');
 
 /** Case, accents and punctuation aside, as LrcLib compares names. */
 function loose(value: string): string {
