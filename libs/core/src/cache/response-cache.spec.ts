@@ -1,9 +1,12 @@
-import { RedisSettings } from '../config/core.settings';
+import { HttpSettings, RedisSettings } from '../config/core.settings';
 import { EncodedMessage } from '../transport/encoded-message';
 import { etagMatches, ResponseCache, RpcResponseCache } from './response-cache';
 
 function cache(overrides: Partial<RedisSettings> = {}): ResponseCache {
-  return new ResponseCache({ ...new RedisSettings(), CACHE_L1_TTL_MS: 1_000, CACHE_L1_MAX_ITEMS: 2, ...overrides });
+  return new ResponseCache(
+    { ...new RedisSettings(), CACHE_L1_TTL_MS: 1_000, CACHE_L1_MAX_ITEMS: 2, ...overrides },
+    { ...new HttpSettings(), HTTP_CACHE_MAX_BYTES: 0 },
+  );
 }
 
 const ANSWER = { body: '{"id":"a"}', etag: 'W/"a"', headers: { etag: 'W/"a"' } };

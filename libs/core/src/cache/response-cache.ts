@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { redisSettings, type RedisSettings } from '../config/core.settings';
+import { httpSettings, redisSettings, type HttpSettings, type RedisSettings } from '../config/core.settings';
 import type { EncodedMessage } from '../transport/encoded-message';
 
 /** A finished REST answer, kept as bytes: replaying it costs no routing, validation, lookup or serialization. */
@@ -74,11 +74,11 @@ class ReplayCache<T extends { expiresAt: number }> {
   }
 }
 
-/** REST answers by request URL. */
+/** REST answers by request URL; off while the HTTP cache (http-cache/), which replaces it, is on. */
 @Injectable()
 export class ResponseCache extends ReplayCache<CachedResponse> {
-  constructor(@Inject(redisSettings.KEY) settings: RedisSettings) {
-    super(settings);
+  constructor(@Inject(redisSettings.KEY) settings: RedisSettings, @Inject(httpSettings.KEY) http: HttpSettings) {
+    super({ ...settings, CACHE_L1_REPLAY: settings.CACHE_L1_REPLAY && http.HTTP_CACHE_MAX_BYTES === 0 });
   }
 }
 

@@ -50,6 +50,13 @@ export class HttpSettings {
     message: 'must be empty, * or comma-separated origins like https://app.example.com',
   })
   HTTP_CORS_ORIGINS = '';
+
+  /**
+   * Byte budget of the HTTP cache in front of the app (public answers to requests without credentials, least
+   * recently used out first). 0 turns it off.
+   */
+  @IntSetting(0, 1024 * 1024 * 1024)
+  HTTP_CACHE_MAX_BYTES = 32 * 1024 * 1024;
 }
 
 export class GrpcSettings {

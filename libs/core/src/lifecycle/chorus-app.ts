@@ -21,6 +21,9 @@ import { rpcContextInterceptor } from '../transport/grpc-context';
 import { buildGrpcOptions, type GrpcServerAttachment } from './grpc.options';
 import { LifecycleState } from './lifecycle.state';
 import { installBodyDepthLimit, installHttpHooks, installResponseReplay } from './http-hooks';
+import { HttpCache } from '../http-cache/http-cache';
+import { installHttpCache } from '../http-cache/http-cache.hooks';
+import { RequestKeys } from '../http-cache/request-keys';
 
 export interface ChorusAppOptions {
   /** Providers (resolved from the app) that add services to the raw gRPC server, e.g. grpc.health.v1. */
@@ -123,6 +126,8 @@ export async function createChorusApp(rootModule: Type, options: ChorusAppOption
     lifecycle: app.get(LifecycleState),
     responses,
   });
+  // After the app's onSend hooks, so it keeps answers with their final headers.
+  installHttpCache(fastify, app.get(HttpCache), app.get(RequestKeys));
   if (metrics.enabled && settings.metrics.METRICS_PORT === 0) {
     mountMetricsRoute(fastify, metrics);
   }
