@@ -132,7 +132,10 @@ describe('HTTP cache in front of the app', () => {
       .post('/v1/auth/register')
       .send({ email: 'http-cache-admin@example.com', password: 'a long enough password' });
     const token = user.body.tokens.accessToken as string;
-    await queryDatabase(sut.database.url, `UPDATE auth_users SET role = 'admin' WHERE email = 'http-cache-admin@example.com'`);
+    await queryDatabase(
+      sut.database.url,
+      `UPDATE auth_users SET role = 'admin' WHERE email = 'http-cache-admin@example.com'`,
+    );
     await request(sut.httpUrl).get(ARTIST_PATH);
     expect((await request(sut.httpUrl).get(ARTIST_PATH)).headers['cache-status']).toBe('chorus; hit');
 

@@ -62,7 +62,12 @@ export function installHttpCache(fastify: FastifyInstance, cache: HttpCache, key
   }
   const pending = new WeakMap<FastifyRequest, string>();
 
-  const serve = (request: FastifyRequest, reply: FastifyReply, key: string | undefined, done: HookHandlerDoneFunction) => {
+  const serve = (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    key: string | undefined,
+    done: HookHandlerDoneFunction,
+  ) => {
     const hit = key === undefined ? undefined : cache.lookup(key, request.headers);
     if (hit === undefined) {
       if (key !== undefined && request.method === 'GET') {

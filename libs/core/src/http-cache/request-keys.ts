@@ -38,8 +38,7 @@ function joinPath(prefix: string, path: string): string {
 
 function hasValidationRules(type: unknown): type is Type {
   return (
-    typeof type === 'function' &&
-    getMetadataStorage().getTargetValidationMetadatas(type, '', true, false).length > 0
+    typeof type === 'function' && getMetadataStorage().getTargetValidationMetadatas(type, '', true, false).length > 0
   );
 }
 
@@ -69,7 +68,8 @@ export class RequestKeys implements OnModuleInit {
   onModuleInit(): void {
     const scanner = new MetadataScanner();
     for (const wrapper of this.discovery.getControllers()) {
-      const { instance, metatype } = wrapper;
+      const instance: unknown = wrapper.instance;
+      const metatype = wrapper.metatype;
       if (!instance || !metatype) {
         continue;
       }
