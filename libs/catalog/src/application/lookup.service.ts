@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Artist, Release, Track } from '@app/providers';
-import { DomainError, ErrorCode } from '@app/core';
-import { catalogSettings, type CatalogSettings } from '../catalog.settings';
+import { DomainError, ErrorCode, type Answer } from '@app/core';
+import { catalogSettings, catalogTtls, type CatalogSettings } from '../catalog.settings';
 import {
   formatCatalogId,
   parseBarcode,
@@ -12,7 +12,7 @@ import {
 } from '../domain/catalog-id';
 import { EntityRepository, type AlbumView } from '../persistence/entity.repository';
 import { BarcodeRepository } from '../persistence/barcode.repository';
-import { ReadThrough, type Answer, type ReadSpec } from './read-through.service';
+import { ReadThrough, type ReadSpec } from './read-through.service';
 import { ProviderGateway } from './provider.gateway';
 
 /** The release that stands for an album: an official one with the earliest date, else the first. */
@@ -142,8 +142,8 @@ export class LookupService {
 
   private ttls(): { ttlSeconds: number; notFoundTtlSeconds: number } {
     return {
-      ttlSeconds: this.settings.CATALOG_TTL_ENTITY_SECONDS,
-      notFoundTtlSeconds: this.settings.CATALOG_TTL_NOT_FOUND_SECONDS,
+      ttlSeconds: catalogTtls(this.settings).entity,
+      notFoundTtlSeconds: catalogTtls(this.settings).notFound,
     };
   }
 }

@@ -1,0 +1,55 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { declaredSettings } from '@app/core';
+// Importing the app registers every lib's settings areas.
+import './app.module';
+
+/** Each setting must earn its place (issue 20): a new one means one of these goes, or a good reason here. */
+const MAX_SETTINGS = 80;
+
+function configurationSection(): string {
+  const readme = readFileSync(join(__dirname, '..', '..', '..', 'README.md'), 'utf8');
+  const start = readme.indexOf('## Configuration');
+  return readme.slice(start, readme.indexOf('\n## ', start + 1));
+}
+
+describe('declared settings', () => {
+  const sut = declaredSettings();
+  const names = sut.map((setting) => setting.name);
+
+  it(`should number at most ${MAX_SETTINGS}, each declared once`, () => {
+    expect(new Set(names).size).toBe(names.length);
+    expect(names.length).toBeLessThanOrEqual(MAX_SETTINGS);
+  });
+
+  it('should cover every area of every lib', () => {
+    expect(new Set(sut.map((setting) => setting.area))).toEqual(
+      new Set([
+        'app',
+        'http',
+        'grpc',
+        'database',
+        'redis',
+        'metrics',
+        'tracing',
+        'providers',
+        'catalog',
+        'auth',
+        'library',
+        'health',
+      ]),
+    );
+  });
+
+  it("should all be in the README's configuration tables, which name no other", () => {
+    const section = configurationSection();
+    const documented = new Set<string>();
+    for (const row of section.split('\n').filter((line) => line.startsWith('| `'))) {
+      for (const match of row.split('|')[1].matchAll(/`([A-Z][A-Z0-9_]+)`/g)) {
+        documented.add(match[1]);
+      }
+    }
+    expect([...documented].filter((name) => !names.includes(name))).toEqual([]);
+    expect(names.filter((name) => !documented.has(name))).toEqual([]);
+  });
+});
