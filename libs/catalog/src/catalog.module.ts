@@ -17,6 +17,7 @@ import { EntityRepository } from './persistence/entity.repository';
 import { MissRepository } from './persistence/miss.repository';
 import { SearchRepository } from './persistence/search.repository';
 import { ReadThrough } from './application/read-through.service';
+import { CatalogMetrics } from './application/catalog.metrics';
 import { SingleFlight } from './application/single-flight.service';
 import { SearchService } from './application/search.service';
 import { CatalogController } from './transport/catalog.controller';
@@ -31,6 +32,7 @@ import { CatalogController } from './transport/catalog.controller';
     AnswerRepository,
     MissRepository,
     SingleFlight,
+    CatalogMetrics,
     ReadThrough,
     ProviderGateway,
     LookupService,

@@ -6,7 +6,6 @@ import {
   databaseSettings,
   DomainError,
   ErrorCode,
-  MetricsService,
   type Answer,
   type DatabaseSettings,
 } from '@app/core';
@@ -14,6 +13,7 @@ import { catalogSettings, catalogTtls, type CatalogSettings } from '../catalog.s
 import { MissRepository } from '../persistence/miss.repository';
 import { expiryFrom, REMEMBERED_MISSING, type Loaded } from '../persistence/stored';
 import { SingleFlight, type EarlyLock } from './single-flight.service';
+import { CatalogMetrics } from './catalog.metrics';
 
 export interface ReadSpec<T> {
   /** One question: cache key, single-flight key and "not found" key at once. */
@@ -57,7 +57,7 @@ export class ReadThrough {
     private readonly cache: CacheService,
     private readonly misses: MissRepository,
     private readonly flight: SingleFlight,
-    private readonly metrics: MetricsService,
+    private readonly metrics: CatalogMetrics,
     private readonly clock: Clock,
     @Inject(catalogSettings.KEY) private readonly settings: CatalogSettings,
     @Inject(databaseSettings.KEY) private readonly databaseConfig: DatabaseSettings,
@@ -65,7 +65,7 @@ export class ReadThrough {
 
   async read<T>(spec: ReadSpec<T>): Promise<Answer<T>> {
     const answer = await this.answer(spec);
-    this.metrics.recordCatalogAnswer(answer.freshness);
+    this.metrics.recordAnswer(answer.freshness);
     return answer;
   }
 
