@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Counter, Gauge } from 'prom-client';
-import { MetricsService } from '../metrics/metrics.service';
+import { MetricsService, zeroed } from '../metrics/metrics.service';
 
 /** The HTTP cache's own vocabulary, declared on the registry core's MetricsService provides. */
 export const HTTP_CACHE_METRIC = {
@@ -27,10 +27,8 @@ export class HttpCacheMetrics {
       labelNames: ['result'],
       registers,
     });
-    this.hits = lookups.labels('hit');
-    this.misses = lookups.labels('miss');
-    this.hits.inc(0);
-    this.misses.inc(0);
+    this.hits = zeroed(lookups.labels('hit'));
+    this.misses = zeroed(lookups.labels('miss'));
     this.stores = new Counter({
       name: HTTP_CACHE_METRIC.stores,
       help: 'Answers the HTTP cache kept.',
