@@ -69,9 +69,7 @@ describe('Catalog writes', () => {
   beforeAll(async () => {
     await fake.start();
     // Entities go stale after a second, so the refresh (rewrite) path can be reached.
-    sut = await bootTestApp(
-      upstreamEnv(fake, { CATALOG_TTL_SECONDS: 'entity=1', CACHE_L1_REPLAY: 'false', HTTP_CACHE_MAX_BYTES: '0' }),
-    );
+    sut = await bootTestApp(upstreamEnv(fake, { CATALOG_TTL_SECONDS: 'entity=1', HTTP_CACHE_MAX_BYTES: '0' }));
   });
 
   afterAll(async () => {

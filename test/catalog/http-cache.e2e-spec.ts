@@ -34,8 +34,7 @@ describe('HTTP cache in front of the app', () => {
 
   beforeAll(async () => {
     await fake.start();
-    // No replay: what is answered before Nest here is the HTTP cache's doing alone.
-    sut = await bootTestApp(upstreamEnv(fake, { CACHE_L1_REPLAY: 'false' }));
+    sut = await bootTestApp(upstreamEnv(fake));
   });
 
   afterAll(async () => {

@@ -181,8 +181,8 @@ describe('Replay caches (REST and gRPC)', () => {
     });
   });
 
-  describe('off (CACHE_L1_REPLAY=false, HTTP_CACHE_MAX_BYTES=0)', () => {
-    const current = appFor({ CACHE_L1_REPLAY: 'false', HTTP_CACHE_MAX_BYTES: '0' });
+  describe('off (HTTP_CACHE_MAX_BYTES=0)', () => {
+    const current = appFor({ HTTP_CACHE_MAX_BYTES: '0' });
 
     it('should run every request through the read path, with the same ETag, Cache-Control and 304', async () => {
       const app = current();

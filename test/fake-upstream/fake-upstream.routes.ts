@@ -49,15 +49,24 @@ function musicbrainz(store: FixtureStore, req: FakeRequest): FakeAnswer {
     return fileOr(store, `musicbrainz/${entity}/${id}.json`, notFound);
   }
   const query = req.query.get('query') ?? '';
-  const barcode = /^barcode:"?(\d+)"?$/.exec(query);
-  const items = barcode
-    ? store.all('musicbrainz/release').filter((r) => field(r, 'barcode') === barcode[1])
-    : undefined;
-  const found = items
-    ? { count: items.length, offset: 0, [`${entity}s`]: items }
+  const found = query.startsWith('barcode:')
+    ? barcodeSearch(store, query)
     : store.read(`musicbrainz/search/${entity}/${slug(query)}.json`);
   const page = found ?? { created: new Date().toISOString(), count: 0, offset: 0, [`${entity}s`]: [] };
   return ok(musicbrainzPage(page, `${entity}s`, req.query));
+}
+
+/**
+ * `barcode:724384960650` or `barcode:(A OR B)`: the releases carrying one of the codes; else, like the real
+ * search (a Lucene query, not a lookup), whatever near miss `search/release/barcode-<first code>.json` holds.
+ */
+function barcodeSearch(store: FixtureStore, query: string): unknown {
+  const codes: string[] = query.match(/\d{6,14}/g) ?? [];
+  const items = store.all('musicbrainz/release').filter((r) => codes.includes(String(field(r, 'barcode'))));
+  if (items.length > 0) {
+    return { count: items.length, offset: 0, releases: items };
+  }
+  return store.read(`musicbrainz/search/release/barcode-${codes[0] ?? ''}.json`);
 }
 
 /** Stands for a JPEG: the relay only checks the content type and size. */

@@ -22,23 +22,13 @@ describe('declared settings', () => {
     expect(names.length).toBeLessThanOrEqual(MAX_SETTINGS);
   });
 
-  it('should cover every area of every lib', () => {
-    expect(new Set(sut.map((setting) => setting.area))).toEqual(
-      new Set([
-        'app',
-        'http',
-        'grpc',
-        'database',
-        'redis',
-        'metrics',
-        'tracing',
-        'providers',
-        'catalog',
-        'auth',
-        'library',
-        'health',
-      ]),
-    );
+  // The count above is only as complete as this list: each lib's areas register when the app imports it.
+  it('should include the areas of every lib', () => {
+    const areas = new Set(sut.map((setting) => setting.area));
+    const core = ['app', 'http', 'grpc', 'database', 'redis', 'metrics', 'tracing'];
+    for (const area of [...core, 'providers', 'catalog', 'auth', 'library', 'health']) {
+      expect({ area, declared: areas.has(area) }).toEqual({ area, declared: true });
+    }
   });
 
   it("should all be in the README's configuration tables, which name no other", () => {
