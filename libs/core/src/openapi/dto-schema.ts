@@ -1,5 +1,5 @@
 import type { Type } from '@nestjs/common';
-import { getMetadataStorage } from 'class-validator';
+import { getMetadataStorage, IS_DATE_STRING, IS_EMAIL, IS_ISO8601, IS_URL, IS_UUID } from 'class-validator';
 import type { JsonSchema } from './openapi.types';
 
 type ValidationMetadata = ReturnType<ReturnType<typeof getMetadataStorage>['getTargetValidationMetadatas']>[number];
@@ -31,11 +31,11 @@ const DOCUMENTED_KEYS = [
 const CONDITIONAL = 'conditionalValidation';
 
 const STRING_FORMATS: Record<string, string> = {
-  isUUID: 'uuid',
-  isEmail: 'email',
-  isISO8601: 'date-time',
-  isDateString: 'date-time',
-  isUrl: 'uri',
+  [IS_UUID]: 'uuid',
+  [IS_EMAIL]: 'email',
+  [IS_ISO8601]: 'date-time',
+  [IS_DATE_STRING]: 'date-time',
+  [IS_URL]: 'uri',
 };
 
 function enumSchema(values: readonly unknown[]): JsonSchema {

@@ -73,8 +73,14 @@ function humanize(name: string): string {
 
 /** The proto comment says the route and status first ("GET /v1/me (204)."): the document has those already. */
 function withoutRoutePrefix(comment: string | undefined): string | undefined {
-  const text = comment?.replace(/^(GET|POST|PUT|PATCH|DELETE)\s+\S+(\s+\(\d{3}\))?[^.]*\.\s*/, '').trim();
-  return text || undefined;
+  const text = comment
+    ?.replace(/^(GET|POST|PUT|PATCH|DELETE)\s.*?\.(\s+|$)/s, '')
+    // The access sentence is added from the guard's metadata.
+    .replace(/^(Authenticated|Admin only)[.;:]\s*/, '')
+    // Comments are wrapped at the proto's line length; a description is one paragraph.
+    .replace(/\s*\n\s*/g, ' ')
+    .trim();
+  return text ? text.charAt(0).toUpperCase() + text.slice(1) : undefined;
 }
 
 function accessSentence(access: RouteAccessInfo): string {
