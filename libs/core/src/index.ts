@@ -39,3 +39,5 @@ export * from './metrics/metrics.endpoint';
 export * from './tracing/tracing.settings';
 export * from './tracing/tracing';
 export * from './transport/grpc-trailers';
+export * from './openapi/openapi.types';
+export * from './openapi/openapi.document';
