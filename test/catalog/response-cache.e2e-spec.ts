@@ -41,7 +41,7 @@ describe('Replay caches (REST and gRPC)', () => {
   }
 
   describe('on (default)', () => {
-    const current = appFor({ CATALOG_TTL_ENTITY_SECONDS: '2' });
+    const current = appFor({ CATALOG_TTL_SECONDS: 'entity=2' });
 
     it('should replay a fresh lookup byte for byte, as a HIT, without running the read path again', async () => {
       const app = current();

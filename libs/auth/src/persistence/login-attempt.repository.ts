@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { SqlClient } from '@app/core';
-import type { LoginAttemptEntity, LoginOutcome } from './login-attempt.entity';
+import type { LoginOutcome } from '../domain/login-outcome';
+import type { LoginAttemptEntity } from './login-attempt.entity';
 
 export interface NewLoginAttempt {
   userId: string | null;

@@ -1,10 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Album } from '@app/providers';
-import { catalogSettings, type CatalogSettings } from '../catalog.settings';
+import { Answers, type Answer } from '@app/core';
+import { catalogSettings, catalogTtls, type CatalogSettings } from '../catalog.settings';
 import { formatCatalogId, parseCatalogId } from '../domain/catalog-id';
 import { SearchRepository, type StoredSearch } from '../persistence/search.repository';
-import { combineFreshness } from '../domain/freshness';
-import { ReadThrough, type Freshness } from './read-through.service';
+import { ReadThrough } from './read-through.service';
 import { LookupService } from './lookup.service';
 import { ProviderGateway } from './provider.gateway';
 
@@ -26,15 +26,15 @@ export class ArtistAlbumsService {
     @Inject(catalogSettings.KEY) private readonly settings: CatalogSettings,
   ) {}
 
-  async list(rawId: string, limit: number, offset: number): Promise<{ page: AlbumPage; freshness: Freshness }> {
+  async list(rawId: string, limit: number, offset: number): Promise<Answer<AlbumPage>> {
     const id = parseCatalogId(rawId, 'artist');
     const artist = await this.lookups.getArtist(formatCatalogId(id));
     const key = `artist-albums:${artist.value.id}:${limit}:${offset}`;
     const answer = await this.readThrough.read<StoredSearch<Album>>({
       key,
-      ttlSeconds: this.settings.CATALOG_TTL_SEARCH_SECONDS,
-      notFoundTtlSeconds: this.settings.CATALOG_TTL_NOT_FOUND_SECONDS,
-      load: () => this.searches.find<Album>(key),
+      ttlSeconds: catalogTtls(this.settings).search,
+      notFoundTtlSeconds: catalogTtls(this.settings).notFound,
+      load: () => this.searches.find<StoredSearch<Album>>(key),
       fetch: async () => {
         const query =
           id.provider === 'musicbrainz' ? `arid:${id.nativeId}` : this.byName(id.provider, artist.value.name);
@@ -52,10 +52,7 @@ export class ArtistAlbumsService {
           expiresAt,
         ),
     });
-    return {
-      page: { items: answer.value.items, total: answer.value.total, limit, offset },
-      freshness: combineFreshness([artist.freshness, answer.freshness]),
-    };
+    return Answers.combine({ items: answer.value.items, total: answer.value.total, limit, offset }, [artist, answer]);
   }
 
   private byName(provider: string, name: string): string {

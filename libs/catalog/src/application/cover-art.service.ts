@@ -1,13 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CoverArtArchiveAdapter, type Image } from '@app/providers';
-import { DomainError } from '@app/core';
-import { catalogSettings, type CatalogSettings } from '../catalog.settings';
+import { Answers, DomainError, type Answer } from '@app/core';
+import { catalogSettings, catalogTtls, type CatalogSettings } from '../catalog.settings';
 import { splitNamespacedId } from '../domain/catalog-id';
 import { LookupService, representativeRelease } from './lookup.service';
 import { AnswerRepository } from '../persistence/answer.repository';
 import type { AlbumView } from '../persistence/entity.repository';
-import { combineFreshness } from '../domain/freshness';
-import { ReadThrough, type Freshness } from './read-through.service';
+import { ReadThrough } from './read-through.service';
 import { CoverImageFetcher, type CoverImage } from './cover-image.fetcher';
 
 export interface AlbumCoverArt {
@@ -31,31 +30,34 @@ export class CoverArtService {
     @Inject(catalogSettings.KEY) private readonly settings: CatalogSettings,
   ) {}
 
-  async getCoverArt(rawId: string): Promise<{ art: AlbumCoverArt; freshness: Freshness }> {
-    const { value: album, freshness } = await this.lookups.getAlbum(rawId);
+  async getCoverArt(rawId: string): Promise<Answer<AlbumCoverArt>> {
+    const albumAnswer = await this.lookups.getAlbum(rawId);
+    const album = albumAnswer.value;
     if (splitNamespacedId(album.id).provider !== 'musicbrainz') {
-      return { art: { albumId: album.id, images: album.images }, freshness };
+      return Answers.map(albumAnswer, () => ({ albumId: album.id, images: album.images }));
     }
     const answer = await this.readThrough.read<AlbumCoverArt>({
       key: `cover-art:${album.id}`,
-      ttlSeconds: this.settings.CATALOG_TTL_COVER_ART_SECONDS,
-      notFoundTtlSeconds: this.settings.CATALOG_TTL_NOT_FOUND_SECONDS,
+      ttlSeconds: catalogTtls(this.settings).coverArt,
+      notFoundTtlSeconds: catalogTtls(this.settings).notFound,
       load: () => this.answers.findCoverArt<AlbumCoverArt>(album.id),
       fetch: () => this.fromArchive(album),
       save: (art, expiresAt) => this.answers.saveCoverArt(album.id, art.releaseId, art, expiresAt),
     });
-    return { art: answer.value, freshness: combineFreshness([freshness, answer.freshness]) };
+    return Answers.combine(answer.value, [albumAnswer, answer]);
   }
 
   /** The front cover's bytes in the asked size, relayed so clients need not reach the image hosts. */
-  async getCoverImage(rawId: string, size: CoverSize): Promise<CoverImage> {
-    const { art } = await this.getCoverArt(rawId);
+  async getCoverImage(rawId: string, size: CoverSize): Promise<Answer<CoverImage>> {
+    const answer = await this.getCoverArt(rawId);
+    const art = answer.value;
     const image = art.images.find((i) => i.front) ?? art.images[0];
     if (!image) {
       throw DomainError.notFound(`No cover art for ${art.albumId}`);
     }
     const thumbnail = size === 'original' ? undefined : image.thumbnails.find((t) => String(t.width) === size);
-    return this.fetcher.fetch(thumbnail?.url ?? image.url, this.settings.CATALOG_COVER_MAX_BYTES);
+    const bytes = await this.fetcher.fetch(thumbnail?.url ?? image.url, this.settings.CATALOG_COVER_MAX_BYTES);
+    return Answers.map(answer, () => bytes);
   }
 
   private async fromArchive(album: AlbumView): Promise<AlbumCoverArt> {

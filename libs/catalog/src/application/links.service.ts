@@ -1,16 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Track } from '@app/providers';
-import { DomainError, ErrorCode } from '@app/core';
-import { catalogSettings, type CatalogSettings } from '../catalog.settings';
+import { Answers, DomainError, ErrorCode, type Answer } from '@app/core';
+import { catalogSettings, catalogTtls, type CatalogSettings } from '../catalog.settings';
 import { splitNamespacedId, type SourceProvider } from '../domain/catalog-id';
 import { LookupService } from './lookup.service';
 import { ProviderGateway } from './provider.gateway';
 import { AnswerRepository, type LinkAnswer } from '../persistence/answer.repository';
 import { EntityRepository } from '../persistence/entity.repository';
-import { ReadThrough, type Freshness } from './read-through.service';
-import { combineFreshness } from '../domain/freshness';
+import { ReadThrough } from './read-through.service';
 import { creditLine } from '../domain/search-merge';
-import { sameTrack } from '../domain/track-match';
+import { MATCH_DURATION_TOLERANCE_MS, sameTrack } from '../domain/track-match';
 
 export interface PlatformLink {
   platform: string;
@@ -51,8 +50,9 @@ export class LinksService {
     @Inject(catalogSettings.KEY) private readonly settings: CatalogSettings,
   ) {}
 
-  async getLinks(rawId: string): Promise<{ links: TrackLinks; freshness: Freshness }> {
-    const { value: track, freshness } = await this.lookups.getTrack(rawId);
+  async getLinks(rawId: string): Promise<Answer<TrackLinks>> {
+    const trackAnswer = await this.lookups.getTrack(rawId);
+    const track = trackAnswer.value;
     const own = splitNamespacedId(track.id).provider;
     const platforms = PLATFORMS.filter((p) => p !== own && this.providers.isEnabled(p));
     const answers = await Promise.all(platforms.map((platform) => this.linkOn(track, platform)));
@@ -60,17 +60,14 @@ export class LinksService {
       const match = answer.value.track;
       return match ? [this.toLink(platforms[index], match, answer.value.matchedBy ?? 'isrc')] : [];
     });
-    return {
-      links: { trackId: track.id, isrcs: track.isrcs, links },
-      freshness: combineFreshness([freshness, ...answers.map((a) => a.freshness)]),
-    };
+    return Answers.combine({ trackId: track.id, isrcs: track.isrcs, links }, [trackAnswer, ...answers]);
   }
 
   private linkOn(track: Track, platform: SourceProvider) {
     return this.readThrough.read<LinkAnswer>({
       key: `links:${track.id}:${platform}`,
-      ttlSeconds: this.settings.CATALOG_TTL_LINKS_SECONDS,
-      notFoundTtlSeconds: this.settings.CATALOG_TTL_NOT_FOUND_SECONDS,
+      ttlSeconds: catalogTtls(this.settings).links,
+      notFoundTtlSeconds: catalogTtls(this.settings).notFound,
       load: () => this.answers.findLink(track.id, platform),
       fetch: () => this.match(track, platform),
       save: (answer, expiresAt) => this.entities.saveLink(track.id, platform, answer, expiresAt),
@@ -84,7 +81,7 @@ export class LinksService {
         return { track: { ...found, isrcs: [...new Set([...found.isrcs, isrc])] }, matchedBy: 'isrc' };
       }
     }
-    const tolerance = this.settings.CATALOG_MATCH_DURATION_TOLERANCE_MS;
+    const tolerance = MATCH_DURATION_TOLERANCE_MS;
     const page = await this.providers.search(platform, 'track', this.metadataQuery(track, platform), 10, 0);
     const found = (page.items as Track[]).find((candidate) => sameTrack(track, candidate, tolerance));
     return found ? { track: found, matchedBy: 'metadata' } : {};

@@ -1,10 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { LrcLibAdapter, type Lyrics } from '@app/providers';
-import { catalogSettings, type CatalogSettings } from '../catalog.settings';
+import { Answers, type Answer } from '@app/core';
+import { catalogSettings, catalogTtls, type CatalogSettings } from '../catalog.settings';
 import { LookupService } from './lookup.service';
 import { AnswerRepository } from '../persistence/answer.repository';
-import { combineFreshness } from '../domain/freshness';
-import { ReadThrough, type Freshness } from './read-through.service';
+import { ReadThrough } from './read-through.service';
 import { creditLine } from '../domain/search-merge';
 
 /** LrcLib's answer keyed by the Chorus track it was matched for. */
@@ -21,12 +21,13 @@ export class LyricsService {
     @Inject(catalogSettings.KEY) private readonly settings: CatalogSettings,
   ) {}
 
-  async getLyrics(rawId: string): Promise<{ lyrics: TrackLyrics; freshness: Freshness }> {
-    const { value: track, freshness } = await this.lookups.getTrack(rawId);
+  async getLyrics(rawId: string): Promise<Answer<TrackLyrics>> {
+    const trackAnswer = await this.lookups.getTrack(rawId);
+    const track = trackAnswer.value;
     const answer = await this.readThrough.read<TrackLyrics>({
       key: `lyrics:${track.id}`,
-      ttlSeconds: this.settings.CATALOG_TTL_LYRICS_SECONDS,
-      notFoundTtlSeconds: this.settings.CATALOG_TTL_NOT_FOUND_SECONDS,
+      ttlSeconds: catalogTtls(this.settings).lyrics,
+      notFoundTtlSeconds: catalogTtls(this.settings).notFound,
       load: () => this.answers.findLyrics<TrackLyrics>(track.id),
       fetch: async () =>
         this.toView(
@@ -40,7 +41,7 @@ export class LyricsService {
         ),
       save: (lyrics, expiresAt) => this.answers.saveLyrics(track.id, lyrics, expiresAt),
     });
-    return { lyrics: answer.value, freshness: combineFreshness([freshness, answer.freshness]) };
+    return Answers.combine(answer.value, [trackAnswer, answer]);
   }
 
   private toView(trackId: string, lyrics: Lyrics): TrackLyrics {

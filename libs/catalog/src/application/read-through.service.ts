@@ -1,15 +1,19 @@
-import { Injectable, Logger } from '@nestjs/common';
-import { CacheService, DomainError, ErrorCode, MetricsService, requestContext } from '@app/core';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import {
+  Answers,
+  CacheService,
+  Clock,
+  databaseSettings,
+  DomainError,
+  ErrorCode,
+  type Answer,
+  type DatabaseSettings,
+} from '@app/core';
+import { catalogSettings, catalogTtls, type CatalogSettings } from '../catalog.settings';
 import { MissRepository } from '../persistence/miss.repository';
 import { expiryFrom, REMEMBERED_MISSING, type Loaded } from '../persistence/stored';
 import { SingleFlight, type EarlyLock } from './single-flight.service';
-
-export type Freshness = 'HIT' | 'MISS' | 'STALE';
-
-export interface Answer<T> {
-  value: T;
-  freshness: Freshness;
-}
+import { CatalogMetrics } from './catalog.metrics';
 
 export interface ReadSpec<T> {
   /** One question: cache key, single-flight key and "not found" key at once. */
@@ -21,12 +25,17 @@ export interface ReadSpec<T> {
   /** True when `load` checks catalog_misses itself, so the read path does not ask again. */
   loadSeesMisses?: boolean;
   fetch(): Promise<T>;
+  /** False for an answer given but not kept (built while a source was down), so the next question asks again. */
+  keep?(value: T): boolean;
   /** Writes the answer in one transaction. */
   save(value: T, expiresAt: Date): Promise<void>;
 }
 
-/** An answer and when it stops being fresh (ms since epoch). */
-type TimedAnswer<T> = Answer<T> & { expiresAt: number };
+/** What a provider answered (or another replica wrote meanwhile) and when it stops being fresh (ms). */
+interface Fetched<T> {
+  value: T;
+  expiresAt: number;
+}
 
 interface Cached<T> {
   value?: T;
@@ -37,7 +46,8 @@ interface Cached<T> {
 /**
  * The catalog's read path (DESIGN.md): memory and Redis, then PostgreSQL, then the provider under single
  * flight. A stale row is answered at once and refreshed in the background; when the provider fails, stale
- * data is answered (marked STALE) and only a question never answered before fails.
+ * data is answered (marked STALE) and only a question never answered before fails. The answer says how fresh
+ * it is (an `Answer<T>`); what that means for headers or metadata is the transport's business.
  */
 @Injectable()
 export class ReadThrough {
@@ -47,28 +57,21 @@ export class ReadThrough {
     private readonly cache: CacheService,
     private readonly misses: MissRepository,
     private readonly flight: SingleFlight,
-    private readonly metrics: MetricsService,
+    private readonly metrics: CatalogMetrics,
+    private readonly clock: Clock,
+    @Inject(catalogSettings.KEY) private readonly settings: CatalogSettings,
+    @Inject(databaseSettings.KEY) private readonly databaseConfig: DatabaseSettings,
   ) {}
 
   async read<T>(spec: ReadSpec<T>): Promise<Answer<T>> {
-    let timed: TimedAnswer<T>;
-    try {
-      timed = await this.answer(spec);
-    } catch (error) {
-      // An answer built around a failed read (a PARTIAL search) must be asked again, never replayed.
-      requestContext.limitFreshness(0);
-      throw error;
-    }
-    const { expiresAt, ...answer } = timed;
-    this.metrics.recordCatalogAnswer(answer.freshness);
-    // An answer built from this read may be replayed (core's replay caches) only while this read is fresh.
-    requestContext.limitFreshness(expiresAt);
+    const answer = await this.answer(spec);
+    this.metrics.recordAnswer(answer.freshness);
     return answer;
   }
 
-  private async answer<T>(spec: ReadSpec<T>): Promise<TimedAnswer<T>> {
+  private async answer<T>(spec: ReadSpec<T>): Promise<Answer<T>> {
     const cached = await this.cache.get<Cached<T>>(spec.key);
-    if (cached && cached.value.expiresAt > Date.now()) {
+    if (cached && cached.value.expiresAt > this.clock.nowMs()) {
       return this.fromCache(spec.key, cached.value);
     }
     // Not in any cache: the row query and the lock a first-time question needs go out together.
@@ -81,23 +84,26 @@ export class ReadThrough {
       throw error;
     }
     if (loaded === undefined) {
-      const value = await this.fetchOnce(spec, early);
-      return { value, freshness: 'MISS', expiresAt: expiryFrom(spec.ttlSeconds).getTime() };
+      const fetched = await this.fetchOnce(spec, early);
+      return Answers.of(fetched.value, 'MISS', fetched.expiresAt);
     }
     if (loaded === REMEMBERED_MISSING) {
       early.release();
-      this.remember(spec.key, { missing: true, expiresAt: Date.now() + 60_000 });
+      this.remember(spec.key, {
+        missing: true,
+        expiresAt: this.clock.nowMs() + catalogTtls(this.settings).miss * 1000,
+      });
       throw DomainError.notFound(`Not found: ${spec.key}`);
     }
     const expiresAt = loaded.expiresAt.getTime();
-    if (expiresAt > Date.now()) {
+    if (expiresAt > this.clock.nowMs()) {
       early.release();
       this.remember(spec.key, { value: loaded.value, expiresAt });
-      return { value: loaded.value, freshness: 'HIT', expiresAt };
+      return Answers.of(loaded.value, 'HIT', expiresAt);
     }
     // The refresh asks the provider again: it takes over the lock asked for above.
     this.refreshInBackground(spec, early);
-    return { value: loaded.value, freshness: 'STALE', expiresAt };
+    return Answers.of(loaded.value, 'STALE', expiresAt);
   }
 
   /**
@@ -118,14 +124,15 @@ export class ReadThrough {
     await this.misses.forget(key);
   }
 
-  private fromCache<T>(key: string, cached: Cached<T>): TimedAnswer<T> {
+  private fromCache<T>(key: string, cached: Cached<T>): Answer<T> {
     if (cached.missing || cached.value === undefined) {
       throw DomainError.notFound(`Not found: ${key}`);
     }
-    return { value: cached.value, freshness: 'HIT', expiresAt: cached.expiresAt };
+    return Answers.of(cached.value, 'HIT', cached.expiresAt);
   }
 
-  private fetchOnce<T>(spec: ReadSpec<T>, early?: EarlyLock): Promise<T> {
+  /** The provider's answer under single flight, and when it stops being fresh. */
+  private fetchOnce<T>(spec: ReadSpec<T>, early?: EarlyLock): Promise<Fetched<T>> {
     return this.flight.run(
       spec.key,
       () => this.fetchAndSave(spec),
@@ -134,7 +141,7 @@ export class ReadThrough {
     );
   }
 
-  private async fetchAndSave<T>(spec: ReadSpec<T>): Promise<T> {
+  private async fetchAndSave<T>(spec: ReadSpec<T>): Promise<Fetched<T>> {
     let value: T;
     try {
       value = await spec.fetch();
@@ -144,18 +151,22 @@ export class ReadThrough {
       }
       throw error;
     }
-    const expiresAt = expiryFrom(spec.ttlSeconds);
+    if (spec.keep?.(value) === false) {
+      return { value, expiresAt: 0 };
+    }
+    const expiresAt = expiryFrom(spec.ttlSeconds, this.clock.nowMs());
     await this.database(() => spec.save(value, expiresAt));
     this.remember(spec.key, { value, expiresAt: expiresAt.getTime() });
-    return value;
+    return { value, expiresAt: expiresAt.getTime() };
   }
 
-  private async peekFresh<T>(spec: ReadSpec<T>): Promise<T | undefined> {
+  private async peekFresh<T>(spec: ReadSpec<T>): Promise<Fetched<T> | undefined> {
     const loaded = await this.stored(spec).catch(() => undefined);
     if (loaded === REMEMBERED_MISSING) {
       throw DomainError.notFound(`Not found: ${spec.key}`);
     }
-    return loaded && loaded.expiresAt.getTime() > Date.now() ? loaded.value : undefined;
+    const expiresAt = loaded?.expiresAt.getTime() ?? 0;
+    return loaded && expiresAt > this.clock.nowMs() ? { value: loaded.value, expiresAt } : undefined;
   }
 
   private refreshInBackground<T>(spec: ReadSpec<T>, early?: EarlyLock): void {
@@ -165,7 +176,7 @@ export class ReadThrough {
   }
 
   private async recordMissing<T>(spec: ReadSpec<T>): Promise<void> {
-    const expiresAt = expiryFrom(spec.notFoundTtlSeconds);
+    const expiresAt = expiryFrom(spec.notFoundTtlSeconds, this.clock.nowMs());
     await this.database(() => this.misses.record(spec.key, expiresAt));
     this.remember(spec.key, { missing: true, expiresAt: expiresAt.getTime() });
   }
@@ -175,7 +186,7 @@ export class ReadThrough {
    * included, only speeds up the next question. CacheService never rejects on Redis trouble.
    */
   private remember<T>(key: string, entry: Cached<T>): void {
-    this.cache.set(key, entry, entry.expiresAt - Date.now()).catch((error: unknown) => {
+    this.cache.set(key, entry, entry.expiresAt - this.clock.nowMs()).catch((error: unknown) => {
       this.logger.warn({ msg: 'cache write failed', key, error: (error as Error).message });
     });
   }
@@ -190,7 +201,7 @@ export class ReadThrough {
       }
       this.logger.warn({ msg: 'catalog database error', error: (error as Error).message });
       throw new DomainError(ErrorCode.UPSTREAM_UNAVAILABLE, 'The catalog database is unavailable', {
-        retryAfterSeconds: 5,
+        retryAfterSeconds: this.databaseConfig.DB_RETRY_AFTER_SECONDS,
         cause: error,
       });
     }

@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { Artist, Track } from '@app/providers';
+import { Answers, type Answer } from '@app/core';
 import { LookupService } from './lookup.service';
 import type { AlbumView } from '../persistence/entity.repository';
-import { combineFreshness } from '../domain/freshness';
-import type { Freshness } from './read-through.service';
 import { LinksService, type PlatformLink } from './links.service';
 import { parseMusicUrl } from '../domain/url-parser';
 
@@ -24,34 +23,43 @@ export class ResolveService {
     private readonly links: LinksService,
   ) {}
 
-  async resolve(rawUrl: string): Promise<{ resolved: Resolved; freshness: Freshness }> {
+  async resolve(rawUrl: string): Promise<Answer<Resolved>> {
     const parsed = parseMusicUrl(rawUrl);
     const id = `${parsed.provider}:${parsed.nativeId}`;
     switch (parsed.kind) {
-      case 'artist': {
-        const { value, freshness } = await this.lookups.getArtist(id);
-        return { resolved: { type: 'artist', id: value.id, artist: value, links: [] }, freshness };
-      }
-      case 'album': {
-        const { value, freshness } = await this.lookups.getAlbum(id);
-        return { resolved: { type: 'album', id: value.id, album: value, links: [] }, freshness };
-      }
+      case 'artist':
+        return Answers.map(await this.lookups.getArtist(id), (artist) => ({
+          type: 'artist',
+          id: artist.id,
+          artist,
+          links: [],
+        }));
+      case 'album':
+        return Answers.map(await this.lookups.getAlbum(id), (album) => ({
+          type: 'album',
+          id: album.id,
+          album,
+          links: [],
+        }));
       case 'release': {
         const release = await this.lookups.getRelease(id);
         if (!release.value.albumId) {
-          return { resolved: { type: 'album', id: release.value.id, links: [] }, freshness: release.freshness };
+          return Answers.map(release, (value) => ({ type: 'album', id: value.id, links: [] }));
         }
         const album = await this.lookups.getAlbum(release.value.albumId);
-        const freshness = combineFreshness([release.freshness, album.freshness]);
-        return { resolved: { type: 'album', id: album.value.id, album: album.value, links: [] }, freshness };
+        return Answers.combine({ type: 'album', id: album.value.id, album: album.value, links: [] }, [release, album]);
       }
       case 'track': {
-        const { links, freshness } = await this.links.getLinks(id);
+        const links = await this.links.getLinks(id);
         const track = await this.lookups.getTrack(id);
-        return { resolved: { type: 'track', id: track.value.id, track: track.value, links: links.links }, freshness };
+        return Answers.combine({ type: 'track', id: track.value.id, track: track.value, links: links.value.links }, [
+          links,
+          track,
+        ]);
       }
       case 'playlist':
-        return { resolved: { type: 'playlist', id, links: [] }, freshness: 'HIT' };
+        // Nothing is looked up: the answer is the URL's own id, true for as long as anyone asks.
+        return Answers.of({ type: 'playlist', id, links: [] }, 'HIT', Number.MAX_SAFE_INTEGER);
     }
   }
 }

@@ -1,10 +1,4 @@
-import { requestContext } from '@app/core';
-import type { Freshness } from '../application/read-through.service';
-
-/** An answer built from several reads is as fresh as its least fresh part. */
-export function combineFreshness(parts: Freshness[]): Freshness {
-  return parts.includes('MISS') ? 'MISS' : parts.includes('STALE') ? 'STALE' : 'HIT';
-}
+import { requestContext, type Freshness } from '@app/core';
 
 /** `x-cache` plus RFC 9211 `cache-status` for each freshness. */
 export const FRESHNESS_HEADERS: Readonly<Record<Freshness, Readonly<Record<'x-cache' | 'cache-status', string>>>> = {

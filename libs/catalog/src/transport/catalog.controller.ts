@@ -1,7 +1,7 @@
 import { Controller, Delete, Get, HttpCode, Inject, UseInterceptors } from '@nestjs/common';
 import { GrpcMethod } from '@nestjs/microservices';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Input, requestContext, type AnswerCaching } from '@app/core';
+import { Answers, Input, requestContext, type Answer, type AnswerCaching } from '@app/core';
 import { Roles } from '@app/auth';
 import { catalogSettings, type CatalogSettings } from '../catalog.settings';
 import { CoverArtService } from '../application/cover-art.service';
@@ -12,8 +12,8 @@ import { ResolveService } from '../application/resolve.service';
 import { ArtistAlbumsService } from '../application/artist-albums.service';
 import { LookupService } from '../application/lookup.service';
 import { FRESHNESS_HEADERS, markFreshness } from '../domain/freshness';
-import type { Answer } from '../application/read-through.service';
 import { SearchService } from '../application/search.service';
+import { toSearchResponse } from './search.response';
 import {
   BarcodeDto,
   CoverDto,
@@ -64,6 +64,7 @@ export class CatalogController {
    */
   private answered<T>(answer: Answer<T>): T {
     markFreshness(answer.freshness);
+    requestContext.limitFreshness(answer.freshUntil);
     requestContext.cacheAnswer(answer.freshness === 'STALE' ? this.staleCaching : this.freshCaching);
     return answer.value;
   }
@@ -72,8 +73,8 @@ export class CatalogController {
   @ApiOperation({ summary: 'Search artists, albums or tracks across providers, merged and de-duplicated' })
   @GrpcMethod('CatalogService', 'Search')
   async search(@Input() dto: SearchDto) {
-    const { answer, freshness } = await this.searchService.search(dto);
-    return this.answered({ value: answer, freshness });
+    const answer = await this.searchService.search(dto);
+    return this.answered(Answers.map(answer, (page) => toSearchResponse(page, answer)));
   }
 
   @Get('v1/artists/:id')
@@ -85,8 +86,7 @@ export class CatalogController {
   @Get('v1/artists/:id/albums')
   @GrpcMethod('CatalogService', 'ListArtistAlbums')
   async listArtistAlbums(@Input() dto: ListArtistAlbumsDto) {
-    const { page, freshness } = await this.artistAlbums.list(dto.id, dto.limit, dto.offset);
-    return this.answered({ value: page, freshness });
+    return this.answered(await this.artistAlbums.list(dto.id, dto.limit, dto.offset));
   }
 
   @Get('v1/albums/by-barcode/:barcode')
@@ -104,8 +104,7 @@ export class CatalogController {
   @Get('v1/albums/:id/cover-art')
   @GrpcMethod('CatalogService', 'GetAlbumCoverArt')
   async getAlbumCoverArt(@Input() dto: IdDto) {
-    const { art, freshness } = await this.coverArt.getCoverArt(dto.id);
-    return this.answered({ value: art, freshness });
+    return this.answered(await this.coverArt.getCoverArt(dto.id));
   }
 
   @Get('v1/cover/:id')
@@ -115,7 +114,7 @@ export class CatalogController {
   async getCover(@Input() dto: CoverDto) {
     const image = await this.coverArt.getCoverImage(dto.id, dto.size);
     requestContext.cacheAnswer(this.coverCaching);
-    return image;
+    return image.value;
   }
 
   @Get('v1/releases/:id')
@@ -139,15 +138,13 @@ export class CatalogController {
   @Get('v1/tracks/:id/lyrics')
   @GrpcMethod('CatalogService', 'GetTrackLyrics')
   async getTrackLyrics(@Input() dto: IdDto) {
-    const { lyrics, freshness } = await this.lyricsService.getLyrics(dto.id);
-    return this.answered({ value: lyrics, freshness });
+    return this.answered(await this.lyricsService.getLyrics(dto.id));
   }
 
   @Get('v1/tracks/:id/links')
   @GrpcMethod('CatalogService', 'GetTrackLinks')
   async getTrackLinks(@Input() dto: IdDto) {
-    const { links, freshness } = await this.linksService.getLinks(dto.id);
-    return this.answered({ value: links, freshness });
+    return this.answered(await this.linksService.getLinks(dto.id));
   }
 
   @Get('v1/resolve')
@@ -156,8 +153,7 @@ export class CatalogController {
   })
   @GrpcMethod('CatalogService', 'Resolve')
   async resolve(@Input() dto: ResolveDto) {
-    const { resolved, freshness } = await this.resolver.resolve(dto.url);
-    return this.answered({ value: resolved, freshness });
+    return this.answered(await this.resolver.resolve(dto.url));
   }
 
   @Delete('v1/admin/catalog/entities/:type/:id')

@@ -14,6 +14,8 @@ export interface SourceFailure {
   source: string;
   /** A short reason a user can read, e.g. "timed out" or "circuit open". */
   reason: string;
+  /** The DomainError code the source failed with, when known (e.g. UPSTREAM_UNAVAILABLE). */
+  code?: string;
 }
 
 export interface Answer<T> {

@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { databaseSettings, type DatabaseSettings } from '../config/core.settings';
 import { LifecycleState } from '../lifecycle/lifecycle.state';
 import { dataSourceOptions, type DatabaseModuleOptions } from './data-source.options';
+import { migrateOrExplain, probeDatabase } from './database-start';
 import { EmbeddedPostgresService } from './embedded-postgres.service';
 import { MigrationRunner } from './migration.runner';
 import { SqlClient, sqlPoolConfig } from './sql.client';
@@ -19,8 +20,11 @@ const DATABASE_CONNECTION_URL = Symbol('DATABASE_CONNECTION_URL');
     {
       provide: DATABASE_CONNECTION_URL,
       inject: [databaseSettings.KEY, EmbeddedPostgresService],
-      useFactory: async (settings: DatabaseSettings, embedded: EmbeddedPostgresService): Promise<string> =>
-        settings.DATABASE_URL || embedded.start(settings.DATA_DIR, settings.DB_EMBEDDED_PORT),
+      useFactory: async (settings: DatabaseSettings, embedded: EmbeddedPostgresService): Promise<string> => {
+        const url = settings.DATABASE_URL || (await embedded.start(settings));
+        await probeDatabase(url, settings.DB_CONNECT_TIMEOUT_MS, !settings.DATABASE_URL);
+        return url;
+      },
     },
   ],
   exports: [DATABASE_CONNECTION_URL],
@@ -50,7 +54,7 @@ export class DatabaseModule {
         {
           provide: SqlClient,
           inject: [databaseSettings.KEY, DATABASE_CONNECTION_URL],
-          useFactory: (settings: DatabaseSettings, url: string) => new SqlClient(sqlPoolConfig(url, settings)),
+          useFactory: (settings: DatabaseSettings, url: string) => new SqlClient(sqlPoolConfig(url, settings), settings.DB_RETRY_AFTER_SECONDS),
         },
         {
           // A provider rather than a lifecycle hook: it resolves before any module that needs the schema.
@@ -63,7 +67,7 @@ export class DatabaseModule {
             settings: DatabaseSettings,
           ): Promise<boolean> => {
             if (!settings.DB_SKIP_MIGRATIONS) {
-              await runner.run(dataSource);
+              await migrateOrExplain(dataSource, () => runner.run(dataSource));
             }
             state.markMigrated();
             return true;

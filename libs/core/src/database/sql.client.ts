@@ -48,9 +48,6 @@ export class SqlError extends Error {
 
 export const UNIQUE_VIOLATION = '23505';
 
-/** The answer a caller gets while PostgreSQL cannot be reached (DESIGN: writes and cold reads answer UNAVAILABLE). */
-const RETRY_AFTER_SECONDS = 5;
-
 /**
  * Every statement runs as a named prepared statement, parsed and planned once per connection (a lookup's row query
  * served ~1.6× as many calls per second prepared). Names are handed out here, one per text; past this many
@@ -86,7 +83,11 @@ export class SqlClient implements SqlSession, OnApplicationShutdown {
   /** Statement names by text: pg refuses one name for two texts, so names are handed out here, never by callers. */
   private readonly names = new Map<string, string>();
 
-  constructor(config: PoolConfig) {
+  constructor(
+    config: PoolConfig,
+    /** The Retry-After of the UNAVAILABLE answered while PostgreSQL cannot be reached (DB_RETRY_AFTER_SECONDS). */
+    private readonly retryAfterSeconds = 5,
+  ) {
     this.pool = new Pool(config);
     // An idle connection dropped by the server (restart, failover) must not take the process down; the next
     // checkout opens a new one.
@@ -172,7 +173,7 @@ export class SqlClient implements SqlSession, OnApplicationShutdown {
   private failure(text: string, error: unknown): Error {
     if (isDatabaseUnavailable(error)) {
       return new DomainError(ErrorCode.UPSTREAM_UNAVAILABLE, 'The database is unavailable; retry shortly', {
-        retryAfterSeconds: RETRY_AFTER_SECONDS,
+        retryAfterSeconds: this.retryAfterSeconds,
         cause: error,
       });
     }
