@@ -54,7 +54,8 @@ export class DatabaseModule {
         {
           provide: SqlClient,
           inject: [databaseSettings.KEY, DATABASE_CONNECTION_URL],
-          useFactory: (settings: DatabaseSettings, url: string) => new SqlClient(sqlPoolConfig(url, settings), settings.DB_RETRY_AFTER_SECONDS),
+          useFactory: (settings: DatabaseSettings, url: string) =>
+            new SqlClient(sqlPoolConfig(url, settings), settings.DB_RETRY_AFTER_SECONDS),
         },
         {
           // A provider rather than a lifecycle hook: it resolves before any module that needs the schema.
