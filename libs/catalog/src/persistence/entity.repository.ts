@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { Album, Artist, Release, Track } from '@app/providers';
+import type { Album, Artist, ExternalUrl, Release, Track } from '@app/providers';
 import { SqlClient, type SqlSession } from '@app/core';
 import type { EntityKind } from '../domain/catalog-id';
 import { deleteLookups, EntityWriter } from './entity-writer';
@@ -29,6 +29,18 @@ export class EntityRepository {
       return toStored<T>(row);
     }
     return rows.length > 0 ? REMEMBERED_MISSING : undefined;
+  }
+
+  /** The URL relations of the kept artists among `publicIds` (MusicBrainz artists carry their platform links). */
+  async findArtistUrls(publicIds: readonly string[]): Promise<Map<string, ExternalUrl[]>> {
+    if (publicIds.length === 0) {
+      return new Map();
+    }
+    const rows = await this.sql.query<{ public_id: string; urls: ExternalUrl[] | null }>(
+      `SELECT public_id, data->'urls' AS urls FROM catalog_artists WHERE public_id = ANY($1::text[])`,
+      [publicIds],
+    );
+    return new Map(rows.map((row) => [row.public_id, row.urls ?? []]));
   }
 
   /** Complete tracks known by an ISRC, MusicBrainz first. */

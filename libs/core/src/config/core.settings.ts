@@ -43,6 +43,13 @@ export class HttpSettings {
     message: 'must be empty, * or comma-separated origins like https://app.example.com',
   })
   HTTP_CORS_ORIGINS = '';
+
+  /**
+   * Byte budget of the HTTP cache in front of the app (public answers to requests without credentials, least
+   * recently used out first). 0 turns it off.
+   */
+  @IntSetting(0, 1024 * 1024 * 1024)
+  HTTP_CACHE_MAX_BYTES = 32 * 1024 * 1024;
 }
 
 export class GrpcSettings {
@@ -111,10 +118,6 @@ export class RedisSettings {
 
   @IntSetting(0, 86_400_000)
   CACHE_L1_TTL_MS = 30_000;
-
-  /** Also keep whole answers of public lookups (REST and gRPC) in L1, replayed before Nest's pipeline. */
-  @BooleanSetting()
-  CACHE_L1_REPLAY = true;
 
   @IsString()
   REDIS_KEY_PREFIX = 'chorus:';
