@@ -71,6 +71,7 @@ export class DatabaseSettings {
   @Matches(/^(postgres(ql)?:\/\/.+)?$/, { message: 'must be a postgres:// URL or empty' })
   DATABASE_URL = '';
 
+  /** Connections of the pool every query uses; TypeORM keeps up to 3 more for migrations and the readiness ping. */
   @IntSetting(1, 200)
   DB_POOL_SIZE = 10;
 
@@ -87,13 +88,6 @@ export class DatabaseSettings {
   /** For operators who run migrations as a separate job (`npm run migration:run`). */
   @BooleanSetting()
   DB_SKIP_MIGRATIONS = false;
-
-  /**
-   * Hot statements run as named prepared statements (parsed and planned once per connection). Turn off behind a
-   * pooler that cannot keep them, such as PgBouncer in transaction mode before 1.21.
-   */
-  @BooleanSetting()
-  DB_PREPARED_STATEMENTS = true;
 
   @IsString()
   DATA_DIR = './.data';
