@@ -20,9 +20,9 @@ export interface Row {
   scenario: string;
   baseline?: Side;
   chorus: Side;
-  /** The figure the target is about: a ratio, milliseconds or a count. */
+  /** The figure the target is about: a ratio, milliseconds, a count or megabytes. */
   result: number;
-  unit: 'ratio' | 'ms' | 'calls';
+  unit: 'ratio' | 'ms' | 'calls' | 'MB';
   /** None for a row that only shows a cost (the issue sets it no target). */
   target?: { op: '>=' | '<=' | '=='; value: number };
   /** Undefined without a target. */
@@ -106,6 +106,8 @@ function fmtResult(r: Row): string {
       return `${num(r.result, 2)} ms`;
     case 'calls':
       return `${num(r.result)} call${r.result === 1 ? '' : 's'}`;
+    case 'MB':
+      return `${num(r.result, 1)} MB`;
   }
 }
 
@@ -114,7 +116,11 @@ function fmtTarget(r: Row): string {
     return '–';
   }
   const value =
-    r.unit === 'ratio' ? `${r.target.value}×` : r.unit === 'ms' ? `${r.target.value} ms` : `${r.target.value}`;
+    r.unit === 'ratio'
+      ? `${r.target.value}×`
+      : r.unit === 'ms' || r.unit === 'MB'
+        ? `${num(r.target.value, 1)} ${r.unit}`
+        : `${r.target.value}`;
   return `${r.target.op === '==' ? '=' : r.target.op === '>=' ? '≥' : '≤'} ${value}`;
 }
 

@@ -70,6 +70,9 @@ const UPSTREAM_LATENCY_MS = 20;
 const LOG_LEVEL = 'warn';
 
 const WARM_ID = 'musicbrainz:056e4f3e-d505-4dad-8ec1-d04f521cbb56';
+/** The default of HTTP_CACHE_MAX_BYTES (libs/core HttpSettings), set explicitly for the case-variant row. */
+const HTTP_CACHE_BYTES = 32 * 1024 * 1024;
+const CASE_VARIANTS = 15_000;
 /** Generated Deezer artists (fake upstream fixtures) for first-time lookups: ids never asked before. */
 const COLD_BASE = 900_000;
 const COLD_COUNT = 2_000;
@@ -179,6 +182,12 @@ async function warmRest(
   try {
     const bareUrl = `http://127.0.0.1:${bare.port}/v1/artists/${WARM_ID}`;
     const chorusUrl = `${chorus.httpUrl}/v1/artists/${WARM_ID}`;
+    const warm = await fetch(chorusUrl);
+    await warm.text();
+    // The warm REST target holds with the HTTP cache on: make sure it is what answers.
+    if (warm.headers.get('cache-status') !== 'chorus; hit') {
+      throw new Error(`${label}: not an HTTP cache hit (cache-status ${warm.headers.get('cache-status')})`);
+    }
     await httpLoad({ url: bareUrl, connections: CONNECTIONS, durationSec: CFG.warmSeconds }, bare.pid);
     await httpLoad({ url: chorusUrl, connections: CONNECTIONS, durationSec: CFG.warmSeconds }, chorus.pid);
     const { base, ours, ratios } = await alternate(
@@ -510,6 +519,82 @@ async function memory(env: Record<string, string>): Promise<Row> {
   }
 }
 
+/** The i-th case variant of an id: its letters upper-cased by the bits of i (26 letters: 2^26 variants). */
+function caseVariant(id: string, i: number): string {
+  let bit = 0;
+  return [...id]
+    .map((ch) => {
+      if (!/[a-z]/.test(ch)) {
+        return ch;
+      }
+      const upper = Math.floor(i / 2 ** bit) % 2 === 1;
+      bit += 1;
+      return upper ? ch.toUpperCase() : ch;
+    })
+    .join('');
+}
+
+/**
+ * 15 000 case variants of one cached id, each a 200 the HTTP cache keeps under its own key (the id DTO does not
+ * normalize case): the process must grow by no more than the cache's byte budget + 30 MB.
+ */
+async function caseVariants(env: Record<string, string>): Promise<Row> {
+  const chorus = await startChorus({ ...env, HTTP_CACHE_MAX_BYTES: String(HTTP_CACHE_BYTES) }, 'server', await ports());
+  const agent = new Agent({ connections: 16 });
+  try {
+    const base = `${chorus.httpUrl}/v1/artists/`;
+    await mustGet(base + WARM_ID);
+    const first = await fetch(base + caseVariant(WARM_ID, 1));
+    await first.text();
+    if (first.status !== 200 || first.headers.get('cache-status') !== 'chorus; fwd=miss; stored') {
+      throw new Error(`case variants: ${first.status}, cache-status ${first.headers.get('cache-status')}`);
+    }
+    await sleep(1000);
+    const before = rssMb(chorus.pid);
+    const count = SMOKE ? 1_500 : CASE_VARIANTS;
+    let next = 2;
+    let failures = 0;
+    const started = performance.now();
+    const worker = async (): Promise<void> => {
+      while (next <= count) {
+        const i = next;
+        next += 1;
+        const response = await request(base + caseVariant(WARM_ID, i), { dispatcher: agent });
+        await response.body.dump();
+        failures += response.statusCode === 200 ? 0 : 1;
+      }
+    };
+    await Promise.all(Array.from({ length: 16 }, worker));
+    const seconds = (performance.now() - started) / 1000;
+    await sleep(500);
+    const after = rssMb(chorus.pid);
+    const metrics = await mustGet(`${chorus.httpUrl}/metrics`);
+    const metric = (name: string): string =>
+      /^(\S+) (\S+)$/m.exec(metrics.split('\n').find((l) => l.startsWith(`${name} `)) ?? '')?.[2] ?? '?';
+    const budgetMb = HTTP_CACHE_BYTES / 2 ** 20;
+    return row({
+      key: 'variants',
+      scenario: `${(count / 1000).toFixed(count % 1000 === 0 ? 0 : 1)}k case variants of one cached id: RSS growth`,
+      chorus: {
+        ...side('GET /v1/artists/{case variant}', []),
+        rps: (count - 1) / seconds,
+        errors: failures,
+      },
+      result: after - before,
+      unit: 'MB',
+      target: { op: '<=', value: budgetMb + 30 },
+      pairs: [after - before],
+      notes: [
+        `RSS ${before.toFixed(1)} MB before, ${after.toFixed(1)} MB after; HTTP_CACHE_MAX_BYTES ${budgetMb} MiB; ${failures} non-200`,
+        `HTTP cache: ${metric('chorus_http_cache_stores_total')} stored, ${metric('chorus_http_cache_evictions_total')} evicted, ${metric('chorus_http_cache_bytes')} bytes held`,
+      ],
+    });
+  } finally {
+    await agent.close();
+    await chorus.stop();
+  }
+}
+
 // ---------------------------------------------------------------------------------------------- main
 
 async function main(): Promise<void> {
@@ -571,6 +656,7 @@ async function main(): Promise<void> {
   await step('login', () => login(chorus));
   await step('database', () => databaseTier(env, db.url));
   await step('memory', () => memory(env));
+  await step('variants', () => caseVariants(env));
 
   const report: Report = {
     date: new Date().toISOString(),

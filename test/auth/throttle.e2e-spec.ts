@@ -71,8 +71,8 @@ function throttleScenarios(context: () => { app: TestApp; grpc: Client }): void 
     expect(overGrpc.error?.code).toBe(GrpcStatus.RESOURCE_EXHAUSTED);
     expect(Number(overGrpc.error?.metadata.get('retry-after')[0])).toBeGreaterThanOrEqual(1);
 
-    const waited = await loginOnceWindowEnds(app, email);
-    expect(waited).toBeLessThan((WINDOW_SECONDS + 2) * 1000);
+    // Waits for the window to end; the poll gives up (fails) if it never does.
+    await loginOnceWindowEnds(app, email);
   });
 
   it('should throttle a client address that fails on many accounts', async () => {

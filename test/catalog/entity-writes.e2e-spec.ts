@@ -61,6 +61,15 @@ async function until<T>(probe: () => Promise<T | undefined>, timeoutMs = 10_000)
   }
 }
 
+/** Asks for `path` until the answer is STALE (the entity TTL is a second), so no test sleeps for the TTL. */
+async function untilStale(httpUrl: string, path: string): Promise<void> {
+  await until(async () => {
+    const answer = await request(httpUrl).get(path);
+    expect(answer.status).toBe(200);
+    return answer.headers['x-cache'] === 'STALE' ? true : undefined;
+  });
+}
+
 /** How a fetched entity is written: one statement for a new one, a rewrite for a stored one, all or nothing. */
 describe('Catalog writes', () => {
   const fake = new FakeUpstream();
@@ -69,7 +78,7 @@ describe('Catalog writes', () => {
   beforeAll(async () => {
     await fake.start();
     // Entities go stale after a second, so the refresh (rewrite) path can be reached.
-    sut = await bootTestApp(upstreamEnv(fake, { CATALOG_TTL_SECONDS: 'entity=1', CACHE_L1_REPLAY: 'false' }));
+    sut = await bootTestApp(upstreamEnv(fake, { CATALOG_TTL_SECONDS: 'entity=1', HTTP_CACHE_MAX_BYTES: '0' }));
   });
 
   afterAll(async () => {
@@ -92,9 +101,8 @@ describe('Catalog writes', () => {
 
   it('should replace, never duplicate, the lookup rows when a stale track is refreshed', async () => {
     const before = await trackRows(sut.database.url, HBFS);
-    await new Promise((resolve) => setTimeout(resolve, 1_100));
-    const stale = await request(sut.httpUrl).get(`/v1/tracks/${HBFS}`);
-    expect(stale.headers['x-cache']).toBe('STALE');
+    // Asked until the stored answer has gone stale: that answer starts the background refresh.
+    await untilStale(sut.httpUrl, `/v1/tracks/${HBFS}`);
     // The refresh runs in the background; it is done when the row's fetched_at moves.
     const after = await until(async () => {
       const rows = await trackRows(sut.database.url, HBFS);
@@ -118,8 +126,7 @@ describe('Catalog writes', () => {
       queryDatabase(sut.database.url, `SELECT setting FROM commit_probe WHERE public_id = $1`, [artist]);
     try {
       expect((await request(sut.httpUrl).get(`/v1/artists/${artist}`)).headers['x-cache']).toBe('MISS');
-      await new Promise((resolve) => setTimeout(resolve, 1_100));
-      expect((await request(sut.httpUrl).get(`/v1/artists/${artist}`)).headers['x-cache']).toBe('STALE');
+      await untilStale(sut.httpUrl, `/v1/artists/${artist}`);
       const written = await until(async () => ((await notes()).length === 2 ? notes() : undefined));
       expect(written).toEqual([{ setting: 'off' }, { setting: 'off' }]);
       // Only inside those transactions: the connections themselves keep waiting for the flush.

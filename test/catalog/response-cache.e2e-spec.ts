@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { CacheService, ResponseCache } from '@app/core';
+import { CacheService, HttpCache } from '@app/core';
 import { FakeUpstream } from '../fake-upstream';
 import { grpcCall, grpcClient } from '../support/grpc-client';
 import { bootTestApp, type TestApp } from '../support/test-app';
@@ -93,7 +93,8 @@ describe('Replay caches (REST and gRPC)', () => {
 
     it('should keep only successful answers of public lookups', async () => {
       const app = current();
-      const responses = app.chorus.app.get(ResponseCache);
+      // The REST half of the replay is the HTTP cache's job now (test/catalog/http-cache.e2e-spec.ts).
+      const responses = app.chorus.app.get(HttpCache);
       responses.clear();
       const unknown = 'musicbrainz:00000000-0000-4000-8000-000000000000';
       expect((await request(app.httpUrl).get(`/v1/artists/${unknown}`)).status).toBe(404);
@@ -180,8 +181,8 @@ describe('Replay caches (REST and gRPC)', () => {
     });
   });
 
-  describe('off (CACHE_L1_REPLAY=false)', () => {
-    const current = appFor({ CACHE_L1_REPLAY: 'false' });
+  describe('off (HTTP_CACHE_MAX_BYTES=0)', () => {
+    const current = appFor({ HTTP_CACHE_MAX_BYTES: '0' });
 
     it('should run every request through the read path, with the same ETag, Cache-Control and 304', async () => {
       const app = current();

@@ -8,6 +8,7 @@ import { upstreamEnv } from '../support/upstream-env';
 interface Hit {
   id: string;
   title: string;
+  ids: string[];
   sources: string[];
   disambiguation?: string;
 }
@@ -123,6 +124,13 @@ describe('Search: limit, paging and ranking over REST and gRPC', () => {
     expect(nirvanas).toHaveLength(3);
     const overGrpc = await rpc({ q: 'nirvana', type: 'artist' });
     expect(overGrpc.items.find((hit) => hit.id === NIRVANA_UK)?.disambiguation).toBe('60s band from the UK');
+  });
+
+  it('should merge a platform artist into the MusicBrainz one its URL relations name', async () => {
+    expect((await request(sut.httpUrl).get(`/v1/artists/${NIRVANA_US}`)).status).toBe(200);
+    const body = await rest('q=nirvana&type=artist&providers=deezer,musicbrainz');
+    const nirvanas = body.items.filter((hit) => hit.title === 'Nirvana');
+    expect(nirvanas.map((hit) => hit.ids)).toEqual([[NIRVANA_US, 'deezer:415'], [NIRVANA_UK]]);
   });
 
   it('should refuse an offset past 1000 naming the field, on both transports', async () => {

@@ -1,4 +1,5 @@
 import { type FixtureStore, slug } from './fixture.store';
+import { lrclibGet, lrclibSearch } from './fake-lrclib';
 import { deezerPage, itunesPage, musicbrainzPage, spotifyPage } from './fake-search';
 
 export interface FakeAnswer {
@@ -89,12 +90,12 @@ function lrclib(store: FixtureStore, req: FakeRequest): FakeAnswer {
     return found ? ok(found) : notFound;
   }
   if (req.path === '/api/get') {
-    const key = `${slug(req.query.get('artist_name') ?? '')}--${slug(req.query.get('track_name') ?? '')}`;
-    return fileOr(store, `lrclib/get/${key}.json`, notFound);
+    const found = lrclibGet(store.all('lrclib/get'), req.query);
+    return found ? ok(found) : notFound;
   }
   if (req.path === '/api/search') {
     const text = req.query.get('q') ?? req.query.get('track_name') ?? '';
-    return ok(store.read(`lrclib/search/${slug(text)}.json`) ?? []);
+    return ok(lrclibSearch(store.all('lrclib/get'), store.read(`lrclib/search/${slug(text)}.json`), req.query));
   }
   return notFound;
 }

@@ -1,4 +1,7 @@
-import { readdirSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { loadAll } from 'js-yaml';
 import { join, resolve } from 'node:path';
 import { PATH_METADATA } from '@nestjs/common/constants';
 import { HealthModule } from '@app/health';
@@ -191,12 +194,13 @@ describe('Kubernetes manifests', () => {
     }
   });
 
-  it('should run three non-root replicas on a read-only root with a writable /tmp', () => {
+  it('should leave the replica count to the HPA and run non-root on a read-only root with a writable /tmp', () => {
     for (const { manifests } of rendered) {
       const deployment = one<Deployment>(manifests, 'Deployment');
       const pod = deployment.spec?.template.spec;
       const container = containerOf(deployment);
-      expect(deployment.spec?.replicas).toBe(3);
+      // A `replicas` here would reset a scaled-out Deployment on every apply.
+      expect(deployment.spec?.replicas).toBeUndefined();
       expect(pod?.securityContext?.runAsNonRoot).toBe(true);
       expect(container.securityContext?.readOnlyRootFilesystem).toBe(true);
       expect(container.resources?.requests).toBeDefined();
@@ -247,9 +251,33 @@ describe('Kubernetes manifests', () => {
       expect(Number(config.HTTP_PORT)).toBe(httpPort);
       expect(Number(config.GRPC_PORT)).toBe(grpcPort);
       expect(Object.keys(config)).not.toEqual(expect.arrayContaining(['DATABASE_URL']));
-      const secret = one<Secret>(manifests, 'Secret').stringData ?? {};
-      expect(Object.keys(secret)).toEqual(expect.arrayContaining(['DATABASE_URL', 'REDIS_URL', 'AUTH_JWT_SECRET']));
-      expect(secret.AUTH_JWT_SECRET).toBe('CHANGE_ME');
+    }
+  });
+
+  it('should never apply a Secret: the example lives outside every kustomization', () => {
+    for (const { manifests } of rendered) {
+      expect(byKind(manifests, 'Secret')).toEqual([]);
+    }
+    const [example] = readManifests(join(K8S, 'examples', 'secret.example.yaml')) as unknown as Secret[];
+    expect(example.metadata?.name).toBe('chorus-secrets');
+    const keys = example.stringData ?? {};
+    expect(Object.keys(keys)).toEqual(expect.arrayContaining(['DATABASE_URL', 'REDIS_URL', 'AUTH_JWT_SECRET']));
+    expect(keys.AUTH_JWT_SECRET).toBe('CHANGE_ME');
+    expect(kustomizationDirs(K8S).some((dir) => dir.includes('examples'))).toBe(false);
+  });
+
+  it('should scrape each pod once: annotations on the pod template only, no Service annotations or monitors', () => {
+    for (const { manifests } of rendered) {
+      const scraped = manifests.flatMap((manifest) => {
+        const pod = (manifest as { spec?: { template?: { metadata?: { annotations?: Record<string, string> } } } }).spec
+          ?.template?.metadata?.annotations;
+        const own = (manifest.metadata as { annotations?: Record<string, string> }).annotations;
+        return [pod, own]
+          .filter((annotations) => annotations?.['prometheus.io/scrape'] === 'true')
+          .map(() => `${manifest.kind}/${manifest.metadata.name}`);
+      });
+      expect(scraped).toEqual(['Deployment/chorus']);
+      expect(manifests.filter((m) => /^(ServiceMonitor|PodMonitor)$/.test(m.kind))).toEqual([]);
     }
   });
 
@@ -262,12 +290,40 @@ describe('Kubernetes manifests', () => {
         expect(jobs).toHaveLength(1);
         const job = jobs[0].spec?.template.spec?.containers[0];
         expect(job?.command).toEqual(['node', 'dist/scripts/migrate.js', 'run']);
-        expect(job?.image).toBe(containerOf(one<Deployment>(manifests, 'Deployment')).image);
+        const image = containerOf(one<Deployment>(manifests, 'Deployment')).image ?? '';
+        expect(job?.image).toBe(image);
+        // Named after the image tag: a new release is a new Job, which `kubectl apply` can create.
+        expect(jobs[0].metadata?.name).toBe(`chorus-migrate-${image.split(':')[1]}`);
+        expect(jobs[0].spec?.ttlSecondsAfterFinished).toBeGreaterThan(0);
         expect(manifests.every((manifest) => manifest.metadata.namespace === 'chorus')).toBe(true);
       } else {
         expect(config.DB_SKIP_MIGRATIONS).toBe('false');
         expect(jobs).toHaveLength(0);
       }
+    }
+  });
+
+  it('should name the migration Job after each new image tag', () => {
+    const copy = mkdtempSync(join(tmpdir(), 'chorus-k8s-'));
+    try {
+      cpSync(K8S, copy, { recursive: true });
+      const kustomization = join(copy, 'overlays', 'production', 'kustomization.yaml');
+      writeFileSync(kustomization, readFileSync(kustomization, 'utf8').replace(/newTag: .*/, "newTag: '0.2.0'"));
+      const job = one<Job>(renderKustomization(join(copy, 'overlays', 'production')), 'Job');
+      expect(job.metadata?.name).toBe('chorus-migrate-0.2.0');
+    } finally {
+      rmSync(copy, { recursive: true, force: true });
+    }
+  });
+
+  const kubectl = spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' }).status === 0;
+  (kubectl ? it : it.skip)('should render as `kubectl kustomize` does (when kubectl is installed)', () => {
+    const key = (m: Manifest): string => `${m.kind}/${m.metadata.name}`;
+    const sorted = (manifests: Manifest[]): Manifest[] => [...manifests].sort((a, b) => key(a).localeCompare(key(b)));
+    for (const { dir, manifests } of rendered) {
+      const output = spawnSync('kubectl', ['kustomize', dir], { encoding: 'utf8' });
+      expect(output.status).toBe(0);
+      expect(sorted(JSON.parse(JSON.stringify(loadAll(output.stdout))) as Manifest[])).toEqual(sorted(manifests));
     }
   });
 

@@ -16,10 +16,35 @@ interface Kustomization {
   namespace?: string;
   labels?: Array<{ pairs: Record<string, string> }>;
   images?: Array<{ name: string; newName?: string; newTag?: string }>;
+  replacements?: Replacement[];
+}
+
+interface Selector {
+  kind: string;
+  name: string;
+}
+
+interface DelimiterOptions {
+  delimiter?: string;
+  index?: number;
+}
+
+interface Replacement {
+  source: Selector & { fieldPath: string; options?: DelimiterOptions };
+  targets: Array<{ select: Selector; fieldPaths: string[]; options?: DelimiterOptions }>;
 }
 
 /** The kustomization fields this renderer understands; anything else fails the render instead of being ignored. */
-const SUPPORTED = new Set(['apiVersion', 'kind', 'resources', 'patches', 'namespace', 'labels', 'images']);
+const SUPPORTED = new Set([
+  'apiVersion',
+  'kind',
+  'resources',
+  'patches',
+  'namespace',
+  'labels',
+  'images',
+  'replacements',
+]);
 
 function isObject(value: unknown): value is Json {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -84,10 +109,56 @@ function applyImages(manifest: Manifest, images: NonNullable<Kustomization['imag
   });
 }
 
+/** Splits a fieldPath like `spec.template.spec.containers.[name=chorus].image` into its steps. */
+function fieldSteps(fieldPath: string): string[] {
+  return fieldPath.split('.').filter(Boolean);
+}
+
+function step(node: unknown, part: string): unknown {
+  const match = /^\[(\w+)=(.+)\]$/.exec(part);
+  if (match) {
+    return Array.isArray(node) ? node.find((item) => isObject(item) && item[match[1]] === match[2]) : undefined;
+  }
+  return isObject(node) ? node[part] : Array.isArray(node) ? node[Number(part)] : undefined;
+}
+
+function find(manifests: Manifest[], selector: Selector, file: string): Manifest {
+  const found = manifests.find((m) => m.kind === selector.kind && m.metadata.name === selector.name);
+  if (!found) {
+    throw new Error(`${file}: replacement selects ${selector.kind}/${selector.name}, which no resource defines`);
+  }
+  return found;
+}
+
+/** kustomize's `replacements` with the delimiter/index options: copy (part of) one field into (part of) others. */
+function applyReplacements(manifests: Manifest[], replacements: Replacement[], file: string): void {
+  for (const { source, targets } of replacements) {
+    let value = String(fieldSteps(source.fieldPath).reduce<unknown>(step, find(manifests, source, file)));
+    if (source.options?.delimiter !== undefined) {
+      value = value.split(source.options.delimiter)[source.options.index ?? 0] ?? '';
+    }
+    for (const target of targets) {
+      const manifest = find(manifests, target.select, file);
+      for (const fieldPath of target.fieldPaths) {
+        const steps = fieldSteps(fieldPath);
+        const parent = steps.slice(0, -1).reduce<unknown>(step, manifest) as Json;
+        const key = steps[steps.length - 1];
+        let next = value;
+        if (target.options?.delimiter !== undefined) {
+          const parts = String(parent[key]).split(target.options.delimiter);
+          parts[target.options.index ?? 0] = value;
+          next = parts.join(target.options.delimiter);
+        }
+        parent[key] = next;
+      }
+    }
+  }
+}
+
 /**
  * A small kustomize for the tests (no kustomize binary is installable here): resources (files and
  * directories, recursively), patches by file or inline (strategic merge, matched on kind + name), namespace,
- * labels and images. Throws on a missing resource, a patch whose target does not exist, or an unknown field.
+ * labels, images and replacements (delimiter/index). Throws on a missing resource, a patch whose target does not exist, or an unknown field.
  */
 export function renderKustomization(dir: string): Manifest[] {
   const file = join(dir, 'kustomization.yaml');
@@ -132,6 +203,9 @@ export function renderKustomization(dir: string): Manifest[] {
     if (spec.images) {
       applyImages(manifest, spec.images);
     }
+  }
+  if (spec.replacements) {
+    applyReplacements(manifests, spec.replacements, file);
   }
   return manifests;
 }

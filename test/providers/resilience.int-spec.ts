@@ -2,6 +2,7 @@ import type { TestingModule } from '@nestjs/testing';
 import { DomainError, ErrorCode } from '@app/core';
 import { DeezerAdapter, ItunesAdapter, LrcLibAdapter, MusicBrainzAdapter, ProviderStatusService } from '@app/providers';
 import { FakeUpstream } from '../fake-upstream';
+import { eventually } from '../support/eventually';
 import { createProvidersModule, failureOf, testSettings } from './providers.harness';
 
 const DAFT_PUNK = '056e4f3e-d505-4dad-8ec1-d04f521cbb56';
@@ -191,8 +192,17 @@ describe('provider circuit breaker', () => {
     await expect(moduleRef.get(DeezerAdapter).getTrack('3135556')).resolves.toMatchObject({ id: 'deezer:3135556' });
 
     upstream.clearFaults();
-    await new Promise((resolve) => setTimeout(resolve, 350));
-    await expect(sut.getTrack('697195787')).resolves.toMatchObject({ id: 'itunes:697195787' });
+    // While open the breaker fails fast without a request; the first call after its half-open delay is the probe.
+    let probed: unknown;
+    await eventually(
+      async () => {
+        probed = await sut.getTrack('697195787').catch(() => undefined);
+        return probed !== undefined;
+      },
+      10_000,
+      'breaker probe',
+    );
+    expect(probed).toMatchObject({ id: 'itunes:697195787' });
 
     expect(status()?.breakerState).toBe('closed');
     expect(upstream.count('/itunes')).toBe(4);

@@ -6,7 +6,7 @@ import { SHARED_REDIS_URL } from '../support/env';
 import { grpcCall, grpcClient } from '../support/grpc-client';
 import { spawnApp, type SpawnedApp } from '../support/spawned-app';
 import { upstreamEnv } from '../support/upstream-env';
-import { LoadLoop, percentile } from './resilience-helpers';
+import { LoadLoop } from './resilience-helpers';
 
 /** About a minute in CI; CHORUS_LOAD_SECONDS shortens it for a quick local run. */
 const SECONDS = Number(process.env.CHORUS_LOAD_SECONDS ?? 60);
@@ -128,13 +128,7 @@ describe('Mixed load for about a minute', () => {
       count: 0,
     });
     expect(Object.keys(byKind).sort()).toEqual(['cold', 'grpc', 'login', 'refresh', 'search', 'warm']);
-    expect(results.length).toBeGreaterThan(SECONDS * 20);
-    expect(
-      percentile(
-        results.filter((r) => r.result.kind === 'warm').map((r) => r.ms),
-        99,
-      ),
-    ).toBeLessThan(1_000);
+    // Latency under load is a timing goal: it lives in bench/ as a ratio, not here as a wall-clock bound.
 
     // Memory: after the first quarter (JIT, pools, caches filling), RSS may wobble but must not keep climbing.
     const settled = samples.slice(Math.floor(samples.length / 4));

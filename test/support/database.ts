@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
+import { DataSource } from 'typeorm';
+import { MIGRATIONS } from '../../migrations';
 import { ADMIN_PG_URL } from './env';
 
 async function admin<T>(fn: (client: Client) => Promise<T>): Promise<T> {
@@ -44,4 +46,22 @@ export async function queryDatabase<T extends Record<string, unknown>>(
   } finally {
     await client.end();
   }
+}
+
+/** A fresh database with every migration applied, as the app would leave it at boot. */
+export async function createMigratedDatabase(label: string): Promise<TestDatabase> {
+  const db = await createTestDatabase(label);
+  const dataSource = new DataSource({
+    type: 'postgres',
+    url: db.url,
+    migrations: MIGRATIONS,
+    migrationsTableName: 'migrations',
+  });
+  await dataSource.initialize();
+  try {
+    await dataSource.runMigrations({ transaction: 'each' });
+  } finally {
+    await dataSource.destroy();
+  }
+  return db;
 }

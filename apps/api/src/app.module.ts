@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { AuthModule } from '@app/auth';
+import { AuthModule, readRouteAccess } from '@app/auth';
 import { CatalogModule } from '@app/catalog';
 import { CoreModule, type ChorusAppOptions } from '@app/core';
 import { GrpcHealthService, HealthModule } from '@app/health';
@@ -11,5 +11,8 @@ import { MIGRATIONS } from '../../../migrations';
 })
 export class AppModule {}
 
-/** How main.ts (and the e2e tests, which boot the same app) wire the gRPC server's extra services. */
-export const APP_OPTIONS: ChorusAppOptions = { grpcAttachments: [GrpcHealthService] };
+/**
+ * How main.ts (and the e2e tests, which boot the same app) wire the gRPC server's extra services and the OpenAPI
+ * document's route access.
+ */
+export const APP_OPTIONS: ChorusAppOptions = { grpcAttachments: [GrpcHealthService], routeAccess: readRouteAccess };

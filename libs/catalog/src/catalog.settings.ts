@@ -1,5 +1,5 @@
 import { IsString, Matches } from 'class-validator';
-import { BooleanSetting, defineSettings, formatSettingMap, IntSetting, MapSetting, parseSettingMap } from '@app/core';
+import { defineSettings, formatSettingMap, IntSetting, MapSetting, parseSettingMap } from '@app/core';
 import { DEFAULT_TTLS, TTL_MAP, type TtlKind } from './domain/catalog-ttls';
 
 const DAY = 86_400;
@@ -24,14 +24,6 @@ export class CatalogSettings {
   /** Cache-Control max-age on REST lookups. */
   @IntSetting(0, 30 * DAY)
   CATALOG_HTTP_MAX_AGE_SECONDS = 300;
-
-  /**
-   * Whether catalog entity writes wait for PostgreSQL's WAL flush. They are copies of provider data, so by default
-   * they commit asynchronously: a PostgreSQL crash (not a Chorus one, nor a clean restart) can lose the last
-   * fraction of a second of them, which are then fetched again once. Accounts and libraries always wait.
-   */
-  @BooleanSetting()
-  CATALOG_SYNCHRONOUS_COMMIT = false;
 
   /** Largest cover image Chorus relays. */
   @IntSetting(1_024, 50 * 1024 * 1024)

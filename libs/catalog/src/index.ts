@@ -6,4 +6,7 @@ export * from './application/resolve.service';
 export * from './application/links.service';
 export * from './domain/url-parser';
 export type { AlbumView } from './persistence/entity.repository';
+// The catalog's persistence, for the integration specs that hold it against a migrated schema.
+export { deleteLookups, EntityWriter } from './persistence/entity-writer';
+export { ENTITY_TABLES, LOOKUP_TABLES, type LookupTable } from './persistence/lookup-tables';
 export { CATALOG_METRIC } from './application/catalog.metrics';

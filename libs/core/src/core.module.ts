@@ -3,6 +3,7 @@ import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { ConfigModule } from '@nestjs/config';
 import { appSettings, databaseSettings, grpcSettings, httpSettings, redisSettings } from './config/core.settings';
 import { CacheModule } from './cache/cache.module';
+import { HttpCacheModule } from './http-cache/http-cache.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { metricsSettings } from './metrics/metrics.settings';
 import { tracingSettings } from './tracing/tracing.settings';
@@ -38,6 +39,7 @@ export class CoreModule {
         DatabaseModule.forRoot(options),
         MetricsModule,
         CacheModule,
+        HttpCacheModule,
       ],
       providers: [
         LifecycleState,

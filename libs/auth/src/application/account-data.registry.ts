@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
+import type { SqlSession } from '@app/core';
 
 /**
  * What another lib contributes to an account's lifecycle. `exportData` adds one section (under `section`) to
@@ -9,7 +9,7 @@ import type { EntityManager } from 'typeorm';
 export interface AccountDataContributor {
   readonly section: string;
   exportData(userId: string): Promise<unknown>;
-  deleteData?(userId: string, manager: EntityManager): Promise<void>;
+  deleteData?(userId: string, tx: SqlSession): Promise<void>;
 }
 
 /** Other libs register here (typically in `onModuleInit`) so export and delete cover their data too. */

@@ -1,6 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
 import { DomainError, type Caller } from '@app/core';
 import { AuthCrypto } from './auth-crypto';
 import { Clock } from '@app/core';
@@ -26,7 +24,6 @@ export class AccountService {
     private readonly crypto: AuthCrypto,
     private readonly throttle: LoginThrottle,
     private readonly clock: Clock,
-    @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
 
   async me(caller: Caller): Promise<UserView> {
@@ -43,11 +40,10 @@ export class AccountService {
   /** Other libs' rows go first, then the user row (sessions and login history cascade), in one transaction. */
   async deleteAccount(caller: Caller, password: string, client: ClientInfo): Promise<void> {
     const user = await this.confirmPassword(caller, password, 'password', client);
-    await this.dataSource.transaction(async (manager) => {
+    await this.users.deleteById(user.id, async (tx) => {
       for (const contributor of this.registry.all()) {
-        await contributor.deleteData?.(user.id, manager);
+        await contributor.deleteData?.(user.id, tx);
       }
-      await this.users.deleteById(user.id, manager);
     });
   }
 

@@ -1,9 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import type { Repository } from 'typeorm';
 import { SqlClient } from '@app/core';
 import type { LoginOutcome } from '../domain/login-outcome';
-import { LoginAttemptEntity } from './login-attempt.entity';
+import type { LoginAttemptEntity } from './login-attempt.entity';
 
 export interface NewLoginAttempt {
   userId: string | null;
@@ -18,21 +16,23 @@ export const INSERT_LOGIN_ATTEMPT = 'INSERT INTO auth_login_attempts (user_id, a
 
 @Injectable()
 export class LoginAttemptRepository {
-  constructor(
-    @InjectRepository(LoginAttemptEntity) private readonly attempts: Repository<LoginAttemptEntity>,
-    private readonly sql: SqlClient,
-  ) {}
+  constructor(private readonly sql: SqlClient) {}
 
-  /** Every login writes one: plain SQL on the pool, as TypeORM's builders and query runner cost more than the insert. */
   async record(attempt: NewLoginAttempt): Promise<void> {
-    await this.sql.query(
-      `${INSERT_LOGIN_ATTEMPT} VALUES ($1, $2, $3, $4, $5)`,
-      [attempt.userId, attempt.at, attempt.ip, attempt.userAgent, attempt.outcome],
-      { prepare: true },
-    );
+    await this.sql.execute(`${INSERT_LOGIN_ATTEMPT} VALUES ($1, $2, $3, $4, $5)`, [
+      attempt.userId,
+      attempt.at,
+      attempt.ip,
+      attempt.userAgent,
+      attempt.outcome,
+    ]);
   }
 
   listByUser(userId: string, limit: number, offset: number): Promise<LoginAttemptEntity[]> {
-    return this.attempts.find({ where: { userId }, order: { at: 'DESC' }, take: limit, skip: offset });
+    return this.sql.query<LoginAttemptEntity>(
+      `SELECT id, user_id AS "userId", at, ip, user_agent AS "userAgent", outcome FROM auth_login_attempts
+        WHERE user_id = $1 ORDER BY at DESC LIMIT $2 OFFSET $3`,
+      [userId, limit, offset],
+    );
   }
 }

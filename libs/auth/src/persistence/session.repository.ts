@@ -1,10 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { IsNull, MoreThan, Not, type Repository } from 'typeorm';
 import { SqlClient } from '@app/core';
 import type { Role } from '../domain/role';
 import { INSERT_LOGIN_ATTEMPT } from './login-attempt.repository';
-import { SessionEntity } from './session.entity';
+import type { SessionEntity } from './session.entity';
 
 export type RevokeReason = 'logout' | 'logout_everywhere' | 'revoked' | 'password_changed' | 'refresh_reuse';
 
@@ -23,19 +21,19 @@ export interface ActiveCaller {
   role: Role;
 }
 
+const COLUMNS = `id, user_id AS "userId", refresh_hash AS "refreshHash", user_agent AS "userAgent", ip,
+  created_at AS "createdAt", last_used_at AS "lastUsedAt", expires_at AS "expiresAt", revoked_at AS "revokedAt",
+  revoked_reason AS "revokedReason"`;
+
 /** The login record of a session opened by a login, with the session's own parameters. */
 const LOGIN_RECORD_CTE = `WITH login AS (${INSERT_LOGIN_ATTEMPT} VALUES ($2, $6, $5, $4, 'success'))`;
 
 @Injectable()
 export class SessionRepository {
-  constructor(
-    @InjectRepository(SessionEntity) private readonly sessions: Repository<SessionEntity>,
-    private readonly sql: SqlClient,
-  ) {}
+  constructor(private readonly sql: SqlClient) {}
 
   /**
-   * Every login opens one: plain SQL on the pool, as TypeORM's builders and query runner cost more CPU than the
-   * insert. A login's session and its `success` record in auth_login_attempts are one statement: written together
+   * Every login opens one. A login's session and its `success` record in auth_login_attempts are one statement: written together
    * or not at all, in one round trip and one commit.
    */
   async create(session: NewSession, recordLogin = false): Promise<void> {
@@ -48,17 +46,17 @@ export class SessionRepository {
       session.now,
       session.expiresAt,
     ];
-    await this.sql.query(
+    await this.sql.execute(
       `${recordLogin ? LOGIN_RECORD_CTE : ''}
        INSERT INTO auth_sessions (id, user_id, refresh_hash, user_agent, ip, created_at, last_used_at, expires_at)
        VALUES ($1, $2, $3, $4, $5, $6, $6, $7)`,
       values,
-      { prepare: true },
     );
   }
 
-  findById(id: string): Promise<SessionEntity | null> {
-    return this.sessions.findOneBy({ id });
+  async findById(id: string): Promise<SessionEntity | null> {
+    const rows = await this.sql.query<SessionEntity>(`SELECT ${COLUMNS} FROM auth_sessions WHERE id = $1`, [id]);
+    return rows[0] ?? null;
   }
 
   /**
@@ -66,52 +64,58 @@ export class SessionRepository {
    * racing refreshes with the same token exactly one wins.
    */
   async rotate(id: string, oldHash: string, newHash: string, now: Date): Promise<boolean> {
-    const result = await this.sessions.update(
-      { id, refreshHash: oldHash, revokedAt: IsNull(), expiresAt: MoreThan(now) },
-      { refreshHash: newHash, lastUsedAt: now },
+    const updated = await this.sql.execute(
+      `UPDATE auth_sessions SET refresh_hash = $3, last_used_at = $4
+        WHERE id = $1 AND refresh_hash = $2 AND revoked_at IS NULL AND expires_at > $4`,
+      [id, oldHash, newHash, now],
     );
-    return (result.affected ?? 0) === 1;
+    return updated === 1;
   }
 
   /**
    * The guard's check, on every authenticated call: the session is live and its user still exists (one
-   * primary-key lookup). Plain SQL on the pool: TypeORM's builders and query runner cost more than the query.
+   * primary-key lookup).
    */
   async findActiveCaller(sessionId: string, userId: string, now: Date): Promise<ActiveCaller | null> {
     const rows = await this.sql.query<ActiveCaller>(
       `SELECT u.id AS "userId", u.role AS "role" FROM auth_sessions s JOIN auth_users u ON u.id = s.user_id
         WHERE s.id = $1 AND s.user_id = $2 AND s.revoked_at IS NULL AND s.expires_at > $3`,
       [sessionId, userId, now],
-      { prepare: true },
     );
     return rows[0] ?? null;
   }
 
   listActive(userId: string, now: Date): Promise<SessionEntity[]> {
-    return this.sessions.find({
-      where: { userId, revokedAt: IsNull(), expiresAt: MoreThan(now) },
-      order: { createdAt: 'DESC' },
-    });
+    return this.sql.query<SessionEntity>(
+      `SELECT ${COLUMNS} FROM auth_sessions WHERE user_id = $1 AND revoked_at IS NULL AND expires_at > $2
+        ORDER BY created_at DESC`,
+      [userId, now],
+    );
   }
 
   listAll(userId: string): Promise<SessionEntity[]> {
-    return this.sessions.find({ where: { userId }, order: { createdAt: 'DESC' } });
+    return this.sql.query<SessionEntity>(
+      `SELECT ${COLUMNS} FROM auth_sessions WHERE user_id = $1 ORDER BY created_at DESC`,
+      [userId],
+    );
   }
 
   /** Owner-scoped: another user's session id revokes nothing. */
   async revoke(userId: string, id: string, reason: RevokeReason, now: Date): Promise<boolean> {
-    const result = await this.sessions.update(
-      { id, userId, revokedAt: IsNull() },
-      { revokedAt: now, revokedReason: reason },
+    const revoked = await this.sql.execute(
+      `UPDATE auth_sessions SET revoked_at = $4, revoked_reason = $3
+        WHERE id = $1 AND user_id = $2 AND revoked_at IS NULL`,
+      [id, userId, reason, now],
     );
-    return (result.affected ?? 0) > 0;
+    return revoked > 0;
   }
 
-  async revokeAll(userId: string, reason: RevokeReason, now: Date, exceptId?: string): Promise<number> {
-    const result = await this.sessions.update(
-      { userId, revokedAt: IsNull(), ...(exceptId ? { id: Not(exceptId) } : {}) },
-      { revokedAt: now, revokedReason: reason },
+  /** Every live session of the user but `exceptId` (none: all of them). */
+  revokeAll(userId: string, reason: RevokeReason, now: Date, exceptId?: string): Promise<number> {
+    return this.sql.execute(
+      `UPDATE auth_sessions SET revoked_at = $3, revoked_reason = $2
+        WHERE user_id = $1 AND revoked_at IS NULL AND ($4::uuid IS NULL OR id <> $4)`,
+      [userId, reason, now, exceptId ?? null],
     );
-    return result.affected ?? 0;
   }
 }

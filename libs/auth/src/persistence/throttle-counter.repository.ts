@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
+import { SqlClient } from '@app/core';
 
 export interface WindowCount {
   count: number;
@@ -22,10 +21,10 @@ function toWindowCount(row: CounterRow | undefined): WindowCount {
 /** Fixed-window counters in PostgreSQL, for when Redis is absent or down. Time comes from the database clock. */
 @Injectable()
 export class ThrottleCounterRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(private readonly sql: SqlClient) {}
 
   async increment(key: string, windowMs: number): Promise<WindowCount> {
-    const rows: CounterRow[] = await this.dataSource.query(
+    const rows = await this.sql.query<CounterRow>(
       `INSERT INTO auth_throttle_counters AS c (key, count, window_ends_at)
        VALUES ($1, 1, now() + $2 * interval '1 millisecond')
        ON CONFLICT (key) DO UPDATE SET
@@ -38,18 +37,18 @@ export class ThrottleCounterRepository {
   }
 
   async decrement(key: string): Promise<void> {
-    await this.dataSource.query(
+    await this.sql.execute(
       'UPDATE auth_throttle_counters SET count = count - 1 WHERE key = $1 AND count > 0 AND window_ends_at > now()',
       [key],
     );
   }
 
   async reset(key: string): Promise<void> {
-    await this.dataSource.query('DELETE FROM auth_throttle_counters WHERE key = $1', [key]);
+    await this.sql.execute('DELETE FROM auth_throttle_counters WHERE key = $1', [key]);
   }
 
   /** Windows that ended long ago; called now and then so attackers' random keys do not pile up. */
   async purgeExpired(): Promise<void> {
-    await this.dataSource.query("DELETE FROM auth_throttle_counters WHERE window_ends_at < now() - interval '1 hour'");
+    await this.sql.execute("DELETE FROM auth_throttle_counters WHERE window_ends_at < now() - interval '1 hour'");
   }
 }

@@ -1,11 +1,5 @@
-import { QueryFailedError } from 'typeorm';
+import { SqlError, UNIQUE_VIOLATION } from '@app/core';
 
 export function isUniqueViolation(error: unknown): boolean {
-  if (!(error instanceof QueryFailedError)) {
-    return false;
-  }
-  const driverError: unknown = error.driverError;
-  return (
-    typeof driverError === 'object' && driverError !== null && (driverError as { code?: unknown }).code === '23505'
-  );
+  return error instanceof SqlError && error.code === UNIQUE_VIOLATION;
 }

@@ -1,26 +1,27 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { In, type EntityManager, type Repository } from 'typeorm';
-import { SqlClient } from '@app/core';
+import { SqlClient, type SqlSession } from '@app/core';
 import type { Role } from '../domain/role';
-import { UserEntity } from './user.entity';
+import type { UserEntity } from './user.entity';
 import { isUniqueViolation } from './unique-violation';
 
 export class EmailTakenError extends Error {
   override readonly name = 'EmailTakenError';
 }
 
+const COLUMNS = `id, email, password_hash AS "passwordHash", role, created_at AS "createdAt", updated_at AS "updatedAt"`;
+
 @Injectable()
 export class UserRepository {
-  constructor(
-    @InjectRepository(UserEntity) private readonly users: Repository<UserEntity>,
-    private readonly sql: SqlClient,
-  ) {}
+  constructor(private readonly sql: SqlClient) {}
 
   /** One account per email is the unique index's job, so concurrent registrations cannot both win. */
   async create(email: string, passwordHash: string, role: Role = 'user'): Promise<UserEntity> {
     try {
-      return await this.users.save(this.users.create({ email, passwordHash, role }));
+      const rows = await this.sql.query<UserEntity>(
+        `INSERT INTO auth_users (email, password_hash, role) VALUES ($1, $2, $3) RETURNING ${COLUMNS}`,
+        [email, passwordHash, role],
+      );
+      return rows[0];
     } catch (error) {
       if (isUniqueViolation(error)) {
         throw new EmailTakenError(email, { cause: error });
@@ -29,27 +30,28 @@ export class UserRepository {
     }
   }
 
-  /** Every login asks this: plain SQL on the pool, as TypeORM's builders and query runner cost more than the query. */
   async findByEmail(email: string): Promise<UserEntity | null> {
     const rows = await this.sql.query<UserEntity>(
-      `SELECT id, email, password_hash AS "passwordHash", role, created_at AS "createdAt", updated_at AS "updatedAt"
-         FROM auth_users WHERE lower(email) = lower($1) LIMIT 1`,
+      `SELECT ${COLUMNS} FROM auth_users WHERE lower(email) = lower($1) LIMIT 1`,
       [email],
-      { prepare: true },
     );
-    return rows.length > 0 ? Object.assign(new UserEntity(), rows[0]) : null;
+    return rows[0] ?? null;
   }
 
-  findById(id: string): Promise<UserEntity | null> {
-    return this.users.findOneBy({ id });
+  async findById(id: string): Promise<UserEntity | null> {
+    const rows = await this.sql.query<UserEntity>(`SELECT ${COLUMNS} FROM auth_users WHERE id = $1`, [id]);
+    return rows[0] ?? null;
   }
 
   async updatePasswordHash(id: string, passwordHash: string): Promise<void> {
-    await this.users.update({ id }, { passwordHash });
+    await this.sql.execute(`UPDATE auth_users SET password_hash = $2, updated_at = now() WHERE id = $1`, [
+      id,
+      passwordHash,
+    ]);
   }
 
   async setRole(id: string, role: Role): Promise<void> {
-    await this.users.update({ id }, { role });
+    await this.sql.execute(`UPDATE auth_users SET role = $2, updated_at = now() WHERE id = $1`, [id, role]);
   }
 
   /** Promotes the existing accounts among `emails`; returns how many changed. */
@@ -57,23 +59,29 @@ export class UserRepository {
     if (emails.length === 0) {
       return 0;
     }
-    const result = await this.users.update({ email: In(emails), role: 'user' }, { role: 'admin' });
-    return result.affected ?? 0;
+    return this.sql.execute(
+      `UPDATE auth_users SET role = 'admin', updated_at = now() WHERE email = ANY($1::text[]) AND role = 'user'`,
+      [emails],
+    );
   }
 
-  /** Sessions and login attempts go with the row (ON DELETE CASCADE). */
-  async deleteById(id: string, manager?: EntityManager): Promise<boolean> {
-    const repository = manager ? manager.getRepository(UserEntity) : this.users;
-    const result = await repository.delete({ id });
-    return (result.affected ?? 0) > 0;
+  /**
+   * Deletes the account in one transaction: `before` first (other libs' rows), then the user row (sessions and
+   * login attempts go with it, ON DELETE CASCADE).
+   */
+  async deleteById(id: string, before?: (tx: SqlSession) => Promise<void>): Promise<boolean> {
+    return this.sql.transaction(async (tx) => {
+      await before?.(tx);
+      return (await tx.execute(`DELETE FROM auth_users WHERE id = $1`, [id])) > 0;
+    });
   }
 
   async list(limit: number, offset: number): Promise<{ users: UserEntity[]; total: number }> {
-    const [users, total] = await this.users.findAndCount({
-      order: { createdAt: 'ASC', id: 'ASC' },
-      take: limit,
-      skip: offset,
-    });
-    return { users, total };
+    const users = await this.sql.query<UserEntity>(
+      `SELECT ${COLUMNS} FROM auth_users ORDER BY created_at, id LIMIT $1 OFFSET $2`,
+      [limit, offset],
+    );
+    const counted = await this.sql.query<{ n: string }>(`SELECT count(*) AS n FROM auth_users`);
+    return { users, total: Number(counted[0].n) };
   }
 }

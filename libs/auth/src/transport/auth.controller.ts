@@ -1,6 +1,6 @@
 import { Controller, HttpCode, Post } from '@nestjs/common';
 import { GrpcMethod } from '@nestjs/microservices';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiConflictResponse, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
 import { Input, type Caller } from '@app/core';
 import { LoginService } from '../application/login.service';
 import { RegisterService } from '../application/register.service';
@@ -24,6 +24,8 @@ export class AuthController {
 
   @Post('/v1/auth/register')
   @HttpCode(201)
+  @ApiConflictResponse({ description: 'An account with this email already exists' })
+  @ApiTooManyRequestsResponse()
   @GrpcMethod(SERVICE, 'Register')
   register(@Input() dto: RegisterDto, @RequestClient() client: ClientInfo): Promise<AuthResponseView> {
     return this.registration.register(dto, client);
@@ -31,6 +33,7 @@ export class AuthController {
 
   @Post('/v1/auth/login')
   @HttpCode(200)
+  @ApiTooManyRequestsResponse()
   @GrpcMethod(SERVICE, 'Login')
   login(@Input() dto: LoginDto, @RequestClient() client: ClientInfo): Promise<AuthResponseView> {
     return this.logins.login(dto, client);

@@ -1,4 +1,5 @@
-import { createParamDecorator, SetMetadata, type ExecutionContext } from '@nestjs/common';
+import { createParamDecorator, SetMetadata, type ExecutionContext, type Type } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
 import { callerOf, clientIpOf, DomainError, headerOf, type Caller } from '@app/core';
 import type { ClientInfo } from '../domain/client-info';
 import type { Role } from '../domain/role';
@@ -39,6 +40,35 @@ export const CurrentCaller = createParamDecorator((_data: unknown, ctx: Executio
   }
   return caller;
 });
+
+/** Who may call a route, as the guard enforces it and the OpenAPI document declares it. */
+export interface RouteAccess {
+  /** none: anonymous; optional: a token is checked when sent; required: a valid token is needed. */
+  signIn: 'none' | 'optional' | 'required';
+  /** With `signIn: 'required'`: the roles allowed (empty = any signed-in user). */
+  roles: Role[];
+}
+
+const metadataReader = new Reflector();
+
+/** The access rule of a handler: method metadata overrides its class's. */
+export function readRouteAccess(
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- a handler of any signature
+  handler: Function,
+  controller: Type,
+  reflector: Reflector = metadataReader,
+): RouteAccess {
+  const targets = [handler, controller];
+  const roles = reflector.getAllAndOverride<Role[] | undefined>(AUTH_ROLES_KEY, targets);
+  const required = reflector.getAllAndOverride<boolean | undefined>(AUTH_REQUIRED_KEY, targets);
+  if (reflector.get<boolean | undefined>(AUTH_OPTIONAL_KEY, handler) === true) {
+    return { signIn: 'optional', roles: [] };
+  }
+  if (required === false || (required === undefined && roles === undefined)) {
+    return { signIn: 'none', roles: [] };
+  }
+  return { signIn: 'required', roles: roles ?? [] };
+}
 
 const MAX_USER_AGENT = 512;
 

@@ -2,10 +2,9 @@ import { Injectable, Logger, type CanActivate, type ExecutionContext } from '@ne
 import { Reflector } from '@nestjs/core';
 import { DomainError, ErrorCode, headerOf, setCaller } from '@app/core';
 import { Clock } from '@app/core';
-import type { Role } from '../domain/role';
 import { SessionRepository, type ActiveCaller } from '../persistence/session.repository';
 import { AccessTokenService } from '../application/access-token.service';
-import { AUTH_OPTIONAL_KEY, AUTH_REQUIRED_KEY, AUTH_ROLES_KEY } from './auth.decorators';
+import { readRouteAccess } from './auth.decorators';
 
 const BEARER = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*)$/i;
 
@@ -26,12 +25,9 @@ export class AuthGuard implements CanActivate {
   ) {}
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
-    const targets = [ctx.getHandler(), ctx.getClass()];
-    const roles = this.reflector.getAllAndOverride<Role[] | undefined>(AUTH_ROLES_KEY, targets);
-    const required = this.reflector.getAllAndOverride<boolean | undefined>(AUTH_REQUIRED_KEY, targets);
-    const optional = this.reflector.get<boolean | undefined>(AUTH_OPTIONAL_KEY, ctx.getHandler()) === true;
+    const access = readRouteAccess(ctx.getHandler(), ctx.getClass(), this.reflector);
     const header = headerOf(ctx, 'authorization')?.trim() ?? '';
-    if (optional ? header === '' : required === false || (required === undefined && roles === undefined)) {
+    if (access.signIn === 'none' || (access.signIn === 'optional' && header === '')) {
       return true;
     }
     const match = BEARER.exec(header);
@@ -40,8 +36,8 @@ export class AuthGuard implements CanActivate {
     }
     const claims = await this.tokens.verify(match[1]);
     const caller = await this.activeCaller(claims.sid, claims.sub);
-    if (roles && roles.length > 0 && !roles.includes(caller.role)) {
-      throw DomainError.permissionDenied(`Requires role ${roles.join(' or ')}`);
+    if (access.roles.length > 0 && !access.roles.includes(caller.role)) {
+      throw DomainError.permissionDenied(`Requires role ${access.roles.join(' or ')}`);
     }
     setCaller(ctx, { id: caller.userId, role: caller.role, sessionId: claims.sid });
     return true;

@@ -1,6 +1,6 @@
 import { Controller, Delete, Get, HttpCode, Post } from '@nestjs/common';
 import { GrpcMethod } from '@nestjs/microservices';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Input, type Caller } from '@app/core';
 import { AccountExportService } from '../application/account-export.service';
 import { AccountService } from '../application/account.service';
@@ -60,7 +60,7 @@ export class MeController {
   @HttpCode(204)
   @GrpcMethod(SERVICE, 'DeleteAccount')
   async deleteAccount(
-    @Input() dto: DeleteAccountDto,
+    @Input('body') dto: DeleteAccountDto,
     @CurrentCaller() caller: Caller,
     @RequestClient() client: ClientInfo,
   ): Promise<EmptyView> {
@@ -70,6 +70,10 @@ export class MeController {
 
   /** REST answers the export document itself (a download); gRPC wraps it as `{ json }`. */
   @Get('/v1/me/export')
+  @ApiOperation({
+    summary: 'Export the account',
+    description: 'Everything Chorus keeps about the account, as one JSON document to download.',
+  })
   exportDocument(@Input() _dto: EmptyDto, @CurrentCaller() caller: Caller): Promise<Record<string, unknown>> {
     return this.exports.export(caller);
   }

@@ -144,6 +144,16 @@ describe(ReadThrough.name, () => {
     expect(source.providerCalls).toBe(1);
   });
 
+  it('should answer a value it must not keep (built while a source was down) without saving or caching it', async () => {
+    const spec = { ...source.spec(), keep: (value: string) => value !== 'partial' };
+    source.providerAnswer = () => Promise.resolve('partial');
+    expect(await sut.read(spec)).toMatchObject({ value: 'partial', freshness: 'MISS', freshUntil: 0 });
+    expect(source.row).toBeUndefined();
+    source.providerAnswer = () => Promise.resolve('whole');
+    expect(await sut.read(spec)).toMatchObject({ value: 'whole', freshness: 'MISS' });
+    expect(source.providerCalls).toBe(2);
+  });
+
   it('should answer a fresh row as a HIT and keep it in the cache, never asking the provider', async () => {
     source.storedAt('stored', NOW + 5_000);
     expect(await sut.read(source.spec())).toMatchObject({ value: 'stored', freshness: 'HIT', freshUntil: NOW + 5_000 });

@@ -1,9 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
+import type { ExternalUrl } from '@app/providers';
 import { Answers, DomainError, ErrorCode, type Answer, type SourceFailure } from '@app/core';
 import { catalogSettings, catalogTtls, type CatalogSettings } from '../catalog.settings';
 import type { SourceProvider } from '../domain/catalog-id';
 import { ProviderGateway, type SearchType } from './provider.gateway';
 import { SearchRepository } from '../persistence/search.repository';
+import { EntityRepository } from '../persistence/entity.repository';
+import { platformIdsFromUrls } from '../domain/artist-evidence';
 import { ReadThrough } from './read-through.service';
 import { normalizeText } from '../domain/search-merge';
 import { MATCH_DURATION_TOLERANCE_MS } from '../domain/track-match';
@@ -56,6 +59,7 @@ export class SearchService {
   constructor(
     private readonly readThrough: ReadThrough,
     private readonly searches: SearchRepository,
+    private readonly entities: EntityRepository,
     private readonly providers: ProviderGateway,
     @Inject(catalogSettings.KEY) private readonly settings: CatalogSettings,
   ) {}
@@ -157,12 +161,30 @@ export class SearchService {
           extensions: { failures },
         });
       }
+      if (type === 'artist') {
+        await this.addKnownPlatformIds(results);
+      }
       list = extendSearchList(list, type, q, results, MATCH_DURATION_TOLERANCE_MS);
       if (failures.length > failedBefore) {
         break;
       }
     }
     return failures.length > 0 ? { ...list, failures } : list;
+  }
+
+  /**
+   * Artists merge only on evidence beyond the name: a MusicBrainz artist the catalog already keeps brings the
+   * platform ids its URL relations name, so the Deezer or Spotify hit with that id folds into it.
+   */
+  private async addKnownPlatformIds(results: readonly WindowResult[]): Promise<void> {
+    const items = results.flatMap((result) => result.items).filter((item) => item.id.startsWith('musicbrainz:'));
+    const urls = await this.entities.findArtistUrls(items.map((item) => item.id)).catch(
+      // Without the catalog there is just no extra evidence: the hits stay apart, the search still answers.
+      () => new Map<string, ExternalUrl[]>(),
+    );
+    for (const item of items) {
+      item.externalIds = { ...platformIdsFromUrls(urls.get(item.id) ?? []), ...item.externalIds };
+    }
   }
 
   private scope(type: SearchType, q: string, providers: SourceProvider[]) {

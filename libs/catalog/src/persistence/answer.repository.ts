@@ -18,7 +18,6 @@ export class AnswerRepository {
     const rows = await this.sql.query<StoredRow>(
       `SELECT data, expires_at FROM catalog_lyrics WHERE track_public_id = $1 AND found`,
       [trackPublicId],
-      { prepare: true },
     );
     return toStored<T>(rows[0]);
   }
@@ -36,7 +35,6 @@ export class AnswerRepository {
     const rows = await this.sql.query<StoredRow>(
       `SELECT data, expires_at FROM catalog_cover_art WHERE album_public_id = $1`,
       [albumPublicId],
-      { prepare: true },
     );
     return toStored<T>(rows[0]);
   }
@@ -56,7 +54,6 @@ export class AnswerRepository {
          FROM catalog_track_links l LEFT JOIN catalog_tracks t ON t.public_id = l.linked_public_id
         WHERE l.track_public_id = $1 AND l.platform = $2`,
       [trackPublicId, platform],
-      { prepare: true },
     );
     const stored = toStored<{ track: Track | null; matchedBy: LinkAnswer['matchedBy'] | null }>(rows[0]);
     if (!stored) {

@@ -19,7 +19,6 @@ export class BarcodeRepository {
         ORDER BY CASE a.source WHEN 'musicbrainz' THEN 0 ELSE 1 END, a.public_id
         LIMIT 1`,
       [spellings],
-      { prepare: true },
     );
     return toStored<T>(rows[0]);
   }

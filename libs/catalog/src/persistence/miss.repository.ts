@@ -7,11 +7,9 @@ export class MissRepository {
   constructor(private readonly sql: SqlClient) {}
 
   async isMissing(key: string): Promise<boolean> {
-    const rows = await this.sql.query<unknown>(
-      `SELECT 1 FROM catalog_misses WHERE key = $1 AND expires_at > now()`,
-      [key],
-      { prepare: true },
-    );
+    const rows = await this.sql.query<unknown>(`SELECT 1 FROM catalog_misses WHERE key = $1 AND expires_at > now()`, [
+      key,
+    ]);
     return rows.length > 0;
   }
 

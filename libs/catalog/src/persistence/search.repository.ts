@@ -14,11 +14,7 @@ export class SearchRepository {
   constructor(private readonly sql: SqlClient) {}
 
   async find<T>(key: string): Promise<Stored<T> | undefined> {
-    const rows = await this.sql.query<StoredRow>(
-      `SELECT data, expires_at FROM catalog_searches WHERE key = $1`,
-      [key],
-      { prepare: true },
-    );
+    const rows = await this.sql.query<StoredRow>(`SELECT data, expires_at FROM catalog_searches WHERE key = $1`, [key]);
     return toStored<T>(rows[0]);
   }
 

@@ -1,6 +1,6 @@
 import { Controller, Delete, Get, HttpCode, Inject, UseInterceptors } from '@nestjs/common';
 import { GrpcMethod } from '@nestjs/microservices';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiGatewayTimeoutResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { Answers, Input, requestContext, type Answer, type AnswerCaching } from '@app/core';
 import { Roles } from '@app/auth';
 import { catalogSettings, type CatalogSettings } from '../catalog.settings';
@@ -32,6 +32,7 @@ const STALE_CACHE_CONTROL = 'public, max-age=0, must-revalidate';
 
 /** Every catalog use case, once, for REST and gRPC (chorus.v1.CatalogService). */
 @ApiTags('catalog')
+@ApiGatewayTimeoutResponse()
 @Controller()
 export class CatalogController {
   private readonly freshCaching: AnswerCaching;
@@ -109,6 +110,7 @@ export class CatalogController {
 
   @Get('v1/cover/:id')
   @ApiOperation({ summary: "The album's front cover image bytes, relayed with caching headers" })
+  @ApiProduces('image/*')
   @GrpcMethod('CatalogService', 'GetCover')
   @UseInterceptors(CoverImageInterceptor)
   async getCover(@Input() dto: CoverDto) {

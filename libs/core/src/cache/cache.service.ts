@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CACHE_MANAGER, type Cache } from '@nestjs/cache-manager';
 import { redisSettings, type RedisSettings } from '../config/core.settings';
+import { HttpCache } from '../http-cache/http-cache';
 import { MetricsService } from '../metrics/metrics.service';
 import { withSpan } from '../tracing/tracing';
 import { RedisConnection } from './redis.connection';
@@ -37,6 +38,7 @@ export class CacheService {
     private readonly metrics: MetricsService,
     private readonly responses: ResponseCache,
     private readonly rpcResponses: RpcResponseCache,
+    private readonly httpCache: HttpCache,
   ) {
     [this.l1, this.l2] = cache.stores;
     this.l1Enabled = settings.CACHE_L1_TTL_MS > 0 && settings.CACHE_L1_MAX_ITEMS > 0;
@@ -88,9 +90,10 @@ export class CacheService {
     await this.fromRedis((l2) => l2.delete(this.shared(key)));
   }
 
-  /** Only this process's L1 (benchmarks and tests that must reach the lower tiers). */
+  /** Only this process's L1 and the HTTP cache (benchmarks and tests that must reach the lower tiers). */
   async clearLocal(): Promise<void> {
     this.forgetReplays();
+    this.httpCache.clear();
     await this.l1.clear();
   }
 

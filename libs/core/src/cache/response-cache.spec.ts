@@ -1,14 +1,17 @@
 import { RedisSettings } from '../config/core.settings';
 import { EncodedMessage } from '../transport/encoded-message';
-import { etagMatches, ResponseCache, RpcResponseCache } from './response-cache';
+import { etagMatches, ReplayCache, ResponseCache, RpcResponseCache, type CachedResponse } from './response-cache';
 
-function cache(overrides: Partial<RedisSettings> = {}): ResponseCache {
-  return new ResponseCache({ ...new RedisSettings(), CACHE_L1_TTL_MS: 1_000, CACHE_L1_MAX_ITEMS: 2, ...overrides });
+function cache(overrides: Partial<RedisSettings> = {}, on = true): ReplayCache<CachedResponse> {
+  return new ReplayCache<CachedResponse>(
+    { ...new RedisSettings(), CACHE_L1_TTL_MS: 1_000, CACHE_L1_MAX_ITEMS: 2, ...overrides },
+    on,
+  );
 }
 
 const ANSWER = { body: '{"id":"a"}', etag: 'W/"a"', headers: { etag: 'W/"a"' } };
 
-describe('ResponseCache', () => {
+describe('ReplayCache', () => {
   it('should keep an answer until the earlier of its own expiry and the L1 TTL', () => {
     const responses = cache();
     responses.put('/a', ANSWER, 10_500, 10_000);
@@ -36,7 +39,14 @@ describe('ResponseCache', () => {
     expect(responses.get('/c', 10_001)).toBeDefined();
   });
 
-  it.each([[{ CACHE_L1_REPLAY: false }], [{ CACHE_L1_TTL_MS: 0 }], [{ CACHE_L1_MAX_ITEMS: 0 }]])(
+  it('should keep nothing for REST: the HTTP cache keeps REST answers', () => {
+    const responses = new ResponseCache(new RedisSettings());
+    responses.put('/a', ANSWER, Date.now() + 20_000);
+    expect(responses.enabled).toBe(false);
+    expect(responses.size).toBe(0);
+  });
+
+  it.each([[{ CACHE_L1_TTL_MS: 0 }], [{ CACHE_L1_MAX_ITEMS: 0 }]])(
     'should keep nothing when turned off (%o)',
     (overrides) => {
       const responses = cache(overrides);

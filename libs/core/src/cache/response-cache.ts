@@ -27,16 +27,16 @@ export interface CachedRpcResponse {
  * Any cache delete (an admin purge) empties them: purges are rare, answers are cheap to rebuild from L1/L2, and
  * question → cache key bookkeeping would cost every request.
  */
-class ReplayCache<T extends { expiresAt: number }> {
+export class ReplayCache<T extends { expiresAt: number }> {
   private readonly entries = new Map<string, T>();
   readonly enabled: boolean;
   private readonly maxItems: number;
   private readonly ttlMs: number;
 
-  constructor(settings: RedisSettings) {
+  constructor(settings: RedisSettings, on = true) {
     this.maxItems = settings.CACHE_L1_MAX_ITEMS;
     this.ttlMs = settings.CACHE_L1_TTL_MS;
-    this.enabled = settings.CACHE_L1_REPLAY && this.maxItems > 0 && this.ttlMs > 0;
+    this.enabled = on && this.maxItems > 0 && this.ttlMs > 0;
   }
 
   get(key: string, now = Date.now()): T | undefined {
@@ -74,11 +74,14 @@ class ReplayCache<T extends { expiresAt: number }> {
   }
 }
 
-/** REST answers by request URL. */
+/**
+ * REST answers by request URL: always off, the HTTP cache (http-cache/) keeps REST answers now. What is left of
+ * it goes with the hooks that still call it.
+ */
 @Injectable()
 export class ResponseCache extends ReplayCache<CachedResponse> {
   constructor(@Inject(redisSettings.KEY) settings: RedisSettings) {
-    super(settings);
+    super(settings, false);
   }
 }
 

@@ -43,6 +43,13 @@ export class HttpSettings {
     message: 'must be empty, * or comma-separated origins like https://app.example.com',
   })
   HTTP_CORS_ORIGINS = '';
+
+  /**
+   * Byte budget of the HTTP cache in front of the app (public answers to requests without credentials, least
+   * recently used out first). 0 turns it off.
+   */
+  @IntSetting(0, 1024 * 1024 * 1024)
+  HTTP_CACHE_MAX_BYTES = 32 * 1024 * 1024;
 }
 
 export class GrpcSettings {
@@ -64,6 +71,7 @@ export class DatabaseSettings {
   @Matches(/^(postgres(ql)?:\/\/.+)?$/, { message: 'must be a postgres:// URL or empty' })
   DATABASE_URL = '';
 
+  /** Connections of the pool every query uses; TypeORM keeps up to 3 more for migrations and the readiness ping. */
   @IntSetting(1, 200)
   DB_POOL_SIZE = 10;
 
@@ -80,13 +88,6 @@ export class DatabaseSettings {
   /** For operators who run migrations as a separate job (`npm run migration:run`). */
   @BooleanSetting()
   DB_SKIP_MIGRATIONS = false;
-
-  /**
-   * Hot statements run as named prepared statements (parsed and planned once per connection). Turn off behind a
-   * pooler that cannot keep them, such as PgBouncer in transaction mode before 1.21.
-   */
-  @BooleanSetting()
-  DB_PREPARED_STATEMENTS = true;
 
   @IsString()
   DATA_DIR = './.data';
@@ -117,10 +118,6 @@ export class RedisSettings {
 
   @IntSetting(0, 86_400_000)
   CACHE_L1_TTL_MS = 30_000;
-
-  /** Also keep whole answers of public lookups (REST and gRPC) in L1, replayed before Nest's pipeline. */
-  @BooleanSetting()
-  CACHE_L1_REPLAY = true;
 
   @IsString()
   REDIS_KEY_PREFIX = 'chorus:';

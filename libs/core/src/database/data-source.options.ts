@@ -5,6 +5,12 @@ import type { DatabaseSettings } from '../config/core.settings';
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
 type ClassList = MixedList<Function | string>;
 
+/**
+ * TypeORM's own pool serves only migrations (the advisory lock's connection plus the migration's own) and the
+ * readiness ping; every repository query goes through SqlClient's pool (DB_POOL_SIZE).
+ */
+const TYPEORM_POOL_SIZE = 3;
+
 export interface DatabaseModuleOptions {
   migrations: ClassList;
 }
@@ -24,7 +30,7 @@ export function dataSourceOptions(
     logging: false,
     applicationName: 'chorus',
     extra: {
-      max: settings.DB_POOL_SIZE,
+      max: TYPEORM_POOL_SIZE,
       connectionTimeoutMillis: settings.DB_CONNECT_TIMEOUT_MS,
       statement_timeout: settings.DB_STATEMENT_TIMEOUT_MS || undefined,
       idle_in_transaction_session_timeout: 60_000,

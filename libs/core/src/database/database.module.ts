@@ -7,9 +7,29 @@ import { dataSourceOptions, type DatabaseModuleOptions } from './data-source.opt
 import { migrateOrExplain, probeDatabase } from './database-start';
 import { EmbeddedPostgresService } from './embedded-postgres.service';
 import { MigrationRunner } from './migration.runner';
-import { SqlClient } from './sql.client';
+import { SqlClient, sqlPoolConfig } from './sql.client';
 
 const MIGRATED = Symbol('MIGRATED');
+/** The PostgreSQL URL both pools connect to: DATABASE_URL, or the embedded server's once it runs. */
+const DATABASE_CONNECTION_URL = Symbol('DATABASE_CONNECTION_URL');
+
+/** One embedded server and one URL for TypeORM's DataSource and SqlClient's pool alike. */
+@Module({
+  providers: [
+    EmbeddedPostgresService,
+    {
+      provide: DATABASE_CONNECTION_URL,
+      inject: [databaseSettings.KEY, EmbeddedPostgresService],
+      useFactory: async (settings: DatabaseSettings, embedded: EmbeddedPostgresService): Promise<string> => {
+        const url = settings.DATABASE_URL || (await embedded.start(settings));
+        await probeDatabase(url, settings.DB_CONNECT_TIMEOUT_MS, !settings.DATABASE_URL);
+        return url;
+      },
+    },
+  ],
+  exports: [DATABASE_CONNECTION_URL],
+})
+class DatabaseConnectionModule {}
 
 @Module({})
 export class DatabaseModule {
@@ -18,19 +38,25 @@ export class DatabaseModule {
       module: DatabaseModule,
       global: true,
       imports: [
+        DatabaseConnectionModule,
         TypeOrmModule.forRootAsync({
-          extraProviders: [EmbeddedPostgresService],
-          inject: [databaseSettings.KEY, EmbeddedPostgresService],
-          useFactory: async (settings: DatabaseSettings, embedded: EmbeddedPostgresService) => {
-            const url = settings.DATABASE_URL || (await embedded.start(settings));
-            await probeDatabase(url, settings.DB_CONNECT_TIMEOUT_MS, !settings.DATABASE_URL);
-            return { ...dataSourceOptions(url, settings, options), autoLoadEntities: true, retryAttempts: 0 };
-          },
+          imports: [DatabaseConnectionModule],
+          inject: [databaseSettings.KEY, DATABASE_CONNECTION_URL],
+          useFactory: (settings: DatabaseSettings, url: string) => ({
+            ...dataSourceOptions(url, settings, options),
+            autoLoadEntities: true,
+            retryAttempts: 0,
+          }),
         }),
       ],
       providers: [
         MigrationRunner,
-        SqlClient,
+        {
+          provide: SqlClient,
+          inject: [databaseSettings.KEY, DATABASE_CONNECTION_URL],
+          useFactory: (settings: DatabaseSettings, url: string) =>
+            new SqlClient(sqlPoolConfig(url, settings), settings.DB_RETRY_AFTER_SECONDS),
+        },
         {
           // A provider rather than a lifecycle hook: it resolves before any module that needs the schema.
           provide: MIGRATED,

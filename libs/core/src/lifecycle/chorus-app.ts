@@ -1,9 +1,11 @@
-import { NestFactory } from '@nestjs/core';
+import { ModulesContainer, NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { API_SECURITY_HEADERS, DOCS_PATH_PREFIX, securityHeaders } from './security-headers';
-import type { Type } from '@nestjs/common';
+import type { INestApplicationContext, Type } from '@nestjs/common';
 import { setLogger as setGrpcLogger, type ChannelOptions, type ServerInterceptor } from '@grpc/grpc-js';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
+import { OpenApiDocumentBuilder } from '../openapi/openapi.document';
+import type { OpenApiDocument, RouteAccessReader } from '../openapi/openapi.types';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { IncomingMessage, Server } from 'node:http';
 import { AppSettings, GrpcSettings, HttpSettings } from '../config/core.settings';
@@ -22,10 +24,15 @@ import { buildGrpcOptions, type GrpcServerAttachment } from './grpc.options';
 import { LifecycleState } from './lifecycle.state';
 import { listenOrExplain } from './startup-error';
 import { installBodyDepthLimit, installHttpHooks, installResponseReplay } from './http-hooks';
+import { HttpCache } from '../http-cache/http-cache';
+import { installHttpCache } from '../http-cache/http-cache.hooks';
+import { RequestKeys } from '../http-cache/request-keys';
 
 export interface ChorusAppOptions {
   /** Providers (resolved from the app) that add services to the raw gRPC server, e.g. grpc.health.v1. */
   grpcAttachments?: Array<Type<GrpcServerAttachment>>;
+  /** Who may call each route, for the OpenAPI document's security (the auth lib's `readRouteAccess`). */
+  routeAccess?: RouteAccessReader;
 }
 
 export interface ChorusApp {
@@ -65,16 +72,25 @@ function installSecurity(app: NestFastifyApplication, http: HttpSettings): void 
   }
 }
 
-function setupOpenApi(app: NestFastifyApplication): void {
-  const config = new DocumentBuilder()
-    .setTitle('Chorus')
-    .setDescription('Music metadata aggregator. The same operations are served over gRPC (package chorus.v1).')
-    .setVersion('1')
-    .addBearerAuth()
-    .build();
-  const document = SwaggerModule.createDocument(app, config);
+/** The OpenAPI document of the app's REST routes (also written to a file by scripts/openapi.ts). */
+export function buildChorusOpenApi(app: INestApplicationContext, routeAccess?: RouteAccessReader): OpenApiDocument {
+  return new OpenApiDocumentBuilder({
+    title: 'Chorus',
+    version: '1',
+    description:
+      'Music metadata aggregator. The same operations are served over gRPC (package chorus.v1) with the same ' +
+      'messages: REST bodies are their JSON (camelCase) form. Errors are RFC 9457 problems.',
+    routeAccess,
+  }).build(app.get(ModulesContainer));
+}
+
+function setupOpenApi(app: NestFastifyApplication, routeAccess?: RouteAccessReader): void {
+  const document = buildChorusOpenApi(app, routeAccess);
   const path = DOCS_PATH_PREFIX.slice(1);
-  SwaggerModule.setup(path, app, document, { jsonDocumentUrl: `${path}-json`, yamlDocumentUrl: `${path}-yaml` });
+  SwaggerModule.setup(path, app, document as unknown as OpenAPIObject, {
+    jsonDocumentUrl: `${path}-json`,
+    yamlDocumentUrl: `${path}-yaml`,
+  });
 }
 
 /** Builds the hybrid app (REST on Fastify + gRPC) without listening. */
@@ -127,11 +143,13 @@ export async function createChorusApp(rootModule: Type, options: ChorusAppOption
     lifecycle: app.get(LifecycleState),
     responses,
   });
+  // After the app's onSend hooks, so it keeps answers with their final headers.
+  installHttpCache(fastify, app.get(HttpCache), app.get(RequestKeys));
   if (metrics.enabled && settings.metrics.METRICS_PORT === 0) {
     mountMetricsRoute(fastify, metrics);
   }
   if (settings.http.HTTP_DOCS_ENABLED) {
-    setupOpenApi(app);
+    setupOpenApi(app, options.routeAccess);
   }
   const attachments = (options.grpcAttachments ?? []).map((type) => app.get(type));
   const grpcOptions = buildGrpcOptions(

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import { DataSource } from 'typeorm';
+import { SqlClient, type PoolCounts } from '../database/sql.client';
 import { LATENCY_BUCKETS, METRIC, type CacheLayerLabel, type CacheResultLabel } from './metric-names';
 import { metricsSettings, type MetricsSettings } from './metrics.settings';
 
@@ -17,23 +17,6 @@ type Increment = Counter.Internal;
 export function zeroed(child: Increment): Increment {
   child.inc(0);
   return child;
-}
-
-/** The pg Pool's counters, as TypeORM's PostgresDriver holds it in `driver.master`. */
-interface PoolCounts {
-  totalCount: number;
-  idleCount: number;
-  waitingCount: number;
-}
-
-function isPoolCounts(value: unknown): value is PoolCounts {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as PoolCounts).totalCount === 'number' &&
-    typeof (value as PoolCounts).idleCount === 'number' &&
-    typeof (value as PoolCounts).waitingCount === 'number'
-  );
 }
 
 /**
@@ -56,7 +39,7 @@ export class MetricsService {
 
   constructor(
     @Inject(metricsSettings.KEY) settings: MetricsSettings,
-    @Optional() private readonly dataSource?: DataSource,
+    @Optional() private readonly sql?: SqlClient,
   ) {
     this.enabled = settings.METRICS_ENABLED;
     const registers = [this.registry];
@@ -157,17 +140,14 @@ export class MetricsService {
 
   /** Pool gauges read on scrape, so they cost nothing between scrapes. */
   private registerPoolGauges(registers: Registry[]): void {
-    const pool = (): PoolCounts | undefined => {
-      const driver = this.dataSource?.isInitialized ? (this.dataSource.driver as { master?: unknown }) : undefined;
-      return isPoolCounts(driver?.master) ? driver.master : undefined;
-    };
+    const pool = (): PoolCounts | undefined => this.sql?.poolCounts();
     new Gauge({
       name: METRIC.dbPoolInUse,
       help: 'PostgreSQL pool connections checked out by a query or transaction.',
       registers,
       collect() {
         const counts = pool();
-        this.set(counts ? counts.totalCount - counts.idleCount : 0);
+        this.set(counts ? counts.total - counts.idle : 0);
       },
     });
     new Gauge({
@@ -175,7 +155,7 @@ export class MetricsService {
       help: 'PostgreSQL pool connections open and idle.',
       registers,
       collect() {
-        this.set(pool()?.idleCount ?? 0);
+        this.set(pool()?.idle ?? 0);
       },
     });
     new Gauge({
@@ -183,7 +163,7 @@ export class MetricsService {
       help: 'Queries waiting for a free PostgreSQL pool connection.',
       registers,
       collect() {
-        this.set(pool()?.waitingCount ?? 0);
+        this.set(pool()?.waiting ?? 0);
       },
     });
   }

@@ -32,11 +32,7 @@ function refuseNul<T>(input: T): T {
   return input;
 }
 
-/**
- * The request DTO of a use case, from gRPC data or from HTTP params + query + body (path params win, as the
- * route names the resource). The global ValidationPipe validates it the same way for both transports.
- */
-export const Input = createParamDecorator((_data: unknown, ctx: ExecutionContext): unknown => {
+const readInput = createParamDecorator((_data: unknown, ctx: ExecutionContext): unknown => {
   if (ctx.getType() === 'rpc') {
     const data = ctx.switchToRpc().getData<unknown>();
     if (isMalformedRequest(data)) {
@@ -51,3 +47,36 @@ export const Input = createParamDecorator((_data: unknown, ctx: ExecutionContext
   }
   return refuseNul({ ...asObject(request.query), ...asObject(request.body), ...asObject(request.params) });
 });
+
+/** Where a REST client sends the fields that are not path parameters. */
+export type InputFieldsIn = 'query' | 'body';
+
+export interface InputBinding {
+  /** The handler parameter that receives the DTO. */
+  index: number;
+  /** As documented; the handler accepts both, so this only says what clients should use. */
+  fieldsIn?: InputFieldsIn;
+}
+
+const INPUT_BINDING = 'chorus:input';
+
+/**
+ * The request DTO of a use case, from gRPC data or from HTTP params + query + body (path params win, as the
+ * route names the resource). The global ValidationPipe validates it the same way for both transports.
+ * `fieldsIn` says where the OpenAPI document puts the other fields when the HTTP method's default (query for
+ * GET and DELETE, a JSON body otherwise) is not what clients should use.
+ */
+export function Input(fieldsIn?: InputFieldsIn): ParameterDecorator {
+  return (target, key, index) => {
+    if (key !== undefined) {
+      const binding: InputBinding = { index, fieldsIn };
+      Reflect.defineMetadata(INPUT_BINDING, binding, target, key);
+    }
+    readInput()(target, key, index);
+  };
+}
+
+/** The `@Input()` parameter of a controller method, if it has one. */
+export function readInputBinding(prototype: object, method: string): InputBinding | undefined {
+  return Reflect.getMetadata(INPUT_BINDING, prototype, method) as InputBinding | undefined;
+}

@@ -5,6 +5,7 @@ import { HealthImplementation } from 'grpc-health-check';
 import { CHORUS_PACKAGE } from '@app/contracts';
 import { LifecycleState, type GrpcServerAttachment } from '@app/core';
 import { DependencyIndicators } from '../application/dependency.indicators';
+import { HealthMetrics } from '../application/health.metrics';
 import { healthSettings, type HealthSettings } from '../health.settings';
 
 type ServingStatus = 'SERVING' | 'NOT_SERVING';
@@ -17,7 +18,8 @@ function chorusServices(pkg: PackageDefinition): string[] {
 
 /**
  * grpc.health.v1.Health for the whole server ("") and each Chorus service: SERVING while PostgreSQL answers,
- * NOT_SERVING while it does not or once draining. Re-checked on an interval so Watch streams see changes.
+ * NOT_SERVING while it does not or once draining. Re-checked on an interval so Watch streams see changes, and
+ * published as the chorus_ready gauge so an alert works whichever probe the cluster uses.
  */
 @Injectable()
 export class GrpcHealthService implements GrpcServerAttachment, OnApplicationBootstrap, OnApplicationShutdown {
@@ -29,6 +31,7 @@ export class GrpcHealthService implements GrpcServerAttachment, OnApplicationBoo
   constructor(
     private readonly checks: DependencyIndicators,
     private readonly lifecycle: LifecycleState,
+    private readonly metrics: HealthMetrics,
     @Inject(healthSettings.KEY) private readonly settings: HealthSettings,
   ) {}
 
@@ -57,6 +60,7 @@ export class GrpcHealthService implements GrpcServerAttachment, OnApplicationBoo
 
   private publish(status: ServingStatus): void {
     this.current = status;
+    this.metrics.setReady(status === 'SERVING');
     for (const service of ['', ...this.services]) {
       this.implementation.setStatus(service, status);
     }

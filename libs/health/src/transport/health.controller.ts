@@ -1,5 +1,5 @@
 import { Controller, Get, ServiceUnavailableException } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
   HealthCheck,
   HealthCheckService,
@@ -19,18 +19,24 @@ export class HealthController {
   ) {}
 
   @Get('live')
+  @ApiOperation({ summary: 'Liveness probe', description: 'The process answers; nothing else is checked.' })
   @HealthCheck()
   live(): Promise<HealthCheckResult> {
     return this.run([]);
   }
 
   @Get('ready')
+  @ApiOperation({
+    summary: 'Readiness probe',
+    description: 'It can serve: not draining, PostgreSQL reachable; the Redis cache is reported but optional.',
+  })
   @HealthCheck()
   ready(): Promise<HealthCheckResult> {
     return this.run([() => this.checks.accepting(), () => this.checks.database(), () => this.checks.redisCache()]);
   }
 
   @Get('startup')
+  @ApiOperation({ summary: 'Startup probe', description: 'The database migrations have run.' })
   @HealthCheck()
   startup(): Promise<HealthCheckResult> {
     return this.run([() => this.checks.migrations()]);

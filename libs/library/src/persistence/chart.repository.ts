@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { SqlClient } from '@app/core';
 
 export interface ChartRow {
   id: string;
@@ -14,10 +14,10 @@ export interface ChartRow {
  */
 @Injectable()
 export class ChartRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(private readonly sql: SqlClient) {}
 
   topTracks(since: Date | null, limit: number): Promise<ChartRow[]> {
-    return this.dataSource.query<ChartRow[]>(
+    return this.sql.query<ChartRow>(
       `SELECT track_id AS id, (array_agg(title ORDER BY played_at DESC, id))[1] AS name,
               (array_agg(artist_line ORDER BY played_at DESC, id))[1] AS artist_line, count(*) AS plays
        FROM library_plays WHERE $1::timestamptz IS NULL OR played_at >= $1
@@ -28,7 +28,7 @@ export class ChartRepository {
 
   /** A play counts once for each artist credited on its track. */
   topArtists(since: Date | null, limit: number): Promise<ChartRow[]> {
-    return this.dataSource.query<ChartRow[]>(
+    return this.sql.query<ChartRow>(
       `SELECT a.id, (array_agg(a.name ORDER BY p.played_at DESC, p.id))[1] AS name, '' AS artist_line,
               count(*) AS plays
        FROM library_plays p CROSS JOIN LATERAL unnest(p.artist_ids, p.artist_names) AS a (id, name)

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { SqlClient } from '@app/core';
 import type { FavoritePageView, FavoriteType, FavoriteView } from '../domain/library.views';
 
 interface FavoriteRow {
@@ -32,11 +32,11 @@ const COLUMNS = 'entity_type, entity_id, title, artist_line, created_at';
 /** Every query is scoped by the owner's id: there is no way to name another user's favorite. */
 @Injectable()
 export class FavoriteRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(private readonly sql: SqlClient) {}
 
   /** Idempotent: a second add keeps the first row (and its date), and answers it. */
   async add(userId: string, favorite: NewFavorite): Promise<FavoriteView> {
-    const rows = await this.dataSource.query<FavoriteRow[]>(
+    const rows = await this.sql.query<FavoriteRow>(
       `WITH inserted AS (
          INSERT INTO library_favorites (user_id, entity_type, entity_id, title, artist_line)
          VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING RETURNING ${COLUMNS})
@@ -48,7 +48,7 @@ export class FavoriteRepository {
   }
 
   async remove(userId: string, type: FavoriteType, id: string): Promise<boolean> {
-    const [, affected] = await this.dataSource.query<[unknown, number]>(
+    const affected = await this.sql.execute(
       'DELETE FROM library_favorites WHERE user_id = $1 AND entity_type = $2 AND entity_id = $3',
       [userId, type, id],
     );
@@ -57,7 +57,7 @@ export class FavoriteRepository {
 
   /** Newest first; ties (same instant) by id so pages never overlap. */
   async list(userId: string, type: FavoriteType | null, limit: number, offset: number): Promise<FavoritePageView> {
-    const rows = await this.dataSource.query<Array<FavoriteRow & { total: string }>>(
+    const rows = await this.sql.query<FavoriteRow & { total: string }>(
       `SELECT ${COLUMNS}, count(*) OVER () AS total FROM library_favorites
        WHERE user_id = $1 AND ($2::text IS NULL OR entity_type = $2)
        ORDER BY created_at DESC, entity_id LIMIT $3 OFFSET $4`,
@@ -69,7 +69,7 @@ export class FavoriteRepository {
   }
 
   private async count(userId: string, type: FavoriteType | null): Promise<number> {
-    const rows = await this.dataSource.query<Array<{ n: string }>>(
+    const rows = await this.sql.query<{ n: string }>(
       'SELECT count(*) AS n FROM library_favorites WHERE user_id = $1 AND ($2::text IS NULL OR entity_type = $2)',
       [userId, type],
     );
@@ -77,7 +77,7 @@ export class FavoriteRepository {
   }
 
   async exportAll(userId: string): Promise<FavoriteView[]> {
-    const rows = await this.dataSource.query<FavoriteRow[]>(
+    const rows = await this.sql.query<FavoriteRow>(
       `SELECT ${COLUMNS} FROM library_favorites WHERE user_id = $1 ORDER BY created_at DESC, entity_id`,
       [userId],
     );

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { SqlClient } from '@app/core';
 import type { PlayView } from '../domain/library.views';
 import type { Snapshot } from '../domain/track-snapshot';
 
@@ -37,7 +37,7 @@ const COLUMNS = 'id, track_id, title, artist_line, played_at, duration_played_ms
 /** Listening history; every query is scoped by the owner's id. */
 @Injectable()
 export class PlayRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(private readonly sql: SqlClient) {}
 
   /**
    * Records a play unless the same user has a play of the same track within `dedupSeconds` of it (either side),
@@ -45,13 +45,13 @@ export class PlayRepository {
    * racing retries cannot both see "no play yet"; it is released at commit.
    */
   async record(userId: string, play: NewPlay, dedupSeconds: number): Promise<{ play: PlayView; counted: boolean }> {
-    return this.dataSource.transaction(async (manager) => {
+    return this.sql.transaction(async (tx) => {
       const { track } = play;
-      await manager.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [
+      await tx.execute('SELECT pg_advisory_xact_lock($1, hashtext($2))', [
         PLAY_LOCK_NAMESPACE,
         `${userId}:${track.id}`,
       ]);
-      const near = await manager.query<PlayRow[]>(
+      const near = await tx.query<PlayRow>(
         `SELECT ${COLUMNS} FROM library_plays WHERE user_id = $1 AND track_id = $2
            AND played_at > $3::timestamptz - make_interval(secs => $4)
            AND played_at < $3::timestamptz + make_interval(secs => $4)
@@ -61,7 +61,7 @@ export class PlayRepository {
       if (near.length > 0) {
         return { play: toView(near[0]), counted: false };
       }
-      const inserted = await manager.query<PlayRow[]>(
+      const inserted = await tx.query<PlayRow>(
         `INSERT INTO library_plays
            (user_id, track_id, title, artist_line, artist_ids, artist_names, played_at, duration_played_ms)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING ${COLUMNS}`,
@@ -82,35 +82,28 @@ export class PlayRepository {
 
   /** Most recent first; ties by id so pages never overlap. */
   async list(userId: string, limit: number, offset: number): Promise<{ plays: PlayView[]; total: number }> {
-    const rows = await this.dataSource.query<PlayRow[]>(
+    const rows = await this.sql.query<PlayRow>(
       `SELECT ${COLUMNS} FROM library_plays WHERE user_id = $1 ORDER BY played_at DESC, id LIMIT $2 OFFSET $3`,
       [userId, limit, offset],
     );
-    const counted = await this.dataSource.query<Array<{ n: string }>>(
-      'SELECT count(*) AS n FROM library_plays WHERE user_id = $1',
-      [userId],
-    );
+    const counted = await this.sql.query<{ n: string }>('SELECT count(*) AS n FROM library_plays WHERE user_id = $1', [
+      userId,
+    ]);
     return { plays: rows.map(toView), total: Number(counted[0].n) };
   }
 
   async remove(userId: string, id: string): Promise<boolean> {
-    const [, affected] = await this.dataSource.query<[unknown, number]>(
-      'DELETE FROM library_plays WHERE user_id = $1 AND id = $2',
-      [userId, id],
-    );
+    const affected = await this.sql.execute('DELETE FROM library_plays WHERE user_id = $1 AND id = $2', [userId, id]);
     return affected > 0;
   }
 
   async removeAll(userId: string): Promise<number> {
-    const [, affected] = await this.dataSource.query<[unknown, number]>(
-      'DELETE FROM library_plays WHERE user_id = $1',
-      [userId],
-    );
+    const affected = await this.sql.execute('DELETE FROM library_plays WHERE user_id = $1', [userId]);
     return affected;
   }
 
   async exportAll(userId: string): Promise<PlayView[]> {
-    const rows = await this.dataSource.query<PlayRow[]>(
+    const rows = await this.sql.query<PlayRow>(
       `SELECT ${COLUMNS} FROM library_plays WHERE user_id = $1 ORDER BY played_at DESC, id`,
       [userId],
     );

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { SqlClient } from '@app/core';
 import type { PlaylistTrackPageView, PlaylistTrackView, PlaylistView } from '../domain/library.views';
 import {
   PLAYLIST_COLUMNS,
@@ -26,10 +26,10 @@ export interface PlaylistExport extends PlaylistView {
 /** Playlists and their track lists. Reads are scoped to what a viewer may see; writes to the owner. */
 @Injectable()
 export class PlaylistRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(private readonly sql: SqlClient) {}
 
   async create(userId: string, playlist: NewPlaylist): Promise<PlaylistView> {
-    const rows = await this.dataSource.query<PlaylistRow[]>(
+    const rows = await this.sql.query<PlaylistRow>(
       `INSERT INTO library_playlists AS p (user_id, name, description, is_public, source_url)
        VALUES ($1, $2, $3, $4, $5) RETURNING ${PLAYLIST_COLUMNS}`,
       [userId, playlist.name, playlist.description, playlist.isPublic, playlist.sourceUrl ?? null],
@@ -39,7 +39,7 @@ export class PlaylistRepository {
 
   /** The playlist if the viewer (null: anonymous) owns it or it is public. */
   async findReadable(viewerId: string | null, id: string): Promise<PlaylistView | undefined> {
-    const rows = await this.dataSource.query<PlaylistRow[]>(
+    const rows = await this.sql.query<PlaylistRow>(
       `SELECT ${PLAYLIST_COLUMNS} FROM library_playlists p WHERE p.id = $1 AND (p.is_public OR p.user_id = $2)`,
       [id, viewerId],
     );
@@ -51,12 +51,12 @@ export class PlaylistRepository {
     limit: number,
     offset: number,
   ): Promise<{ playlists: PlaylistView[]; total: number }> {
-    const rows = await this.dataSource.query<PlaylistRow[]>(
+    const rows = await this.sql.query<PlaylistRow>(
       `SELECT ${PLAYLIST_COLUMNS} FROM library_playlists p WHERE p.user_id = $1
        ORDER BY p.created_at DESC, p.id LIMIT $2 OFFSET $3`,
       [userId, limit, offset],
     );
-    const counted = await this.dataSource.query<Array<{ n: string }>>(
+    const counted = await this.sql.query<{ n: string }>(
       'SELECT count(*) AS n FROM library_playlists WHERE user_id = $1',
       [userId],
     );
@@ -65,7 +65,7 @@ export class PlaylistRepository {
 
   /** Only the owner's row can match; undefined when there is none. */
   async update(userId: string, id: string, patch: PlaylistPatch): Promise<PlaylistView | undefined> {
-    const [rows] = await this.dataSource.query<[PlaylistRow[], number]>(
+    const rows = await this.sql.query<PlaylistRow>(
       `UPDATE library_playlists AS p SET name = coalesce($3, p.name), description = coalesce($4, p.description),
          is_public = coalesce($5, p.is_public), updated_at = clock_timestamp()
        WHERE p.id = $1 AND p.user_id = $2 RETURNING ${PLAYLIST_COLUMNS}`,
@@ -76,20 +76,20 @@ export class PlaylistRepository {
 
   /** The track list goes with it (ON DELETE CASCADE). */
   async remove(userId: string, id: string): Promise<boolean> {
-    const [, affected] = await this.dataSource.query<[unknown, number]>(
-      'DELETE FROM library_playlists WHERE id = $1 AND user_id = $2',
-      [id, userId],
-    );
+    const affected = await this.sql.execute('DELETE FROM library_playlists WHERE id = $1 AND user_id = $2', [
+      id,
+      userId,
+    ]);
     return affected > 0;
   }
 
   async listTracks(playlistId: string, limit: number, offset: number): Promise<PlaylistTrackPageView> {
-    const rows = await this.dataSource.query<PlaylistTrackRow[]>(
+    const rows = await this.sql.query<PlaylistTrackRow>(
       `SELECT ${TRACK_COLUMNS} FROM library_playlist_tracks WHERE playlist_id = $1
        ORDER BY position LIMIT $2 OFFSET $3`,
       [playlistId, limit, offset],
     );
-    const counted = await this.dataSource.query<Array<{ n: string }>>(
+    const counted = await this.sql.query<{ n: string }>(
       'SELECT count(*) AS n FROM library_playlist_tracks WHERE playlist_id = $1',
       [playlistId],
     );
@@ -97,11 +97,11 @@ export class PlaylistRepository {
   }
 
   async exportAll(userId: string): Promise<PlaylistExport[]> {
-    const playlists = await this.dataSource.query<PlaylistRow[]>(
+    const playlists = await this.sql.query<PlaylistRow>(
       `SELECT ${PLAYLIST_COLUMNS} FROM library_playlists p WHERE p.user_id = $1 ORDER BY p.created_at, p.id`,
       [userId],
     );
-    const tracks = await this.dataSource.query<Array<PlaylistTrackRow & { playlist_id: string }>>(
+    const tracks = await this.sql.query<PlaylistTrackRow & { playlist_id: string }>(
       `SELECT t.playlist_id, ${TRACK_COLUMNS} FROM library_playlist_tracks t
        JOIN library_playlists p ON p.id = t.playlist_id WHERE p.user_id = $1 ORDER BY t.playlist_id, t.position`,
       [userId],

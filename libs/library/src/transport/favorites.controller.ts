@@ -1,6 +1,6 @@
 import { Controller, Delete, Get, HttpCode, Put } from '@nestjs/common';
 import { GrpcMethod } from '@nestjs/microservices';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiGatewayTimeoutResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Authenticated, CurrentCaller } from '@app/auth';
 import { Input, type Caller } from '@app/core';
 import type { EmptyView, FavoritePageView, FavoriteView } from '../domain/library.views';
@@ -19,8 +19,9 @@ export class FavoritesController {
 
   @Put('/v1/me/favorites/:id')
   @ApiOperation({ summary: 'Favorite a track, album or artist (idempotent); unknown ids are NOT_FOUND' })
+  @ApiGatewayTimeoutResponse()
   @GrpcMethod(SERVICE, 'AddFavorite')
-  addFavorite(@Input() dto: FavoriteDto, @CurrentCaller() caller: Caller): Promise<FavoriteView> {
+  addFavorite(@Input('query') dto: FavoriteDto, @CurrentCaller() caller: Caller): Promise<FavoriteView> {
     return this.favorites.add(caller, dto.type, dto.id);
   }
 

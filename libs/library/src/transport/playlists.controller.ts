@@ -1,6 +1,6 @@
 import { Controller, Delete, Get, HttpCode, Patch, Post } from '@nestjs/common';
 import { GrpcMethod } from '@nestjs/microservices';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiForbiddenResponse, ApiGatewayTimeoutResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Authenticated, CurrentCaller, OptionalAuth, OptionalCaller } from '@app/auth';
 import { Input, type Caller } from '@app/core';
 import type {
@@ -26,6 +26,10 @@ import {
 } from './library.dto';
 
 const SERVICE = 'LibraryService';
+
+/** Documents the PERMISSION_DENIED a signed-in non-owner gets (a private playlist is NOT_FOUND to them). */
+const OwnerOnly = (): MethodDecorator =>
+  ApiForbiddenResponse({ description: 'Only the owner can change this playlist' });
 
 /** Playlists: the owner changes them; anyone reads public ones, the owner also private ones. */
 @ApiTags('library')
@@ -57,6 +61,7 @@ export class PlaylistsController {
 
   @Post('/v1/me/playlists/import')
   @ApiOperation({ summary: 'Copy a Deezer or Spotify playlist into a new private playlist; reports unresolved tracks' })
+  @ApiGatewayTimeoutResponse()
   @GrpcMethod(SERVICE, 'ImportPlaylist')
   importPlaylist(@Input() dto: ImportPlaylistDto, @CurrentCaller() caller: Caller): Promise<ImportView> {
     return this.imports.import(caller, dto.url);
@@ -71,6 +76,7 @@ export class PlaylistsController {
 
   @Patch('/v1/playlists/:id')
   @ApiOperation({ summary: 'Rename, describe, make public or private' })
+  @OwnerOnly()
   @GrpcMethod(SERVICE, 'UpdatePlaylist')
   updatePlaylist(@Input() dto: UpdatePlaylistDto, @CurrentCaller() caller: Caller): Promise<PlaylistView> {
     return this.playlists.update(caller, dto.id, {
@@ -82,6 +88,7 @@ export class PlaylistsController {
 
   @Delete('/v1/playlists/:id')
   @HttpCode(204)
+  @OwnerOnly()
   @GrpcMethod(SERVICE, 'DeletePlaylist')
   async deletePlaylist(@Input() dto: PlaylistIdDto, @CurrentCaller() caller: Caller): Promise<EmptyView> {
     await this.playlists.remove(caller, dto.id);
@@ -100,6 +107,7 @@ export class PlaylistsController {
 
   @Post('/v1/playlists/:id/tracks')
   @ApiOperation({ summary: 'Add tracks at a position (0-based; default: at the end)' })
+  @OwnerOnly()
   @GrpcMethod(SERVICE, 'AddPlaylistTracks')
   async addPlaylistTracks(
     @Input() dto: AddPlaylistTracksDto,
@@ -110,6 +118,7 @@ export class PlaylistsController {
 
   @Post('/v1/playlists/:id/tracks/move')
   @HttpCode(204)
+  @OwnerOnly()
   @GrpcMethod(SERVICE, 'MovePlaylistTrack')
   async movePlaylistTrack(@Input() dto: MovePlaylistTrackDto, @CurrentCaller() caller: Caller): Promise<EmptyView> {
     await this.tracks.move(caller, dto.id, dto.from, dto.to);
@@ -118,6 +127,7 @@ export class PlaylistsController {
 
   @Delete('/v1/playlists/:id/tracks/:position')
   @HttpCode(204)
+  @OwnerOnly()
   @GrpcMethod(SERVICE, 'RemovePlaylistTrack')
   async removePlaylistTrack(@Input() dto: PlaylistPositionDto, @CurrentCaller() caller: Caller): Promise<EmptyView> {
     await this.tracks.remove(caller, dto.id, dto.position);

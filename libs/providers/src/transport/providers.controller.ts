@@ -1,5 +1,6 @@
 import { Controller, Get } from '@nestjs/common';
 import { GrpcMethod } from '@nestjs/microservices';
+import { ApiTags } from '@nestjs/swagger';
 import { Equals, IsOptional } from 'class-validator';
 import { Input } from '@app/core';
 import { ProviderStatusService } from '../application/provider-status.service';
@@ -12,6 +13,7 @@ export class GetServiceStatusDto {
   readonly _?: undefined;
 }
 
+@ApiTags('providers')
 @Controller()
 export class ProvidersController {
   constructor(private readonly status: ProviderStatusService) {}
