@@ -16,10 +16,6 @@ export class LibrarySettings {
   /** Most tracks read from a source playlist on import (the rest are reported as skipped). */
   @IntSetting(1, 10_000)
   LIBRARY_IMPORT_MAX_TRACKS = 500;
-
-  /** Catalog lookups in flight at once while importing one playlist. */
-  @IntSetting(1, 32)
-  LIBRARY_IMPORT_CONCURRENCY = 4;
 }
 
 export const librarySettings = defineSettings('library', LibrarySettings);

@@ -1,3 +1,9 @@
+/**
+ * Catalog lookups in flight at once while importing a playlist or adding several tracks: enough to overlap
+ * round trips, few enough that one import does not take a provider's whole rate limit (which is what operators tune).
+ */
+export const CATALOG_LOOKUP_CONCURRENCY = 4;
+
 /** `map` over `items` with at most `concurrency` calls in flight; results keep the input order. */
 export async function mapLimit<T, R>(
   items: readonly T[],

@@ -7,7 +7,7 @@ import { artistLine, type Snapshot } from '../domain/track-snapshot';
 import { librarySettings, type LibrarySettings } from '../library.settings';
 import { PlaylistEditorRepository } from '../persistence/playlist-editor.repository';
 import { CatalogSnapshotService } from './catalog-snapshot.service';
-import { mapLimit } from './map-limit';
+import { CATALOG_LOOKUP_CONCURRENCY, mapLimit } from './map-limit';
 import { PlaylistTracksService } from './playlist-tracks.service';
 
 const NAME_MAX = 200;
@@ -31,9 +31,7 @@ export class PlaylistImportService {
 
   async import(caller: Caller, url: string): Promise<ImportView> {
     const source = await this.fetch(url);
-    const resolutions = await mapLimit(source.tracks, this.settings.LIBRARY_IMPORT_CONCURRENCY, (track) =>
-      this.resolve(track),
-    );
+    const resolutions = await mapLimit(source.tracks, CATALOG_LOOKUP_CONCURRENCY, (track) => this.resolve(track));
     const resolved = resolutions.flatMap((r) => ('track' in r ? [r.track] : []));
     const unresolved = [
       ...resolutions.flatMap((r) => ('unresolved' in r ? [r.unresolved] : [])),

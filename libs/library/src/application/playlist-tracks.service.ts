@@ -6,7 +6,7 @@ import { librarySettings, type LibrarySettings } from '../library.settings';
 import { PlaylistEditorRepository, type PlaylistEditor } from '../persistence/playlist-editor.repository';
 import { PlaylistRepository } from '../persistence/playlist.repository';
 import { CatalogSnapshotService } from './catalog-snapshot.service';
-import { mapLimit } from './map-limit';
+import { CATALOG_LOOKUP_CONCURRENCY, mapLimit } from './map-limit';
 import { notOwned } from './playlist-access';
 
 /** Edits of a playlist's track list by its owner; each one runs under the playlist's lock. */
@@ -24,7 +24,7 @@ export class PlaylistTracksService {
    * position is checked against the list as it is once locked. No position: appended.
    */
   async add(caller: Caller, id: string, trackIds: string[], position?: number): Promise<PlaylistTrackView[]> {
-    const tracks = await mapLimit(trackIds, this.settings.LIBRARY_IMPORT_CONCURRENCY, (trackId, index) =>
+    const tracks = await mapLimit(trackIds, CATALOG_LOOKUP_CONCURRENCY, (trackId, index) =>
       this.catalog.track(trackId, `trackIds[${index}]`),
     );
     return this.edit(caller, id, (editor) => this.insert(editor, tracks, position));
