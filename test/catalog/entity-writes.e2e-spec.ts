@@ -69,7 +69,7 @@ describe('Catalog writes', () => {
   beforeAll(async () => {
     await fake.start();
     // Entities go stale after a second, so the refresh (rewrite) path can be reached.
-    sut = await bootTestApp(upstreamEnv(fake, { CATALOG_TTL_ENTITY_SECONDS: '1', CACHE_L1_REPLAY: 'false' }));
+    sut = await bootTestApp(upstreamEnv(fake, { CATALOG_TTL_ENTITY_SECONDS: '1' }));
   });
 
   afterAll(async () => {

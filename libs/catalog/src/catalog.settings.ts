@@ -38,10 +38,6 @@ export class CatalogSettings {
   @IntSetting(0, 60_000)
   CATALOG_MATCH_DURATION_TOLERANCE_MS = 3_000;
 
-  /** Cache-Control max-age on REST lookups. */
-  @IntSetting(0, 30 * DAY)
-  CATALOG_HTTP_MAX_AGE_SECONDS = 300;
-
   /**
    * Whether catalog entity writes wait for PostgreSQL's WAL flush. They are copies of provider data, so by default
    * they commit asynchronously: a PostgreSQL crash (not a Chorus one, nor a clean restart) can lose the last

@@ -113,10 +113,6 @@ export class RedisSettings {
   @IntSetting(0, 86_400_000)
   CACHE_L1_TTL_MS = 30_000;
 
-  /** Also keep whole answers of public lookups (REST and gRPC) in L1, replayed before Nest's pipeline. */
-  @BooleanSetting()
-  CACHE_L1_REPLAY = true;
-
   @IsString()
   REDIS_KEY_PREFIX = 'chorus:';
 }
