@@ -8,14 +8,15 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { FakeUpstream } from '../test/fake-upstream';
 
-const PROVIDER_URLS: Record<string, string> = {
-  MUSICBRAINZ_BASE_URL: 'musicbrainz',
-  COVERARTARCHIVE_BASE_URL: 'coverartarchive',
-  LRCLIB_BASE_URL: 'lrclib',
-  DEEZER_BASE_URL: 'deezer',
-  ITUNES_BASE_URL: 'itunes',
-  SPOTIFY_API_BASE_URL: 'spotify',
-  SPOTIFY_ACCOUNTS_BASE_URL: 'spotify',
+/** PROVIDER_BASE_URLS key → the fake upstream's provider path. */
+const PROVIDER_PATHS: Record<string, string> = {
+  musicbrainz: 'musicbrainz',
+  coverartarchive: 'coverartarchive',
+  lrclib: 'lrclib',
+  deezer: 'deezer',
+  itunes: 'itunes',
+  spotify: 'spotify',
+  'spotify-accounts': 'spotify',
 };
 
 function flag(name: string): string | undefined {
@@ -35,9 +36,9 @@ function settings(upstream: FakeUpstream): Record<string, string> {
     SPOTIFY_CLIENT_SECRET: 'demo-client-secret',
     CHORUS_CONTACT: 'chorus-demo@localhost',
   };
-  for (const [name, provider] of Object.entries(PROVIDER_URLS)) {
-    env[name] = upstream.url(provider);
-  }
+  env.PROVIDER_BASE_URLS = Object.entries(PROVIDER_PATHS)
+    .map(([key, provider]) => `${key}=${upstream.url(provider)}`)
+    .join(',');
   return env;
 }
 

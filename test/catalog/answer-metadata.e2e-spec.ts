@@ -26,7 +26,7 @@ describe('Answer metadata (REST and gRPC)', () => {
 
   beforeAll(async () => {
     await fake.start();
-    sut = await bootTestApp(upstreamEnv(fake, { ...AUTH_TEST_SETTINGS, CATALOG_TTL_ENTITY_SECONDS: `${TTL_SECONDS}` }));
+    sut = await bootTestApp(upstreamEnv(fake, { ...AUTH_TEST_SETTINGS, CATALOG_TTL_SECONDS: `entity=${TTL_SECONDS}` }));
   });
   afterAll(async () => {
     await sut?.close();

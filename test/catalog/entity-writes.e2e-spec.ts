@@ -69,7 +69,7 @@ describe('Catalog writes', () => {
   beforeAll(async () => {
     await fake.start();
     // Entities go stale after a second, so the refresh (rewrite) path can be reached.
-    sut = await bootTestApp(upstreamEnv(fake, { CATALOG_TTL_ENTITY_SECONDS: '1' }));
+    sut = await bootTestApp(upstreamEnv(fake, { CATALOG_TTL_SECONDS: 'entity=1' }));
   });
 
   afterAll(async () => {

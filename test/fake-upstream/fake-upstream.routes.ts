@@ -1,4 +1,5 @@
 import { type FixtureStore, slug } from './fixture.store';
+import { deezerPage, itunesPage, musicbrainzPage, spotifyPage } from './fake-search';
 
 export interface FakeAnswer {
   status: number;
@@ -48,14 +49,24 @@ function musicbrainz(store: FixtureStore, req: FakeRequest): FakeAnswer {
     return fileOr(store, `musicbrainz/${entity}/${id}.json`, notFound);
   }
   const query = req.query.get('query') ?? '';
-  const barcode = /^barcode:"?(\d+)"?$/.exec(query);
-  const items = barcode
-    ? store.all('musicbrainz/release').filter((r) => field(r, 'barcode') === barcode[1])
-    : undefined;
-  const page = items
-    ? { count: items.length, offset: 0, [`${entity}s`]: items }
+  const found = query.startsWith('barcode:')
+    ? barcodeSearch(store, query)
     : store.read(`musicbrainz/search/${entity}/${slug(query)}.json`);
-  return ok(page ?? { created: new Date().toISOString(), count: 0, offset: 0, [`${entity}s`]: [] });
+  const page = found ?? { created: new Date().toISOString(), count: 0, offset: 0, [`${entity}s`]: [] };
+  return ok(musicbrainzPage(page, `${entity}s`, req.query));
+}
+
+/**
+ * `barcode:724384960650` or `barcode:(A OR B)`: the releases carrying one of the codes; else, like the real
+ * search (a Lucene query, not a lookup), whatever near miss `search/release/barcode-<first code>.json` holds.
+ */
+function barcodeSearch(store: FixtureStore, query: string): unknown {
+  const codes: string[] = query.match(/\d{6,14}/g) ?? [];
+  const items = store.all('musicbrainz/release').filter((r) => codes.includes(String(field(r, 'barcode'))));
+  if (items.length > 0) {
+    return { count: items.length, offset: 0, releases: items };
+  }
+  return store.read(`musicbrainz/search/release/barcode-${codes[0] ?? ''}.json`);
 }
 
 /** Stands for a JPEG: the relay only checks the content type and size. */
@@ -121,7 +132,9 @@ function deezer(store: FixtureStore, req: FakeRequest): FakeAnswer {
   }
   if (kind === 'search') {
     const type = id ?? 'track';
-    return ok(store.read(`deezer/search/${type}/${slug(req.query.get('q') ?? '')}.json`) ?? { data: [], total: 0 });
+    const q = req.query.get('q') ?? '';
+    const body = store.read(`deezer/search/${type}/${slug(q)}.json`) ?? { data: [], total: 0 };
+    return ok(deezerPage(body, req.query, `https://api.deezer.com/search/${type}?q=${encodeURIComponent(q)}`));
   }
   if (!kind || !id) {
     return noData;
@@ -138,7 +151,9 @@ function itunes(store: FixtureStore, req: FakeRequest): FakeAnswer {
   const empty = { resultCount: 0, results: [] };
   if (req.path === '/search') {
     const entity = req.query.get('entity') ?? 'all';
-    return ok(store.read(`itunes/search/${entity}/${slug(req.query.get('term') ?? '')}.json`) ?? empty);
+    return ok(
+      itunesPage(store.read(`itunes/search/${entity}/${slug(req.query.get('term') ?? '')}.json`) ?? empty, req.query),
+    );
   }
   if (req.path === '/lookup') {
     const id = req.query.get('id');
@@ -185,7 +200,8 @@ function spotify(store: FixtureStore, req: FakeRequest): FakeAnswer {
   if (v1 === 'v1' && kind === 'search') {
     const type = req.query.get('type') ?? 'track';
     const page = { href: '', items: [], limit: 20, next: null, offset: 0, previous: null, total: 0 };
-    return ok(store.read(`spotify/search/${type}/${slug(req.query.get('q') ?? '')}.json`) ?? { [`${type}s`]: page });
+    const body = store.read(`spotify/search/${type}/${slug(req.query.get('q') ?? '')}.json`) ?? { [`${type}s`]: page };
+    return ok(spotifyPage(body, type, req.query));
   }
   return fileOr(store, `spotify/${kind ?? ''}/${id ?? ''}.json`, { status: 404, body: SPOTIFY_NOT_FOUND });
 }

@@ -2,11 +2,17 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Client } from '@grpc/grpc-js';
-import { METRIC } from '@app/core';
+import { AUTH_METRIC } from '@app/auth';
+import { CATALOG_METRIC } from '@app/catalog';
+import { METRIC as CORE_METRIC } from '@app/core';
+import { PROVIDER_METRIC } from '@app/providers';
 import { grpcCall, grpcClient } from '../support/grpc-client';
 import { freePort } from '../support/ports';
 import { bootTestApp, type TestApp } from '../support/test-app';
 import { exposedSeriesNames, promqlMetricNames, promtool } from './prometheus-tools';
+
+/** Every metric name Chorus exposes: core's and each lib's. */
+const METRIC = { ...CORE_METRIC, ...PROVIDER_METRIC, ...CATALOG_METRIC, ...AUTH_METRIC };
 
 const DEPLOY = resolve(__dirname, '..', '..', 'deploy');
 /** Series Prometheus makes itself, not the app. */

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { grpcCall, grpcClient } from '../support/grpc-client';
@@ -24,6 +26,7 @@ interface ReceivedSpan {
 
 interface OtlpExport {
   resourceSpans: Array<{
+    resource: { attributes: OtlpAttribute[] };
     scopeSpans: Array<{ scope: { name: string }; spans: Array<Omit<ReceivedSpan, 'scope'>> }>;
   }>;
 }
@@ -31,6 +34,7 @@ interface OtlpExport {
 /** A stand-in OTLP/HTTP collector: counts POSTs to /v1/traces and keeps the (JSON-encoded) spans. */
 class OtlpReceiver {
   readonly spans: ReceivedSpan[] = [];
+  readonly resources: OtlpAttribute[][] = [];
   posts = 0;
   private readonly server: Server;
   private waiters: Array<() => void> = [];
@@ -44,6 +48,7 @@ class OtlpReceiver {
           this.posts += 1;
           const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as OtlpExport;
           for (const resource of body.resourceSpans) {
+            this.resources.push(resource.resource.attributes);
             for (const scope of resource.scopeSpans) {
               this.spans.push(...scope.spans.map((span) => ({ ...span, scope: scope.scope.name })));
             }
@@ -94,6 +99,9 @@ function attribute(span: ReceivedSpan, key: string): string | undefined {
 }
 
 const SERVER = 2;
+const { version: VERSION } = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as {
+  version: string;
+};
 
 describe('OpenTelemetry tracing', () => {
   let receiver: OtlpReceiver;
@@ -111,7 +119,7 @@ describe('OpenTelemetry tracing', () => {
       REDIS_KEY_PREFIX: `test:${database.name}:`,
       LOG_LEVEL: 'info',
       OTEL_EXPORTER_OTLP_ENDPOINT: endpoint,
-      OTEL_BSP_SCHEDULE_DELAY: '100',
+      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
     });
     await app.waitReady();
     const registered = await fetch(`${app.httpUrl}/v1/auth/register`, {
@@ -139,6 +147,12 @@ describe('OpenTelemetry tracing', () => {
       (span) => span.traceId === server.traceId && span.scope.includes('instrumentation-pg'),
     );
     expect(query.parentSpanId).toBeDefined();
+  });
+
+  it('should report service.name and service.version (from package.json) on the resource', async () => {
+    await receiver.waitFor((span) => span.kind === SERVER);
+    const resource = Object.fromEntries(receiver.resources[0].map((entry) => [entry.key, entry.value.stringValue]));
+    expect(resource).toEqual(expect.objectContaining({ 'service.name': 'chorus', 'service.version': VERSION }));
   });
 
   it('should continue a caller traceparent', async () => {

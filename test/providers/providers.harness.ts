@@ -10,20 +10,27 @@ import type { FakeUpstream } from '../fake-upstream';
 @Module({ providers: [RedisConnection, Clock], exports: [RedisConnection, Clock] })
 class TestCoreModule {}
 
-const PROVIDERS = ['musicbrainz', 'coverartarchive', 'lrclib', 'deezer', 'itunes'] as const;
+const PROVIDERS = ['musicbrainz', 'coverartarchive', 'lrclib', 'deezer', 'itunes', 'spotify'] as const;
 
-/** Fast, permissive settings so each test only tightens what it is about. */
+function everyProvider(value: (provider: (typeof PROVIDERS)[number]) => string): string {
+  return PROVIDERS.map((provider) => `${provider}=${value(provider)}`).join(',');
+}
+
+/**
+ * Fast, permissive settings so each test only tightens what it is about. The provider maps name every
+ * provider; a test overrides one by appending (`${env.PROVIDER_RATE_LIMITS},musicbrainz=1/1s`: later entries win).
+ */
 export function testSettings(upstream: FakeUpstream): Record<string, string> {
-  const env: Record<string, string> = {
+  return {
     REDIS_URL: '',
+    // Rate-limit counters live under it: each module of a run gets its own, so none shares another's window.
+    REDIS_KEY_PREFIX: `chorus-test:${process.pid}:${Date.now()}:${Math.random().toString(36).slice(2)}:`,
     CHORUS_CONTACT: 'chorus-tests@example.org',
-    SPOTIFY_API_BASE_URL: upstream.url('spotify'),
-    SPOTIFY_ACCOUNTS_BASE_URL: upstream.url('spotify'),
+    PROVIDER_BASE_URLS: `${everyProvider((p) => upstream.url(p))},spotify-accounts=${upstream.url('spotify')}`,
+    PROVIDER_RATE_LIMITS: everyProvider(() => '1000/1s'),
+    PROVIDER_TIMEOUTS_MS: everyProvider(() => '2000'),
     SPOTIFY_CLIENT_ID: '',
     SPOTIFY_CLIENT_SECRET: '',
-    SPOTIFY_RATE_LIMIT_REQUESTS: '1000',
-    SPOTIFY_RATE_LIMIT_WINDOW_SEC: '1',
-    SPOTIFY_TIMEOUT_MS: '2000',
     PROVIDER_CONNECT_TIMEOUT_MS: '1000',
     PROVIDER_MAX_RESPONSE_BYTES: '65536',
     PROVIDER_RETRY_ATTEMPTS: '3',
@@ -32,16 +39,7 @@ export function testSettings(upstream: FakeUpstream): Record<string, string> {
     PROVIDER_BREAKER_FAILURES: '100',
     PROVIDER_BREAKER_HALF_OPEN_AFTER_MS: '300',
     PROVIDER_QUEUE_MAX_WAIT_MS: '5000',
-    PROVIDER_LIMITER_KEY_PREFIX: `chorus-test:${process.pid}:${Date.now()}:`,
   };
-  for (const name of PROVIDERS) {
-    const prefix = name.toUpperCase();
-    env[`${prefix}_BASE_URL`] = upstream.url(name);
-    env[`${prefix}_RATE_LIMIT_REQUESTS`] = '1000';
-    env[`${prefix}_RATE_LIMIT_WINDOW_SEC`] = '1';
-    env[`${prefix}_TIMEOUT_MS`] = '2000';
-  }
-  return env;
 }
 
 /**

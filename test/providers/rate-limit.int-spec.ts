@@ -14,13 +14,14 @@ function gaps(upstream: FakeUpstream, prefix: string): number[] {
   return times.slice(1).map((at, index) => at - times[index]);
 }
 
+/** The harness's settings with MusicBrainz paced at `rate` (later map entries win). */
+function musicBrainzAt(upstream: FakeUpstream, rate: string): Record<string, string> {
+  const env = testSettings(upstream);
+  return { ...env, PROVIDER_RATE_LIMITS: `${env.PROVIDER_RATE_LIMITS},musicbrainz=${rate}` };
+}
+
 function oneRequestPerSecond(upstream: FakeUpstream, extra: Record<string, string> = {}): Record<string, string> {
-  return {
-    ...testSettings(upstream),
-    MUSICBRAINZ_RATE_LIMIT_REQUESTS: '1',
-    MUSICBRAINZ_RATE_LIMIT_WINDOW_SEC: '1',
-    ...extra,
-  };
+  return { ...musicBrainzAt(upstream, '1/1s'), ...extra };
 }
 
 describe('provider rate limits', () => {
@@ -91,17 +92,15 @@ describe('provider rate limits', () => {
 
   describe('with leases of shared slots', () => {
     const redis = createClient({ url: SHARED_REDIS_URL });
-    // 50 per minute: a lease is 5 slots (PROVIDER_LIMITER_LEASE), and no window ends during a test.
+    // 50 per minute: a lease is 5 slots, and no window ends during a test.
     const leasing = (): Record<string, string> => ({
-      ...testSettings(upstream),
+      ...musicBrainzAt(upstream, '50/60s'),
       REDIS_URL: SHARED_REDIS_URL,
-      MUSICBRAINZ_RATE_LIMIT_REQUESTS: '50',
-      MUSICBRAINZ_RATE_LIMIT_WINDOW_SEC: '60',
-      PROVIDER_LIMITER_LEASE: '5',
       PROVIDER_QUEUE_MAX_WAIT_MS: '300',
     });
+    const callsKey = (env: Record<string, string>): string => `${env.REDIS_KEY_PREFIX}ratelimit:musicbrainz:calls`;
     const counted = async (env: Record<string, string>): Promise<number> =>
-      Number((await redis.get(`${env.PROVIDER_LIMITER_KEY_PREFIX}musicbrainz:calls`)) ?? 0);
+      Number((await redis.get(callsKey(env))) ?? 0);
 
     beforeAll(async () => {
       await redis.connect();
@@ -131,7 +130,7 @@ describe('provider rate limits', () => {
     it('should lease only the slots still free, so replicas together never exceed the limit', async () => {
       const env = leasing();
       // Other replicas took 48 of this window's 50 slots.
-      await redis.set(`${env.PROVIDER_LIMITER_KEY_PREFIX}musicbrainz:calls`, '48', { PX: 60_000 });
+      await redis.set(callsKey(env), '48', { PX: 60_000 });
       const sut = (await module(env)).get(MusicBrainzAdapter);
 
       const results = await Promise.allSettled([1, 2, 3].map(() => sut.getArtist(DAFT_PUNK)));
@@ -143,10 +142,7 @@ describe('provider rate limits', () => {
   });
 
   it('should fall back to a per-process limit, without hanging, when Redis is unreachable', async () => {
-    const env = oneRequestPerSecond(upstream, {
-      REDIS_URL: 'redis://127.0.0.1:1',
-      MUSICBRAINZ_RATE_LIMIT_REQUESTS: '5',
-    });
+    const env = { ...musicBrainzAt(upstream, '5/1s'), REDIS_URL: 'redis://127.0.0.1:1' };
     const sut = (await module(env, false)).get(MusicBrainzAdapter);
 
     await Promise.all([1, 2].map(() => sut.getArtist(DAFT_PUNK)));

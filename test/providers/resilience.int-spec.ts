@@ -19,7 +19,8 @@ describe('provider HTTP client resilience', () => {
 
   beforeAll(async () => {
     await upstream.start();
-    moduleRef = await createProvidersModule({ ...testSettings(upstream), LRCLIB_TIMEOUT_MS: '300' });
+    const env = testSettings(upstream);
+    moduleRef = await createProvidersModule({ ...env, PROVIDER_TIMEOUTS_MS: `${env.PROVIDER_TIMEOUTS_MS},lrclib=300` });
   });
 
   afterAll(async () => {

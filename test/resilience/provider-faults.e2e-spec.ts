@@ -41,11 +41,11 @@ describe('Provider faults end to end', () => {
     await fake.start();
     sut = await bootTestApp(
       upstreamEnv(fake, {
-        MUSICBRAINZ_TIMEOUT_MS: '500',
+        PROVIDER_TIMEOUTS_MS: 'musicbrainz=500',
         PROVIDER_MAX_RESPONSE_BYTES: '16384',
         PROVIDER_BREAKER_FAILURES: '3',
         PROVIDER_BREAKER_HALF_OPEN_AFTER_MS: '500',
-        CATALOG_TTL_ENTITY_SECONDS: '1',
+        CATALOG_TTL_SECONDS: 'entity=1',
       }),
     );
     grpc = grpcClient(sut.grpcAddress, 'chorus.v1.CatalogService');

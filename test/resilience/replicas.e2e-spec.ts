@@ -33,9 +33,8 @@ describe('Three replicas sharing PostgreSQL and Redis', () => {
       // degraded path has its own tests (redis-outage, redis-death).
       REDIS_TIMEOUT_MS: '1000',
       AUTH_JWT_SECRET: 'replica-suite-secret-of-at-least-32-bytes!',
-      MUSICBRAINZ_RATE_LIMIT_REQUESTS: '1',
-      MUSICBRAINZ_RATE_LIMIT_WINDOW_SEC: '1',
-      MUSICBRAINZ_TIMEOUT_MS: '5000',
+      PROVIDER_RATE_LIMITS: 'musicbrainz=1/1s',
+      PROVIDER_TIMEOUTS_MS: 'musicbrainz=5000',
       PROVIDER_QUEUE_MAX_WAIT_MS: '30000',
       LOG_LEVEL: 'error',
     });

@@ -18,10 +18,17 @@ export interface SpawnedApp {
   exited(): Promise<number | null>;
 }
 
-export async function spawnApp(env: Record<string, string>): Promise<SpawnedApp> {
+export interface SpawnOptions {
+  /** Another copy of the built app (a checkout elsewhere); the working directory is set to its root. */
+  appRoot?: string;
+}
+
+export async function spawnApp(env: Record<string, string>, options: SpawnOptions = {}): Promise<SpawnedApp> {
   const httpPort = env.HTTP_PORT ?? String(await freePort());
   const grpcPort = env.GRPC_PORT ?? String(await freePort());
-  const child = spawn(process.execPath, [MAIN_JS], {
+  const main = options.appRoot ? resolve(options.appRoot, 'dist', 'apps', 'api', 'src', 'main.js') : MAIN_JS;
+  const child = spawn(process.execPath, [main], {
+    cwd: options.appRoot,
     env: {
       PATH: process.env.PATH ?? '',
       NODE_ENV: 'test',

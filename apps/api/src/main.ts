@@ -1,26 +1,31 @@
 import 'reflect-metadata';
-import { createChorusApp, listenChorus, SettingsError, stopChorus } from '@app/core';
+import { createChorusApp, listenChorus, startFailureLine, stopChorus, type ChorusApp } from '@app/core';
 import { APP_OPTIONS, AppModule } from './app.module';
 
+/** Until Chorus listens, anything thrown (even an 'error' event nobody handles) ends the start in one line. */
+function failStart(error: unknown): never {
+  console.error(startFailureLine(error));
+  process.exit(1);
+}
+
 async function main(): Promise<void> {
-  const chorus = await createChorusApp(AppModule, APP_OPTIONS);
+  process.on('uncaughtException', failStart);
+  let chorus: ChorusApp | undefined;
   try {
+    chorus = await createChorusApp(AppModule, APP_OPTIONS);
     await listenChorus(chorus);
   } catch (error) {
     // Close what did start (pools, an embedded PostgreSQL) before reporting.
-    await chorus.app.close();
-    throw error;
+    await chorus?.app.close().catch(() => undefined);
+    failStart(error);
   }
+  process.removeListener('uncaughtException', failStart);
+  const started = chorus;
   const stop = (): void => {
-    void stopChorus(chorus).then((clean) => process.exit(clean ? 0 : 1));
+    void stopChorus(started).then((clean) => process.exit(clean ? 0 : 1));
   };
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
 }
 
-main().catch((error: unknown) => {
-  // One line an operator can act on.
-  const message = error instanceof Error ? error.message : String(error);
-  console.error(error instanceof SettingsError ? message : `Chorus failed to start: ${message}`);
-  process.exit(1);
-});
+void main();

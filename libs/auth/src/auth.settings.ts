@@ -1,5 +1,5 @@
 import { Transform } from 'class-transformer';
-import { IsString, Matches, Validate, ValidatorConstraint, type ValidatorConstraintInterface } from 'class-validator';
+import { Matches, Validate, ValidatorConstraint, type ValidatorConstraintInterface } from 'class-validator';
 import { AppSettings, defineSettings, IntSetting, parseSettings } from '@app/core';
 import { SecretValue } from './domain/secret-value';
 
@@ -63,12 +63,6 @@ export class AuthSettings {
   @Transform(toSecret)
   @Validate(PreviousJwtSecretConstraint)
   AUTH_JWT_PREVIOUS_SECRET: SecretValue = new SecretValue('');
-
-  @IsString()
-  AUTH_JWT_ISSUER = 'chorus';
-
-  @IsString()
-  AUTH_JWT_AUDIENCE = 'chorus-api';
 
   /** Access token lifetime in seconds; also the longest a revoked session's token could live without the session check. */
   @IntSetting(30, 86_400)

@@ -9,3 +9,5 @@ export * from './application/account-data.registry';
 export * from './application/access-token.service';
 export * from './application/user-admin.service';
 export * from './application/create-admin.cli';
+export { AUTH_METRIC } from './application/auth.metrics';
+export type { LoginOutcome } from './domain/login-outcome';

@@ -10,6 +10,7 @@ import { PurgeService } from './application/purge.service';
 import { ResolveService } from './application/resolve.service';
 import { ArtistAlbumsService } from './application/artist-albums.service';
 import { LookupService } from './application/lookup.service';
+import { CodeFallthroughService } from './application/code-fallthrough.service';
 import { ProviderGateway } from './application/provider.gateway';
 import { AnswerRepository } from './persistence/answer.repository';
 import { BarcodeRepository } from './persistence/barcode.repository';
@@ -17,6 +18,7 @@ import { EntityRepository } from './persistence/entity.repository';
 import { MissRepository } from './persistence/miss.repository';
 import { SearchRepository } from './persistence/search.repository';
 import { ReadThrough } from './application/read-through.service';
+import { CatalogMetrics } from './application/catalog.metrics';
 import { SingleFlight } from './application/single-flight.service';
 import { SearchService } from './application/search.service';
 import { CatalogController } from './transport/catalog.controller';
@@ -31,8 +33,10 @@ import { CatalogController } from './transport/catalog.controller';
     AnswerRepository,
     MissRepository,
     SingleFlight,
+    CatalogMetrics,
     ReadThrough,
     ProviderGateway,
+    CodeFallthroughService,
     LookupService,
     ArtistAlbumsService,
     SearchService,

@@ -1,29 +1,14 @@
 import { IsString, Matches } from 'class-validator';
-import { BooleanSetting, defineSettings, IntSetting } from '@app/core';
-
-const DAY = 86_400;
+import { BooleanSetting, defineSettings, formatSettingMap, IntSetting, MapSetting, parseSettingMap } from '@app/core';
+import { DEFAULT_TTLS, TTL_MAP, type TtlKind } from './domain/catalog-ttls';
 
 export class CatalogSettings {
-  /** Freshness of artists, albums, releases and tracks. */
-  @IntSetting(1, 365 * DAY)
-  CATALOG_TTL_ENTITY_SECONDS = 7 * DAY;
-
-  @IntSetting(1, 30 * DAY)
-  CATALOG_TTL_SEARCH_SECONDS = 3_600;
-
-  @IntSetting(1, 365 * DAY)
-  CATALOG_TTL_LYRICS_SECONDS = 30 * DAY;
-
-  @IntSetting(1, 365 * DAY)
-  CATALOG_TTL_COVER_ART_SECONDS = 7 * DAY;
-
-  /** Cross-platform matches of a track (links). */
-  @IntSetting(1, 365 * DAY)
-  CATALOG_TTL_LINKS_SECONDS = 7 * DAY;
-
-  /** How long a provider's "not found" is believed. */
-  @IntSetting(1, 30 * DAY)
-  CATALOG_TTL_NOT_FOUND_SECONDS = 3_600;
+  /**
+   * Freshness in seconds per kind (`entity`, `search`, `lyrics`, `coverArt`, `links`, `notFound`, `miss`),
+   * comma-separated; kinds left out keep the table in domain/catalog-ttls.ts.
+   */
+  @MapSetting(TTL_MAP)
+  CATALOG_TTL_SECONDS = formatSettingMap(DEFAULT_TTLS);
 
   /** Upper bound on one provider fetch holding the cross-replica single-flight lock. */
   @IntSetting(100, 120_000)
@@ -33,10 +18,6 @@ export class CatalogSettings {
   @IsString()
   @Matches(/^[a-z,]*$/, { message: 'must be a comma-separated list of provider names' })
   CATALOG_SEARCH_PROVIDERS = 'musicbrainz,deezer,itunes,spotify';
-
-  /** Two search hits with the same normalized title and artist are one if durations differ by at most this. */
-  @IntSetting(0, 60_000)
-  CATALOG_MATCH_DURATION_TOLERANCE_MS = 3_000;
 
   /**
    * Whether catalog entity writes wait for PostgreSQL's WAL flush. They are copies of provider data, so by default
@@ -49,6 +30,26 @@ export class CatalogSettings {
   /** Largest cover image Chorus relays. */
   @IntSetting(1_024, 50 * 1024 * 1024)
   CATALOG_COVER_MAX_BYTES = 10 * 1024 * 1024;
+
+  /** Upper bound on fetching one cover image from a provider's image host. */
+  @IntSetting(100, 120_000)
+  CATALOG_COVER_TIMEOUT_MS = 10_000;
+
+  /** Retry-After sent when no provider could answer (every search provider failed, a cover host is down). */
+  @IntSetting(1, 3_600)
+  CATALOG_UPSTREAM_RETRY_AFTER_SECONDS = 30;
 }
 
 export const catalogSettings = defineSettings('catalog', CatalogSettings);
+
+const parsedTtls = new WeakMap<CatalogSettings, Readonly<Record<TtlKind, number>>>();
+
+/** CATALOG_TTL_SECONDS over the defaults table, parsed once per settings instance. */
+export function catalogTtls(settings: CatalogSettings): Readonly<Record<TtlKind, number>> {
+  let ttls = parsedTtls.get(settings);
+  if (!ttls) {
+    ttls = parseSettingMap(settings.CATALOG_TTL_SECONDS, TTL_MAP, DEFAULT_TTLS);
+    parsedTtls.set(settings, ttls);
+  }
+  return ttls;
+}

@@ -6,3 +6,4 @@ export * from './application/resolve.service';
 export * from './application/links.service';
 export * from './domain/url-parser';
 export type { AlbumView } from './persistence/entity.repository';
+export { CATALOG_METRIC } from './application/catalog.metrics';

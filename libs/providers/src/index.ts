@@ -11,3 +11,4 @@ export * from './application/provider.registry';
 export * from './application/provider-status.service';
 export * from './domain/provider-status.types';
 export type { BreakerState } from './upstream/provider-policies';
+export { PROVIDER_METRIC } from './upstream/provider.metrics';

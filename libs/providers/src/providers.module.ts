@@ -13,6 +13,7 @@ import { ProviderRateLimiter } from './upstream/provider-rate.limiter';
 import { providersSettings } from './providers.settings';
 import { ProviderRegistry } from './application/provider.registry';
 import { ProviderPolicies } from './upstream/provider-policies';
+import { ProviderMetrics } from './upstream/provider.metrics';
 import { ProviderStatusService } from './application/provider-status.service';
 import { ProvidersController } from './transport/providers.controller';
 
@@ -31,6 +32,7 @@ const ADAPTERS = [
   controllers: [ProvidersController],
   providers: [
     ProviderRegistry,
+    ProviderMetrics,
     ProviderPolicies,
     ProviderRateLimiter,
     UpstreamTransport,

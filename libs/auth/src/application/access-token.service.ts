@@ -7,6 +7,9 @@ import { isRole, type Role } from '../domain/role';
 import { AuthCrypto } from './auth-crypto';
 
 export const JWT_ALGORITHM = 'HS256';
+/** Fixed claims, checked on every token: a token minted for another service under a shared key is refused. */
+export const JWT_ISSUER = 'chorus';
+export const JWT_AUDIENCE = 'chorus-api';
 
 export interface AccessClaims {
   sub: string;
@@ -70,8 +73,8 @@ export class AccessTokenService {
         algorithm: JWT_ALGORITHM,
         subject: userId,
         jwtid: this.crypto.randomId(),
-        issuer: this.settings.AUTH_JWT_ISSUER,
-        audience: this.settings.AUTH_JWT_AUDIENCE,
+        issuer: JWT_ISSUER,
+        audience: JWT_AUDIENCE,
         expiresIn: this.settings.AUTH_ACCESS_TTL,
       },
     );
@@ -83,8 +86,8 @@ export class AccessTokenService {
       return await this.jwt.verifyAsync<object>(token, {
         publicKey: asVerifyKey(key),
         algorithms: [JWT_ALGORITHM],
-        issuer: this.settings.AUTH_JWT_ISSUER,
-        audience: this.settings.AUTH_JWT_AUDIENCE,
+        issuer: JWT_ISSUER,
+        audience: JWT_AUDIENCE,
       });
     } catch {
       return undefined;

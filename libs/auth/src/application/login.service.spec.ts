@@ -5,6 +5,7 @@ import type { LoginAttemptRepository } from '../persistence/login-attempt.reposi
 import type { UserEntity } from '../persistence/user.entity';
 import type { UserRepository } from '../persistence/user.repository';
 import type { LoginThrottle } from './login-throttle';
+import { AuthMetrics } from './auth.metrics';
 import { LoginService } from './login.service';
 import type { SessionService } from './session.service';
 
@@ -45,7 +46,7 @@ describe(LoginService.name, () => {
       loginSucceeded: () => Promise.resolve(),
     } as unknown as LoginThrottle;
     const clock = new FakeClock(1);
-    sut = new LoginService(users, attempts, sessions, crypto, throttle, clock);
+    sut = new LoginService(users, attempts, sessions, crypto, throttle, clock, new AuthMetrics());
   });
 
   const client = { ip: '192.0.2.9', userAgent: 'spec' };

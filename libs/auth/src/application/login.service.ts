@@ -1,10 +1,11 @@
-import { Injectable, Optional } from '@nestjs/common';
-import { DomainError, MetricsService } from '@app/core';
+import { Injectable } from '@nestjs/common';
+import { DomainError } from '@app/core';
+import { AuthMetrics } from './auth.metrics';
 import { AuthCrypto } from './auth-crypto';
 import { Clock } from '@app/core';
 import type { ClientInfo } from '../domain/client-info';
 import { toUserView, type AuthResponseView } from '../domain/views';
-import type { LoginOutcome } from '../persistence/login-attempt.entity';
+import type { LoginOutcome } from '../domain/login-outcome';
 import { LoginAttemptRepository } from '../persistence/login-attempt.repository';
 import { UserRepository } from '../persistence/user.repository';
 import { LoginThrottle } from './login-throttle';
@@ -23,7 +24,7 @@ export class LoginService {
     private readonly crypto: AuthCrypto,
     private readonly throttle: LoginThrottle,
     private readonly clock: Clock,
-    @Optional() private readonly metrics?: MetricsService,
+    private readonly metrics: AuthMetrics,
   ) {}
 
   async login(credentials: Credentials, client: ClientInfo): Promise<AuthResponseView> {
@@ -38,7 +39,7 @@ export class LoginService {
     ]);
     if (refused) {
       await this.record(user?.id ?? null, client, 'throttled');
-      this.metrics?.recordLogin('throttled');
+      this.metrics.recordLogin('throttled');
       throw refused.error;
     }
     // Unknown emails cost one bcrypt comparison too, so timing does not tell which accounts exist.
@@ -47,7 +48,7 @@ export class LoginService {
       : await this.crypto.verifyAgainstDummy(credentials.password);
     if (!user || !valid) {
       await this.record(user?.id ?? null, client, 'bad_credentials');
-      this.metrics?.recordLogin('failure');
+      this.metrics.recordLogin('bad_credentials');
       throw DomainError.unauthenticated(BAD_CREDENTIALS);
     }
     // The session and the success record are one statement; the throttle update runs beside it.
@@ -55,7 +56,7 @@ export class LoginService {
       this.throttle.loginSucceeded(keys),
       this.sessions.open(user.id, user.role, client, true),
     ]);
-    this.metrics?.recordLogin('success');
+    this.metrics.recordLogin('success');
     return { user: toUserView(user), tokens };
   }
 

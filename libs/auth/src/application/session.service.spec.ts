@@ -5,6 +5,7 @@ import type { SessionEntity } from '../persistence/session.entity';
 import type { NewSession, RevokeReason, SessionRepository } from '../persistence/session.repository';
 import type { UserRepository } from '../persistence/user.repository';
 import type { AccessTokenService } from './access-token.service';
+import { AuthMetrics } from './auth.metrics';
 import { SessionService } from './session.service';
 
 /** In-memory stand-in with the same compare-and-swap semantics as the SQL. */
@@ -63,6 +64,7 @@ describe(SessionService.name, () => {
       new AuthCrypto(settings),
       clock,
       settings,
+      new AuthMetrics(),
     );
   });
 

@@ -1,5 +1,6 @@
-import { Inject, Injectable, Optional } from '@nestjs/common';
-import { DomainError, MetricsService, type Caller } from '@app/core';
+import { Inject, Injectable } from '@nestjs/common';
+import { DomainError, type Caller } from '@app/core';
+import { AuthMetrics } from './auth.metrics';
 import { authSettings, type AuthSettings } from '../auth.settings';
 import { AuthCrypto } from './auth-crypto';
 import { Clock } from '@app/core';
@@ -26,7 +27,7 @@ export class SessionService {
     private readonly crypto: AuthCrypto,
     private readonly clock: Clock,
     @Inject(authSettings.KEY) private readonly settings: AuthSettings,
-    @Optional() private readonly metrics?: MetricsService,
+    private readonly metrics: AuthMetrics,
   ) {}
 
   /** A new session (refresh token family); `recordLogin` also writes the login's success record with it. */
@@ -55,7 +56,7 @@ export class SessionService {
     if (!rotated) {
       // An old token of a live family: it was stolen or replayed. Revoke the family (theft detection).
       await this.sessions.revoke(session.userId, session.id, 'refresh_reuse', now);
-      this.metrics?.recordRefreshReuse();
+      this.metrics.recordRefreshReuse();
       throw DomainError.unauthenticated('Refresh token was already used; the session has been revoked');
     }
     const user = await this.users.findById(session.userId);

@@ -1,7 +1,7 @@
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 import { UserEntity } from './user.entity';
 
-export type LoginOutcome = 'success' | 'bad_credentials' | 'throttled';
+import type { LoginOutcome } from '../domain/login-outcome';
 
 /** Every login attempt; `userId` is null when the email matched no account. */
 @Entity({ name: 'auth_login_attempts' })

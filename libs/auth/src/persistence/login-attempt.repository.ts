@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
 import { SqlClient } from '@app/core';
-import { LoginAttemptEntity, type LoginOutcome } from './login-attempt.entity';
+import type { LoginOutcome } from '../domain/login-outcome';
+import { LoginAttemptEntity } from './login-attempt.entity';
 
 export interface NewLoginAttempt {
   userId: string | null;

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Album } from '@app/providers';
 import { Answers, type Answer } from '@app/core';
-import { catalogSettings, type CatalogSettings } from '../catalog.settings';
+import { catalogSettings, catalogTtls, type CatalogSettings } from '../catalog.settings';
 import { formatCatalogId, parseCatalogId } from '../domain/catalog-id';
 import { SearchRepository, type StoredSearch } from '../persistence/search.repository';
 import { ReadThrough } from './read-through.service';
@@ -32,9 +32,9 @@ export class ArtistAlbumsService {
     const key = `artist-albums:${artist.value.id}:${limit}:${offset}`;
     const answer = await this.readThrough.read<StoredSearch<Album>>({
       key,
-      ttlSeconds: this.settings.CATALOG_TTL_SEARCH_SECONDS,
-      notFoundTtlSeconds: this.settings.CATALOG_TTL_NOT_FOUND_SECONDS,
-      load: () => this.searches.find<Album>(key),
+      ttlSeconds: catalogTtls(this.settings).search,
+      notFoundTtlSeconds: catalogTtls(this.settings).notFound,
+      load: () => this.searches.find<StoredSearch<Album>>(key),
       fetch: async () => {
         const query =
           id.provider === 'musicbrainz' ? `arid:${id.nativeId}` : this.byName(id.provider, artist.value.name);

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CoverArtArchiveAdapter, type Image } from '@app/providers';
 import { Answers, DomainError, type Answer } from '@app/core';
-import { catalogSettings, type CatalogSettings } from '../catalog.settings';
+import { catalogSettings, catalogTtls, type CatalogSettings } from '../catalog.settings';
 import { splitNamespacedId } from '../domain/catalog-id';
 import { LookupService, representativeRelease } from './lookup.service';
 import { AnswerRepository } from '../persistence/answer.repository';
@@ -38,8 +38,8 @@ export class CoverArtService {
     }
     const answer = await this.readThrough.read<AlbumCoverArt>({
       key: `cover-art:${album.id}`,
-      ttlSeconds: this.settings.CATALOG_TTL_COVER_ART_SECONDS,
-      notFoundTtlSeconds: this.settings.CATALOG_TTL_NOT_FOUND_SECONDS,
+      ttlSeconds: catalogTtls(this.settings).coverArt,
+      notFoundTtlSeconds: catalogTtls(this.settings).notFound,
       load: () => this.answers.findCoverArt<AlbumCoverArt>(album.id),
       fetch: () => this.fromArchive(album),
       save: (art, expiresAt) => this.answers.saveCoverArt(album.id, art.releaseId, art, expiresAt),

@@ -1,6 +1,7 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { ProviderRegistry } from '@app/providers';
 import { DomainError, ErrorCode } from '@app/core';
+import { catalogSettings, type CatalogSettings } from '../catalog.settings';
 
 export interface CoverImage {
   contentType: string;
@@ -10,11 +11,6 @@ export interface CoverImage {
 /** Image hosts of the providers; redirects are followed only within these (and the configured base URLs). */
 const IMAGE_HOST_SUFFIXES = ['coverartarchive.org', 'archive.org', 'dzcdn.net', 'mzstatic.com', 'scdn.co'];
 const MAX_REDIRECTS = 5;
-const TIMEOUT_MS = 10_000;
-
-function unavailable(message: string): DomainError {
-  return new DomainError(ErrorCode.UPSTREAM_UNAVAILABLE, `cover image: ${message}`, { retryAfterSeconds: 30 });
-}
 
 /**
  * Fetches cover bytes for the relay. The URL comes from the catalog, never from the caller, and each hop of a
@@ -24,7 +20,10 @@ function unavailable(message: string): DomainError {
 export class CoverImageFetcher {
   private readonly configuredHosts: Set<string>;
 
-  constructor(registry: ProviderRegistry) {
+  constructor(
+    registry: ProviderRegistry,
+    @Inject(catalogSettings.KEY) private readonly settings: CatalogSettings,
+  ) {
     this.configuredHosts = new Set(registry.all().map((provider) => new URL(provider.baseUrl).host));
   }
 
@@ -54,13 +53,14 @@ export class CoverImageFetcher {
     let url = this.upgraded(new URL(rawUrl));
     for (let hop = 0; hop <= MAX_REDIRECTS; hop += 1) {
       if (!this.allowed(url)) {
-        throw unavailable(`refusing to fetch from ${url.host}`);
+        throw this.unavailable(`refusing to fetch from ${url.host}`);
       }
-      const response = await fetch(url, { redirect: 'manual', signal: AbortSignal.timeout(TIMEOUT_MS) }).catch(
-        (error: unknown) => {
-          throw unavailable((error as Error).message);
-        },
-      );
+      const response = await fetch(url, {
+        redirect: 'manual',
+        signal: AbortSignal.timeout(this.settings.CATALOG_COVER_TIMEOUT_MS),
+      }).catch((error: unknown) => {
+        throw this.unavailable((error as Error).message);
+      });
       const location = response.headers.get('location');
       if (response.status >= 300 && response.status < 400 && location) {
         url = this.upgraded(new URL(location, url));
@@ -68,7 +68,13 @@ export class CoverImageFetcher {
       }
       return this.read(response, maxBytes);
     }
-    throw unavailable('too many redirects');
+    throw this.unavailable('too many redirects');
+  }
+
+  private unavailable(message: string): DomainError {
+    return new DomainError(ErrorCode.UPSTREAM_UNAVAILABLE, `cover image: ${message}`, {
+      retryAfterSeconds: this.settings.CATALOG_UPSTREAM_RETRY_AFTER_SECONDS,
+    });
   }
 
   private async read(response: Response, maxBytes: number): Promise<CoverImage> {
@@ -77,14 +83,14 @@ export class CoverImageFetcher {
     }
     const contentType = response.headers.get('content-type') ?? '';
     if (!response.ok || !contentType.startsWith('image/')) {
-      throw unavailable(`unexpected answer ${response.status} ${contentType}`);
+      throw this.unavailable(`unexpected answer ${response.status} ${contentType}`);
     }
     const chunks: Buffer[] = [];
     let size = 0;
     for await (const chunk of response.body ?? []) {
       size += (chunk as Uint8Array).byteLength;
       if (size > maxBytes) {
-        throw unavailable(`image larger than ${maxBytes} bytes`);
+        throw this.unavailable(`image larger than ${maxBytes} bytes`);
       }
       chunks.push(Buffer.from(chunk as Uint8Array));
     }

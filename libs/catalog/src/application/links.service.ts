@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Track } from '@app/providers';
 import { Answers, DomainError, ErrorCode, type Answer } from '@app/core';
-import { catalogSettings, type CatalogSettings } from '../catalog.settings';
+import { catalogSettings, catalogTtls, type CatalogSettings } from '../catalog.settings';
 import { splitNamespacedId, type SourceProvider } from '../domain/catalog-id';
 import { LookupService } from './lookup.service';
 import { ProviderGateway } from './provider.gateway';
@@ -9,7 +9,7 @@ import { AnswerRepository, type LinkAnswer } from '../persistence/answer.reposit
 import { EntityRepository } from '../persistence/entity.repository';
 import { ReadThrough } from './read-through.service';
 import { creditLine } from '../domain/search-merge';
-import { sameTrack } from '../domain/track-match';
+import { MATCH_DURATION_TOLERANCE_MS, sameTrack } from '../domain/track-match';
 
 export interface PlatformLink {
   platform: string;
@@ -66,8 +66,8 @@ export class LinksService {
   private linkOn(track: Track, platform: SourceProvider) {
     return this.readThrough.read<LinkAnswer>({
       key: `links:${track.id}:${platform}`,
-      ttlSeconds: this.settings.CATALOG_TTL_LINKS_SECONDS,
-      notFoundTtlSeconds: this.settings.CATALOG_TTL_NOT_FOUND_SECONDS,
+      ttlSeconds: catalogTtls(this.settings).links,
+      notFoundTtlSeconds: catalogTtls(this.settings).notFound,
       load: () => this.answers.findLink(track.id, platform),
       fetch: () => this.match(track, platform),
       save: (answer, expiresAt) => this.entities.saveLink(track.id, platform, answer, expiresAt),
@@ -81,7 +81,7 @@ export class LinksService {
         return { track: { ...found, isrcs: [...new Set([...found.isrcs, isrc])] }, matchedBy: 'isrc' };
       }
     }
-    const tolerance = this.settings.CATALOG_MATCH_DURATION_TOLERANCE_MS;
+    const tolerance = MATCH_DURATION_TOLERANCE_MS;
     const page = await this.providers.search(platform, 'track', this.metadataQuery(track, platform), 10, 0);
     const found = (page.items as Track[]).find((candidate) => sameTrack(track, candidate, tolerance));
     return found ? { track: found, matchedBy: 'metadata' } : {};

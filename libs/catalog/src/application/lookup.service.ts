@@ -1,19 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Artist, Release, Track } from '@app/providers';
-import { DomainError, ErrorCode, type Answer } from '@app/core';
-import { catalogSettings, type CatalogSettings } from '../catalog.settings';
-import {
-  formatCatalogId,
-  parseBarcode,
-  parseCatalogId,
-  parseIsrc,
-  splitNamespacedId,
-  type EntityKind,
-} from '../domain/catalog-id';
+import { Answers, type Answer } from '@app/core';
+import { catalogSettings, catalogTtls, type CatalogSettings } from '../catalog.settings';
+import { formatCatalogId, parseCatalogId, parseIsrc, splitNamespacedId, type EntityKind } from '../domain/catalog-id';
 import { EntityRepository, type AlbumView } from '../persistence/entity.repository';
 import { BarcodeRepository } from '../persistence/barcode.repository';
 import { ReadThrough, type ReadSpec } from './read-through.service';
 import { ProviderGateway } from './provider.gateway';
+import { CodeFallthroughService } from './code-fallthrough.service';
+import { Gtin } from '../domain/gtin';
 
 /** The release that stands for an album: an official one with the earliest date, else the first. */
 export function representativeRelease(releases: Release[]): Release | undefined {
@@ -32,6 +27,11 @@ function tracksOf(release: Release | undefined): Track[] {
   );
 }
 
+/** The provider an entity came from is its id's namespace, also for one read back from the catalog. */
+function withSource<T extends { id: string }>(value: T): T & { source: string } {
+  return { ...value, source: splitNamespacedId(value.id).provider };
+}
+
 /** Lookups by id, ISRC and barcode, each through the read path. */
 @Injectable()
 export class LookupService {
@@ -40,6 +40,7 @@ export class LookupService {
     private readonly entities: EntityRepository,
     private readonly barcodes: BarcodeRepository,
     private readonly providers: ProviderGateway,
+    private readonly codes: CodeFallthroughService,
     @Inject(catalogSettings.KEY) private readonly settings: CatalogSettings,
   ) {}
 
@@ -83,46 +84,36 @@ export class LookupService {
     });
   }
 
-  getTrackByIsrc(raw: string): Promise<Answer<Track>> {
+  /** By ISRC through the providers in turn (CodeFallthroughService); `source` names the one that answered. */
+  async getTrackByIsrc(raw: string): Promise<Answer<Track & { source: string }>> {
     const isrc = parseIsrc(raw);
-    return this.readThrough.read<Track>({
+    const answer = await this.readThrough.read<Track>({
       ...this.ttls(),
       key: `isrc:${isrc}`,
       load: async () => (await this.entities.findTracksByIsrc(isrc))[0],
       fetch: async () => {
-        const found = await this.providers.musicbrainz.tracksByIsrc(isrc);
-        const tracks = found.length > 0 ? found : [await this.providers.deezer.trackByIsrc(isrc)];
-        return { ...tracks[0], isrcs: [...new Set([...tracks[0].isrcs, isrc])] };
+        const { value } = await this.codes.trackByIsrc(isrc);
+        return { ...value, isrcs: [...new Set([...value.isrcs, isrc])] };
       },
       save: (track, expiresAt) => this.entities.saveTrack(track, expiresAt),
     });
+    return Answers.map(answer, withSource);
   }
 
-  getAlbumByBarcode(raw: string): Promise<Answer<AlbumView>> {
-    const barcode = parseBarcode(raw);
-    return this.readThrough.read<AlbumView>({
+  /**
+   * By GTIN: its 12-, 13- and 14-digit spellings are one question (one key, one stored link), and a wrong
+   * check digit is refused before anything is asked or stored.
+   */
+  async getAlbumByBarcode(raw: string): Promise<Answer<AlbumView & { source: string }>> {
+    const gtin = Gtin.parse(raw);
+    const answer = await this.readThrough.read<AlbumView>({
       ...this.ttls(),
-      key: `barcode:${barcode}`,
-      load: () => this.barcodes.findAlbum<AlbumView>(barcode),
-      fetch: async () => (await this.getAlbum(await this.albumIdForBarcode(barcode))).value,
-      save: (album) => this.barcodes.link(barcode, album.id),
+      key: `barcode:${gtin.key}`,
+      load: () => this.barcodes.findAlbum<AlbumView>(gtin.forms()),
+      fetch: async () => (await this.codes.albumByBarcode(gtin, async (id) => (await this.getAlbum(id)).value)).value,
+      save: (album) => this.barcodes.link(gtin.key, album.id),
     });
-  }
-
-  private async albumIdForBarcode(barcode: string): Promise<string> {
-    const releases = await this.providers.musicbrainz.releasesByBarcode(barcode);
-    const albumId = releases.find((r) => r.albumId)?.albumId;
-    if (albumId) {
-      return albumId;
-    }
-    try {
-      return (await this.providers.deezer.albumByUpc(barcode)).id;
-    } catch (error) {
-      if (error instanceof DomainError && error.code === ErrorCode.NOT_FOUND) {
-        return (await this.providers.itunes.albumByUpc(barcode)).id;
-      }
-      throw error;
-    }
+    return Answers.map(answer, withSource);
   }
 
   private readEntity<T>(
@@ -142,8 +133,8 @@ export class LookupService {
 
   private ttls(): { ttlSeconds: number; notFoundTtlSeconds: number } {
     return {
-      ttlSeconds: this.settings.CATALOG_TTL_ENTITY_SECONDS,
-      notFoundTtlSeconds: this.settings.CATALOG_TTL_NOT_FOUND_SECONDS,
+      ttlSeconds: catalogTtls(this.settings).entity,
+      notFoundTtlSeconds: catalogTtls(this.settings).notFound,
     };
   }
 }

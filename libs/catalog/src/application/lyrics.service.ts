@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { LrcLibAdapter, type Lyrics } from '@app/providers';
 import { Answers, type Answer } from '@app/core';
-import { catalogSettings, type CatalogSettings } from '../catalog.settings';
+import { catalogSettings, catalogTtls, type CatalogSettings } from '../catalog.settings';
 import { LookupService } from './lookup.service';
 import { AnswerRepository } from '../persistence/answer.repository';
 import { ReadThrough } from './read-through.service';
@@ -26,8 +26,8 @@ export class LyricsService {
     const track = trackAnswer.value;
     const answer = await this.readThrough.read<TrackLyrics>({
       key: `lyrics:${track.id}`,
-      ttlSeconds: this.settings.CATALOG_TTL_LYRICS_SECONDS,
-      notFoundTtlSeconds: this.settings.CATALOG_TTL_NOT_FOUND_SECONDS,
+      ttlSeconds: catalogTtls(this.settings).lyrics,
+      notFoundTtlSeconds: catalogTtls(this.settings).notFound,
       load: () => this.answers.findLyrics<TrackLyrics>(track.id),
       fetch: async () =>
         this.toView(

@@ -12,9 +12,19 @@ import {
 } from '@app/providers';
 import { DomainError } from '@app/core';
 import type { SourceProvider } from '../domain/catalog-id';
+import type { WindowRequest, WindowResult } from '../domain/search-paging';
 
-export type SearchType = 'artist' | 'album' | 'track';
-export type SearchItem = Artist | Album | Track;
+export const SEARCH_TYPES = ['artist', 'album', 'release', 'track'] as const;
+export type SearchType = (typeof SEARCH_TYPES)[number];
+export type SearchItem = Artist | Album | Release | Track;
+
+/** The most one search call answers, per provider (iTunes: in all, it has no offset). */
+const SEARCH_PAGE_MAX: Readonly<Record<SourceProvider, number>> = {
+  musicbrainz: 100,
+  deezer: 100,
+  itunes: 200,
+  spotify: 50,
+};
 
 interface EntityProvider {
   getArtist(id: string): Promise<Artist>;
@@ -63,19 +73,38 @@ export class ProviderGateway {
     }
   }
 
+  searchPageMax(provider: SourceProvider): number {
+    return SEARCH_PAGE_MAX[provider];
+  }
+
   search(provider: SourceProvider, type: SearchType, q: string, limit: number, offset: number) {
     const source = this.source(provider);
     const paging = { limit, offset };
     const page: Promise<SearchPage<SearchItem>> =
       type === 'artist'
         ? source.searchArtists(q, paging)
-        : type === 'album'
-          ? source.searchAlbums(q, paging)
-          : source.searchTracks(q, paging);
+        : type === 'track'
+          ? source.searchTracks(q, paging)
+          : type === 'release' && provider === 'musicbrainz'
+            ? this.musicbrainz.searchReleases(q, paging)
+            : // Other providers' albums are concrete releases (one UPC each): they answer both.
+              source.searchAlbums(q, paging);
     // iTunes has no offset: it is asked for limit+offset items and the first `offset` are dropped here.
     return provider === 'itunes'
       ? page.then((p) => ({ ...p, items: p.items.slice(offset, offset + limit), offset }))
       : page;
+  }
+
+  /** One window of a provider's ranked list; `total` only where the provider reports one (iTunes counts its page). */
+  async searchWindow(
+    provider: SourceProvider,
+    type: SearchType,
+    q: string,
+    window: WindowRequest,
+  ): Promise<WindowResult> {
+    const page = await this.search(provider, type, q, window.limit, window.offset);
+    const total = provider === 'itunes' ? undefined : page.total;
+    return { ...window, items: page.items, total };
   }
 
   /** MusicBrainz release groups have no track list; Chorus uses one release as the album's. */

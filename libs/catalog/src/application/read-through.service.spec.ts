@@ -1,16 +1,17 @@
 import {
+  DatabaseSettings,
   DomainError,
   ErrorCode,
   FakeClock,
   type CacheService,
-  type MetricsService,
   type RedisConnection,
   type RedisSettings,
 } from '@app/core';
-import type { CatalogSettings } from '../catalog.settings';
+import { CatalogSettings } from '../catalog.settings';
 import type { MissRepository } from '../persistence/miss.repository';
 import { REMEMBERED_MISSING, type Loaded } from '../persistence/stored';
 import { ReadThrough, type ReadSpec } from './read-through.service';
+import type { CatalogMetrics } from './catalog.metrics';
 import { SingleFlight } from './single-flight.service';
 
 const NOW = Date.UTC(2026, 1, 1, 12);
@@ -118,14 +119,16 @@ describe(ReadThrough.name, () => {
       { CATALOG_LOCK_TTL_MS: 1_000 } as CatalogSettings,
     );
     const metrics = {
-      recordCatalogAnswer: (freshness: string) => answers.push(freshness),
-    } as unknown as MetricsService;
+      recordAnswer: (freshness: string) => answers.push(freshness),
+    } as unknown as CatalogMetrics;
     sut = new ReadThrough(
       cache as unknown as CacheService,
       misses as unknown as MissRepository,
       flight,
       metrics,
       clock,
+      new CatalogSettings(),
+      new DatabaseSettings(),
     );
   });
 

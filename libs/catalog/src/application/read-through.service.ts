@@ -1,8 +1,19 @@
-import { Injectable, Logger } from '@nestjs/common';
-import { Answers, CacheService, Clock, DomainError, ErrorCode, MetricsService, type Answer } from '@app/core';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import {
+  Answers,
+  CacheService,
+  Clock,
+  databaseSettings,
+  DomainError,
+  ErrorCode,
+  type Answer,
+  type DatabaseSettings,
+} from '@app/core';
+import { catalogSettings, catalogTtls, type CatalogSettings } from '../catalog.settings';
 import { MissRepository } from '../persistence/miss.repository';
 import { expiryFrom, REMEMBERED_MISSING, type Loaded } from '../persistence/stored';
 import { SingleFlight, type EarlyLock } from './single-flight.service';
+import { CatalogMetrics } from './catalog.metrics';
 
 export interface ReadSpec<T> {
   /** One question: cache key, single-flight key and "not found" key at once. */
@@ -14,6 +25,8 @@ export interface ReadSpec<T> {
   /** True when `load` checks catalog_misses itself, so the read path does not ask again. */
   loadSeesMisses?: boolean;
   fetch(): Promise<T>;
+  /** False for an answer given but not kept (built while a source was down), so the next question asks again. */
+  keep?(value: T): boolean;
   /** Writes the answer in one transaction. */
   save(value: T, expiresAt: Date): Promise<void>;
 }
@@ -30,9 +43,6 @@ interface Cached<T> {
   expiresAt: number;
 }
 
-/** How long a remembered "not found" stays in the caches when it was read back from PostgreSQL. */
-const REMEMBERED_MISS_CACHE_MS = 60_000;
-
 /**
  * The catalog's read path (DESIGN.md): memory and Redis, then PostgreSQL, then the provider under single
  * flight. A stale row is answered at once and refreshed in the background; when the provider fails, stale
@@ -47,13 +57,15 @@ export class ReadThrough {
     private readonly cache: CacheService,
     private readonly misses: MissRepository,
     private readonly flight: SingleFlight,
-    private readonly metrics: MetricsService,
+    private readonly metrics: CatalogMetrics,
     private readonly clock: Clock,
+    @Inject(catalogSettings.KEY) private readonly settings: CatalogSettings,
+    @Inject(databaseSettings.KEY) private readonly databaseConfig: DatabaseSettings,
   ) {}
 
   async read<T>(spec: ReadSpec<T>): Promise<Answer<T>> {
     const answer = await this.answer(spec);
-    this.metrics.recordCatalogAnswer(answer.freshness);
+    this.metrics.recordAnswer(answer.freshness);
     return answer;
   }
 
@@ -77,7 +89,10 @@ export class ReadThrough {
     }
     if (loaded === REMEMBERED_MISSING) {
       early.release();
-      this.remember(spec.key, { missing: true, expiresAt: this.clock.nowMs() + REMEMBERED_MISS_CACHE_MS });
+      this.remember(spec.key, {
+        missing: true,
+        expiresAt: this.clock.nowMs() + catalogTtls(this.settings).miss * 1000,
+      });
       throw DomainError.notFound(`Not found: ${spec.key}`);
     }
     const expiresAt = loaded.expiresAt.getTime();
@@ -136,6 +151,9 @@ export class ReadThrough {
       }
       throw error;
     }
+    if (spec.keep?.(value) === false) {
+      return { value, expiresAt: 0 };
+    }
     const expiresAt = expiryFrom(spec.ttlSeconds, this.clock.nowMs());
     await this.database(() => spec.save(value, expiresAt));
     this.remember(spec.key, { value, expiresAt: expiresAt.getTime() });
@@ -183,7 +201,7 @@ export class ReadThrough {
       }
       this.logger.warn({ msg: 'catalog database error', error: (error as Error).message });
       throw new DomainError(ErrorCode.UPSTREAM_UNAVAILABLE, 'The catalog database is unavailable', {
-        retryAfterSeconds: 5,
+        retryAfterSeconds: this.databaseConfig.DB_RETRY_AFTER_SECONDS,
         cause: error,
       });
     }

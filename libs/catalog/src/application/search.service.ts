@@ -1,11 +1,24 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Answers, DomainError, ErrorCode, type Answer, type SourceFailure } from '@app/core';
-import { catalogSettings, type CatalogSettings } from '../catalog.settings';
+import { catalogSettings, catalogTtls, type CatalogSettings } from '../catalog.settings';
 import type { SourceProvider } from '../domain/catalog-id';
-import { ProviderGateway, type SearchItem, type SearchType } from './provider.gateway';
-import { SearchRepository, type StoredSearch } from '../persistence/search.repository';
+import { ProviderGateway, type SearchType } from './provider.gateway';
+import { SearchRepository } from '../persistence/search.repository';
 import { ReadThrough } from './read-through.service';
-import { mergeSearchResults, normalizeText, type ProviderResults, type SearchHit } from '../domain/search-merge';
+import { normalizeText } from '../domain/search-merge';
+import { MATCH_DURATION_TOLERANCE_MS } from '../domain/track-match';
+import {
+  emptySearchList,
+  extendSearchList,
+  coversDepth,
+  MAX_SEARCH_OFFSET,
+  nextWindows,
+  searchDepth,
+  sliceSearchList,
+  type SearchList,
+  type SearchSlice,
+  type WindowResult,
+} from '../domain/search-paging';
 
 export interface SearchQuery {
   q: string;
@@ -15,14 +28,15 @@ export interface SearchQuery {
   providers?: string;
 }
 
-/** One page of merged hits; which providers failed is in the answer's `failures` (status PARTIAL). */
-export interface SearchPage {
-  items: SearchHit[];
-  limit: number;
-  offset: number;
-}
+export type SearchResult = SearchSlice & { limit: number; offset: number };
+
+/** A list read while a provider was down: answered, never kept, so the next question asks that provider again. */
+type ReadList = SearchList & { failures?: SourceFailure[] };
 
 const SEARCHABLE: readonly SourceProvider[] = ['musicbrainz', 'deezer', 'itunes', 'spotify'];
+
+/** Reading deeper asks every provider once per round; a page at MAX_SEARCH_OFFSET takes at most this many. */
+const MAX_ROUNDS = 12;
 
 /** Lucene's special characters, escaped so a user's words are searched as words. */
 export function escapeLucene(text: string): string {
@@ -33,6 +47,10 @@ export function normalizeQuery(q: string): string {
   return q.normalize('NFKC').trim().replace(/\s+/g, ' ').toLowerCase();
 }
 
+/**
+ * Search across providers as one ranked list a user can page through: the merged list of a question is kept
+ * whole (search-paging.ts), each page is a slice of it, and reading deeper only appends.
+ */
 @Injectable()
 export class SearchService {
   constructor(
@@ -42,35 +60,42 @@ export class SearchService {
     @Inject(catalogSettings.KEY) private readonly settings: CatalogSettings,
   ) {}
 
-  async search(query: SearchQuery): Promise<Answer<SearchPage>> {
+  async search(query: SearchQuery): Promise<Answer<SearchResult>> {
     const q = normalizeQuery(query.q);
     if (normalizeText(q) === '') {
       throw DomainError.invalid('q', 'must contain letters or digits');
     }
-    const providers = this.providersFor(query.providers);
-    const settled = await Promise.allSettled(providers.map((provider) => this.searchOne(provider, q, query)));
-    const results: ProviderResults[] = [];
-    const failures: SourceFailure[] = [];
-    const parts: Answer<unknown>[] = [];
-    settled.forEach((outcome, index) => {
-      if (outcome.status === 'fulfilled') {
-        results.push({ provider: providers[index], items: outcome.value.value.items });
-        parts.push(outcome.value);
-      } else {
-        failures.push(this.failureOf(providers[index], outcome.reason));
-      }
-    });
-    if (results.length === 0) {
-      throw new DomainError(ErrorCode.UPSTREAM_UNAVAILABLE, 'Every provider failed to answer the search', {
-        retryAfterSeconds: 30,
-        extensions: { failures },
-      });
+    if (query.offset > MAX_SEARCH_OFFSET) {
+      throw DomainError.invalid('offset', `must not be greater than ${MAX_SEARCH_OFFSET}`);
     }
-    const items = mergeSearchResults(query.type, results, this.settings.CATALOG_MATCH_DURATION_TOLERANCE_MS);
-    return Answers.combine({ items, limit: query.limit, offset: query.offset }, parts, failures);
+    const providers = this.providersFor(query.providers);
+    const key = `search:${query.type}:${providers.join(',')}:${q}`;
+    const depth = searchDepth(query.offset, query.limit);
+    const stored = await this.readThrough.read<ReadList>({
+      key,
+      ttlSeconds: catalogTtls(this.settings).search,
+      notFoundTtlSeconds: catalogTtls(this.settings).notFound,
+      load: () => this.searches.find<ReadList>(key),
+      fetch: () => this.read(emptySearchList(providers), query.type, q, depth),
+      keep: (list) => !list.failures?.length,
+      save: (list, expiresAt) => this.searches.save(key, this.scope(query.type, q, providers), list, expiresAt),
+    });
+    let answer: Answer<ReadList> = stored;
+    if (!coversDepth(stored.value, depth)) {
+      answer = await this.readDeeper(key, stored, query.type, q, depth, providers);
+    }
+    const value = {
+      ...sliceSearchList(answer.value, query.offset, query.limit),
+      limit: query.limit,
+      offset: query.offset,
+    };
+    const failures = answer.value.failures ?? [];
+    return failures.length > 0
+      ? Answers.partial(value, answer.freshness, failures)
+      : Answers.of(value, answer.freshness, answer.freshUntil);
   }
 
-  /** Admin purge: every kept page of one search, from every layer. */
+  /** Admin purge: a search's kept lists (every provider set), from every layer. */
   async purge(q: string, type: string): Promise<number> {
     const keys = await this.searches.deleteQuery(type, normalizeQuery(q));
     for (const key of keys) {
@@ -79,20 +104,69 @@ export class SearchService {
     return keys.length;
   }
 
-  private searchOne(provider: SourceProvider, q: string, query: SearchQuery) {
-    const key = `search:${query.type}:${provider}:${query.limit}:${query.offset}:${q}`;
-    const providerQuery = provider === 'musicbrainz' ? escapeLucene(q) : q;
-    return this.readThrough.read<StoredSearch<SearchItem>>({
-      key,
-      ttlSeconds: this.settings.CATALOG_TTL_SEARCH_SECONDS,
-      notFoundTtlSeconds: this.settings.CATALOG_TTL_NOT_FOUND_SECONDS,
-      load: () => this.searches.find<SearchItem>(key),
-      fetch: async () => {
-        const page = await this.providers.search(provider, query.type, providerQuery, query.limit, query.offset);
-        return { items: page.items, total: page.total };
-      },
-      save: (answer, expiresAt) => this.searches.save(key, { type: query.type, query: q, provider }, answer, expiresAt),
-    });
+  /**
+   * A page past the kept list: the providers are asked for their next windows and the list is kept longer,
+   * with the expiry it had, so every page of one question comes from one list.
+   */
+  private async readDeeper(
+    key: string,
+    stored: Answer<ReadList>,
+    type: SearchType,
+    q: string,
+    depth: number,
+    providers: SourceProvider[],
+  ): Promise<Answer<ReadList>> {
+    const list = await this.read(stored.value, type, q, depth);
+    if (list.failures?.length || stored.freshUntil === 0) {
+      return { ...stored, value: list, freshness: 'MISS', freshUntil: 0 };
+    }
+    await this.searches.save(key, this.scope(type, q, providers), list, new Date(stored.freshUntil));
+    // The caches hold the shorter list; the next question reads the longer one from PostgreSQL.
+    await this.readThrough.forget(key);
+    return { ...stored, value: list, freshness: 'MISS' };
+  }
+
+  /** Reads the providers until the list covers `depth` items or they have no more. */
+  private async read(start: ReadList, type: SearchType, q: string, depth: number): Promise<ReadList> {
+    let list: SearchList = start;
+    const failures: SourceFailure[] = [...(start.failures ?? [])];
+    const failedBefore = failures.length;
+    for (let round = 0; round < MAX_ROUNDS; round++) {
+      const windows = nextWindows(list, depth, (provider) => this.providers.searchPageMax(provider as SourceProvider));
+      if (windows.length === 0) {
+        break;
+      }
+      const settled = await Promise.allSettled(
+        windows.map((window) => {
+          const provider = window.provider as SourceProvider;
+          const providerQuery = provider === 'musicbrainz' ? escapeLucene(q) : q;
+          return this.providers.searchWindow(provider, type, providerQuery, window);
+        }),
+      );
+      const results: WindowResult[] = [];
+      settled.forEach((outcome, index) => {
+        if (outcome.status === 'fulfilled') {
+          results.push(outcome.value);
+        } else {
+          failures.push(this.failureOf(windows[index].provider, outcome.reason));
+        }
+      });
+      if (results.length === 0 && list.items.length === 0) {
+        throw new DomainError(ErrorCode.UPSTREAM_UNAVAILABLE, 'Every provider failed to answer the search', {
+          retryAfterSeconds: this.settings.CATALOG_UPSTREAM_RETRY_AFTER_SECONDS,
+          extensions: { failures },
+        });
+      }
+      list = extendSearchList(list, type, q, results, MATCH_DURATION_TOLERANCE_MS);
+      if (failures.length > failedBefore) {
+        break;
+      }
+    }
+    return failures.length > 0 ? { ...list, failures } : list;
+  }
+
+  private scope(type: SearchType, q: string, providers: SourceProvider[]) {
+    return { type, query: q, provider: providers.join(',') };
   }
 
   private providersFor(requested: string | undefined): SourceProvider[] {
@@ -108,13 +182,14 @@ export class SearchService {
     if (enabled.length === 0) {
       throw DomainError.invalid('providers', 'none of the named providers is enabled');
     }
-    return enabled;
+    // One kept list per provider set, whatever order they were named in.
+    return enabled.sort((a, b) => SEARCHABLE.indexOf(a) - SEARCHABLE.indexOf(b));
   }
 
-  private failureOf(source: string, error: unknown): SourceFailure {
-    if (error instanceof DomainError) {
-      return { source, code: error.code, reason: error.message };
+  private failureOf(provider: string, reason: unknown): SourceFailure {
+    if (reason instanceof DomainError) {
+      return { source: provider, code: reason.code, reason: reason.message };
     }
-    return { source, code: ErrorCode.INTERNAL, reason: 'unexpected error' };
+    return { source: provider, code: ErrorCode.INTERNAL, reason: 'unexpected error' };
   }
 }

@@ -1,5 +1,5 @@
 import { DomainError } from '@app/core';
-import { parseBarcode, parseCatalogId, parseIsrc } from './catalog-id';
+import { parseCatalogId, parseIsrc } from './catalog-id';
 
 const MBID = '056e4f3e-d505-4dad-8ec1-d04f521cbb56';
 
@@ -41,16 +41,5 @@ describe(parseIsrc.name, () => {
 
   it('should refuse malformed codes', () => {
     expect(() => parseIsrc('GBDUW000005')).toThrow(DomainError);
-  });
-});
-
-describe(parseBarcode.name, () => {
-  it('should accept UPC-A and EAN-13 with valid check digits', () => {
-    expect(parseBarcode('724384960650')).toBe('724384960650');
-    expect(parseBarcode('4006381333931')).toBe('4006381333931');
-  });
-
-  it('should refuse a wrong check digit', () => {
-    expect(() => parseBarcode('724384960651')).toThrow(/check digit/);
   });
 });

@@ -62,18 +62,3 @@ export function parseIsrc(raw: string): string {
   }
   return isrc;
 }
-
-/** UPC-A (12), EAN-13 (13) or EAN-8 (8) with a valid check digit. */
-export function parseBarcode(raw: string): string {
-  const code = raw.trim();
-  if (!/^(\d{8}|\d{12}|\d{13}|\d{14})$/.test(code)) {
-    throw DomainError.invalid('barcode', 'must be a UPC/EAN barcode of 8, 12, 13 or 14 digits');
-  }
-  const digits = [...code].map(Number);
-  const check = digits.pop() ?? 0;
-  const sum = digits.reverse().reduce((acc, digit, index) => acc + digit * (index % 2 === 0 ? 3 : 1), 0);
-  if ((10 - (sum % 10)) % 10 !== check) {
-    throw DomainError.invalid('barcode', 'has a wrong check digit');
-  }
-  return code;
-}

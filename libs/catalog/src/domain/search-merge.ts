@@ -1,78 +1,91 @@
-import type { Album, Artist, ArtistCredit, ExternalIds, Image, Track } from '@app/providers';
+import type { Album, Artist, ArtistCredit, ExternalIds, Image, Release, Track } from '@app/providers';
 import type { SearchItem, SearchType } from '../application/provider.gateway';
+import { providerRelevance } from './search-rank';
+import { creditLine, normalizeText } from './text';
 
 export interface SearchHit {
   id: string;
   type: SearchType;
   title: string;
+  /** Tells same-named entities apart (MusicBrainz's disambiguation comment), when a provider gives one. */
+  disambiguation?: string;
   artistCredit: ArtistCredit[];
   durationMs?: number;
   releaseDate?: string;
   externalIds: ExternalIds;
   ids: string[];
   sources: string[];
+  /** Relevance 0-100: the best of each source's own relevance, normalized per provider (search-rank.ts). */
   score: number;
   images: Image[];
   previewUrl?: string;
 }
 
-export interface ProviderResults {
+/** One provider's slice of its own ranked list: items from position `offset` on. */
+export interface ProviderWindow {
   provider: string;
   items: SearchItem[];
+  offset: number;
+  /** The best score this provider gave for the query (providers that score); scales its scores to 0-100. */
+  maxScore?: number;
 }
 
-const PROVIDER_RANK: Record<string, number> = { musicbrainz: 0, deezer: 1, itunes: 2, spotify: 3 };
+type ProviderKey = 'musicbrainz' | 'deezer' | 'itunes' | 'spotify';
+const PROVIDER_KEYS: readonly ProviderKey[] = ['musicbrainz', 'deezer', 'itunes', 'spotify'];
 
-/** Lower-case, strip accents, bracketed qualifiers and punctuation: "Harder, Better (Remastered)" → "harder better". */
-export function normalizeText(text: string): string {
-  return text
-    .normalize('NFKD')
-    .replace(/\p{M}/gu, '')
-    .toLowerCase()
-    .replace(/\s*[([].*?[)\]]\s*/g, ' ')
-    .replace(/[^\p{L}\p{N}]+/gu, ' ')
-    .trim();
+export { creditLine, normalizeText } from './text';
+
+function ownId(hit: SearchHit, id: string): void {
+  const provider = id.slice(0, id.indexOf(':'));
+  if ((PROVIDER_KEYS as readonly string[]).includes(provider)) {
+    hit.externalIds[provider as ProviderKey] ??= id.slice(id.indexOf(':') + 1);
+  }
 }
 
-/** The artist credit as printed: "Lady Gaga & Bruno Mars". */
-export function creditLine(credits: ArtistCredit[]): string {
-  return credits.map((c) => c.name + c.joinPhrase).join('');
-}
-
-function toHit(type: SearchType, item: SearchItem, provider: string, rank: number, count: number): SearchHit {
-  const provided = item.score;
-  // Providers without relevance scores are scored by their own rank order.
-  const score = provided ?? Math.round(100 * (1 - rank / Math.max(count, 1)));
-  const common = {
+function toHit(type: SearchType, item: SearchItem, provider: string, score: number): SearchHit {
+  const hit: SearchHit = {
     id: item.id,
     type,
+    title: '',
+    artistCredit: [],
+    disambiguation: item.disambiguation || undefined,
     externalIds: { ...item.externalIds },
     ids: [item.id],
     sources: [provider],
     score,
     images: item.images,
   };
+  ownId(hit, item.id);
   if (type === 'artist') {
-    return { ...common, title: (item as Artist).name, artistCredit: [] };
+    return { ...hit, title: (item as Artist).name };
   }
   if (type === 'album') {
     const album = item as Album;
-    return { ...common, title: album.title, artistCredit: album.artistCredit, releaseDate: album.firstReleaseDate };
+    return { ...hit, title: album.title, artistCredit: album.artistCredit, releaseDate: album.firstReleaseDate };
+  }
+  if (type === 'release') {
+    // Deezer, iTunes and Spotify albums are concrete releases (one UPC each): they answer as releases.
+    const release = item as Release | Album;
+    const date = 'date' in release ? release.date : (release as Album).firstReleaseDate;
+    const barcode = 'barcode' in release ? release.barcode : undefined;
+    const externalIds = { ...hit.externalIds, barcode: hit.externalIds.barcode ?? barcode };
+    return { ...hit, title: release.title, artistCredit: release.artistCredit, releaseDate: date, externalIds };
   }
   const track = item as Track;
   return {
-    ...common,
+    ...hit,
     title: track.title,
     artistCredit: track.artistCredit,
     durationMs: track.durationMs,
     releaseDate: track.firstReleaseDate,
     previewUrl: track.previewUrl,
-    externalIds: { ...track.externalIds, isrcs: [...new Set([...(track.externalIds.isrcs ?? []), ...track.isrcs])] },
+    externalIds: { ...hit.externalIds, isrcs: [...new Set([...(track.externalIds.isrcs ?? []), ...track.isrcs])] },
   };
 }
 
-function sameCode(a: SearchHit, b: SearchHit): boolean {
-  if (a.externalIds.musicbrainz && a.externalIds.musicbrainz === b.externalIds.musicbrainz) {
+/** Evidence beyond the name: a shared provider id (MBID included), ISRC or barcode. */
+export function sameCode(a: SearchHit, b: SearchHit): boolean {
+  if (PROVIDER_KEYS.some((key) => a.externalIds[key] !== undefined && a.externalIds[key] === b.externalIds[key])) {
     return true;
   }
   const isrcs = new Set(a.externalIds.isrcs ?? []);
@@ -83,10 +96,11 @@ function sameCode(a: SearchHit, b: SearchHit): boolean {
 }
 
 function sameMetadata(a: SearchHit, b: SearchHit, toleranceMs: number): boolean {
-  if (normalizeText(a.title) !== normalizeText(b.title)) {
+  // A name alone says nothing about an artist: two bands called Nirvana are two bands.
+  if (a.type === 'artist' || normalizeText(a.title) !== normalizeText(b.title)) {
     return false;
   }
-  if (a.type !== 'artist' && normalizeText(creditLine(a.artistCredit)) !== normalizeText(creditLine(b.artistCredit))) {
+  if (normalizeText(creditLine(a.artistCredit)) !== normalizeText(creditLine(b.artistCredit))) {
     return false;
   }
   if (a.type === 'track') {
@@ -94,7 +108,8 @@ function sameMetadata(a: SearchHit, b: SearchHit, toleranceMs: number): boolean 
       a.durationMs !== undefined && b.durationMs !== undefined && Math.abs(a.durationMs - b.durationMs) <= toleranceMs
     );
   }
-  return true;
+  // Releases of one album differ by barcode; without one, title and credit are all there is.
+  return a.type !== 'release' || !a.externalIds.barcode || !b.externalIds.barcode;
 }
 
 function absorb(into: SearchHit, other: SearchHit): void {
@@ -106,45 +121,44 @@ function absorb(into: SearchHit, other: SearchHit): void {
     ...into.externalIds,
     isrcs: [...new Set([...(into.externalIds.isrcs ?? []), ...(other.externalIds.isrcs ?? [])])],
   };
+  if (into.externalIds.isrcs?.length === 0) {
+    delete into.externalIds.isrcs;
+  }
+  into.disambiguation ??= other.disambiguation;
   into.previewUrl ??= other.previewUrl;
   into.durationMs ??= other.durationMs;
   into.images = into.images.length > 0 ? into.images : other.images;
-  for (const id of other.ids) {
-    const provider = id.slice(0, id.indexOf(':')) as keyof ExternalIds;
-    if (provider !== 'isrcs' && provider !== 'barcode') {
-      into.externalIds[provider] ??= id.slice(id.indexOf(':') + 1);
-    }
-  }
+  other.ids.forEach((id) => ownId(into, id));
 }
 
 /**
- * One list from every provider's answer: the same entity (same MBID, ISRC or barcode, or the same normalized
- * title + artist + duration within tolerance) appears once with all its ids and sources; ordered by score,
- * MusicBrainz first on ties. Providers are merged in rank order, so the kept id is MusicBrainz's when known.
+ * Folds provider windows into hits: the same entity (a shared id, ISRC or barcode; for albums, releases and
+ * tracks also the same normalized title + artist, and duration within tolerance) appears once with all its ids
+ * and sources. `known` hits (an earlier page's) absorb their twins in place; what is new is returned, unranked,
+ * MusicBrainz's first so the kept id is MusicBrainz's when known.
  */
-export function mergeSearchResults(type: SearchType, results: ProviderResults[], toleranceMs: number): SearchHit[] {
-  const ordered = [...results].sort((a, b) => (PROVIDER_RANK[a.provider] ?? 9) - (PROVIDER_RANK[b.provider] ?? 9));
-  const merged: SearchHit[] = [];
-  for (const { provider, items } of ordered) {
-    items.forEach((item, rank) => {
-      const hit = toHit(type, item, provider, rank, items.length);
-      for (const id of hit.ids) {
-        const own = id.slice(0, id.indexOf(':')) as keyof ExternalIds;
-        if (own !== 'isrcs' && own !== 'barcode') {
-          hit.externalIds[own] ??= id.slice(id.indexOf(':') + 1);
-        }
-      }
-      const twin = merged.find((m) => sameCode(m, hit) || sameMetadata(m, hit, toleranceMs));
+export function mergeWindows(
+  type: SearchType,
+  windows: readonly ProviderWindow[],
+  toleranceMs: number,
+  known: readonly SearchHit[] = [],
+  order: (provider: string) => number = () => 0,
+): SearchHit[] {
+  const added: SearchHit[] = [];
+  const ordered = [...windows].sort((a, b) => order(a.provider) - order(b.provider));
+  for (const window of ordered) {
+    window.items.forEach((item, index) => {
+      const score = providerRelevance(window.offset + index, item.score, window.maxScore);
+      const hit = toHit(type, item, window.provider, score);
+      const twin =
+        known.find((k) => sameCode(k, hit) || sameMetadata(k, hit, toleranceMs)) ??
+        added.find((a) => sameCode(a, hit) || sameMetadata(a, hit, toleranceMs));
       if (twin) {
         absorb(twin, hit);
       } else {
-        merged.push(hit);
+        added.push(hit);
       }
     });
   }
-  const firstSource = (hit: SearchHit) => PROVIDER_RANK[hit.sources[0]] ?? 9;
-  return merged
-    .map((hit, order) => ({ hit, order }))
-    .sort((a, b) => b.hit.score - a.hit.score || firstSource(a.hit) - firstSource(b.hit) || a.order - b.order)
-    .map(({ hit }) => hit);
+  return added;
 }

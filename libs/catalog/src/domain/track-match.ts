@@ -1,6 +1,9 @@
 import type { Track } from '@app/providers';
 import { normalizeText } from './search-merge';
 
+/** Two hits with the same normalized title and artist are one recording if their durations differ by at most this. */
+export const MATCH_DURATION_TOLERANCE_MS = 3_000;
+
 function primaryArtist(track: Track): string {
   return normalizeText(track.artistCredit[0]?.name ?? '');
 }

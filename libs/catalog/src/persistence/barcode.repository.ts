@@ -7,17 +7,18 @@ import { toStored, type Stored, type StoredRow } from './stored';
 export class BarcodeRepository {
   constructor(private readonly sql: SqlClient) {}
 
-  async findAlbum<T>(barcode: string): Promise<Stored<T> | undefined> {
+  /** By any spelling of the code (providers keep the one they were given). */
+  async findAlbum<T>(spellings: readonly string[]): Promise<Stored<T> | undefined> {
     const rows = await this.sql.query<StoredRow>(
       `SELECT a.data, a.expires_at
          FROM catalog_barcodes b
          JOIN catalog_albums a ON a.complete AND (
            (b.kind = 'album' AND a.id = b.entity_id) OR
            (b.kind = 'release' AND a.id = (SELECT r.album_id FROM catalog_releases r WHERE r.id = b.entity_id)))
-        WHERE b.barcode = $1
+        WHERE b.barcode = ANY($1::text[])
         ORDER BY CASE a.source WHEN 'musicbrainz' THEN 0 ELSE 1 END, a.public_id
         LIMIT 1`,
-      [barcode],
+      [spellings],
       { prepare: true },
     );
     return toStored<T>(rows[0]);

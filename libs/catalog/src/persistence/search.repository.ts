@@ -2,29 +2,30 @@ import { Injectable } from '@nestjs/common';
 import { SqlClient } from '@app/core';
 import { toStored, type Stored, type StoredRow } from './stored';
 
+/** A provider's page of a search (an artist's albums are read as one). */
 export interface StoredSearch<T> {
   items: T[];
   total: number;
 }
 
-/** Kept search answers: one row per (type, normalized query, provider, page). */
+/** Kept search answers: one row per question (type, normalized query, providers asked), its whole merged list. */
 @Injectable()
 export class SearchRepository {
   constructor(private readonly sql: SqlClient) {}
 
-  async find<T>(key: string): Promise<Stored<StoredSearch<T>> | undefined> {
+  async find<T>(key: string): Promise<Stored<T> | undefined> {
     const rows = await this.sql.query<StoredRow>(
       `SELECT data, expires_at FROM catalog_searches WHERE key = $1`,
       [key],
       { prepare: true },
     );
-    return toStored<StoredSearch<T>>(rows[0]);
+    return toStored<T>(rows[0]);
   }
 
-  async save<T extends { id: string }>(
+  async save<T extends { items: Array<{ id: string }> }>(
     key: string,
     scope: { type: string; query: string; provider: string },
-    answer: StoredSearch<T>,
+    answer: T,
     expiresAt: Date,
   ): Promise<void> {
     await this.sql.query(

@@ -3,7 +3,8 @@ import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, MaxLength, Min } from 'class-validator';
 import { COVER_SIZES, type CoverSize } from '../application/cover-art.service';
 import type { EntityKind } from '../domain/catalog-id';
-import type { SearchType } from '../application/provider.gateway';
+import { SEARCH_TYPES, type SearchType } from '../application/provider.gateway';
+import { MAX_SEARCH_OFFSET } from '../domain/search-paging';
 
 const ID_EXAMPLE = 'musicbrainz:056e4f3e-d505-4dad-8ec1-d04f521cbb56';
 
@@ -63,9 +64,22 @@ export class SearchDto extends PageDto {
   @Length(1, 200)
   q!: string;
 
-  @ApiProperty({ enum: ['artist', 'album', 'track'] })
-  @IsIn(['artist', 'album', 'track'])
+  @ApiProperty({ enum: SEARCH_TYPES, description: 'release: concrete editions (one barcode each) of albums' })
+  @IsIn(SEARCH_TYPES)
   type!: SearchType;
+
+  @ApiPropertyOptional({
+    minimum: 0,
+    maximum: MAX_SEARCH_OFFSET,
+    default: 0,
+    description: 'Position in the merged list',
+  })
+  @Type(() => Number)
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(MAX_SEARCH_OFFSET)
+  override offset: number = 0;
 
   @ApiPropertyOptional({ example: 'musicbrainz,deezer', description: 'Comma-separated; default: every enabled one' })
   @IsOptional()
@@ -110,7 +124,7 @@ export class PurgeSearchDto {
   @Length(1, 200)
   q!: string;
 
-  @ApiProperty({ enum: ['artist', 'album', 'track'] })
-  @IsIn(['artist', 'album', 'track'])
+  @ApiProperty({ enum: SEARCH_TYPES })
+  @IsIn(SEARCH_TYPES)
   type!: SearchType;
 }

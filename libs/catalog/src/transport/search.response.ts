@@ -1,5 +1,5 @@
 import type { Answer } from '@app/core';
-import type { SearchPage } from '../application/search.service';
+import type { SearchResult } from '../application/search.service';
 import type { SearchHit } from '../domain/search-merge';
 
 /** chorus.v1.SearchResponse, also the REST body: `status` is "OK" or "PARTIAL" on the wire. */
@@ -9,10 +9,12 @@ export interface SearchResponse {
   failures: Array<{ provider: string; code: string; message: string }>;
   limit: number;
   offset: number;
+  total?: number;
+  estimatedTotal?: number;
 }
 
 /** The wire form of a search answer: its status and failures travel in the message itself. */
-export function toSearchResponse(page: SearchPage, answer: Answer<unknown>): SearchResponse {
+export function toSearchResponse(page: SearchResult, answer: Answer<unknown>): SearchResponse {
   return {
     status: answer.status === 'COMPLETE' ? 'OK' : 'PARTIAL',
     items: page.items,
@@ -23,5 +25,7 @@ export function toSearchResponse(page: SearchPage, answer: Answer<unknown>): Sea
     })),
     limit: page.limit,
     offset: page.offset,
+    total: page.total,
+    estimatedTotal: page.estimatedTotal,
   };
 }

@@ -9,13 +9,6 @@ export class AppSettings {
   @OneOfSetting(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
 
-  /**
-   * false: log lines are written asynchronously, several per write under load (flushed on exit; a hard kill
-   * may lose the last few). true: each line is written before the call goes on, at a cost per request.
-   */
-  @BooleanSetting()
-  LOG_SYNC = false;
-
   /** Upper bound for a graceful stop after SIGTERM; keep it below the pod's terminationGracePeriodSeconds. */
   @IntSetting(0, 600_000)
   SHUTDOWN_TIMEOUT_MS = 10_000;
@@ -80,6 +73,10 @@ export class DatabaseSettings {
   @IntSetting(0, 600_000)
   DB_STATEMENT_TIMEOUT_MS = 15_000;
 
+  /** Retry-After sent with UNAVAILABLE while PostgreSQL cannot be reached. */
+  @IntSetting(1, 3_600)
+  DB_RETRY_AFTER_SECONDS = 5;
+
   /** For operators who run migrations as a separate job (`npm run migration:run`). */
   @BooleanSetting()
   DB_SKIP_MIGRATIONS = false;
@@ -94,8 +91,16 @@ export class DatabaseSettings {
   @IsString()
   DATA_DIR = './.data';
 
+  /** Taken: Chorus picks a free port and logs it, unless this is set explicitly (then the start fails). */
   @IntSetting(1, 65_535)
   DB_EMBEDDED_PORT = 54329;
+
+  /**
+   * Only as root: where the embedded PostgreSQL's binaries and cluster go when the `postgres` account cannot
+   * reach DATA_DIR or node_modules (a checkout under a private home folder).
+   */
+  @IsString()
+  DB_EMBEDDED_SYSTEM_DIR = '/var/lib/chorus';
 }
 
 export class RedisSettings {

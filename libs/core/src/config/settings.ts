@@ -52,6 +52,12 @@ export function rawSettings(): RawSettings {
   return cachedRaw;
 }
 
+/** True when an operator gave the setting a value (environment or CHORUS_CONFIG), rather than relying on the default. */
+export function isSettingSet(name: string): boolean {
+  const value = rawSettings()[name];
+  return value !== undefined && value !== '';
+}
+
 /** Tests change the environment between app instances; this drops the memoized copy. */
 export function resetSettingsCache(): void {
   cachedRaw = undefined;
@@ -79,7 +85,13 @@ export function parseSettings<T extends object>(cls: SettingsClass<T>, raw: RawS
   return instance;
 }
 
-const registry: Array<() => unknown> = [];
+interface DeclaredArea {
+  namespace: string;
+  cls: SettingsClass<object>;
+  factory: () => unknown;
+}
+
+const registry: DeclaredArea[] = [];
 
 /**
  * Declares one area's settings (a class whose property names are the env names and whose initial values are
@@ -90,13 +102,33 @@ export function defineSettings<T extends object>(
   cls: SettingsClass<T>,
 ): ConfigFactory<T> & ConfigFactoryKeyHost<T> {
   const factory = (): T => parseSettings(cls);
-  registry.push(factory);
+  registry.push({ namespace, cls, factory });
   return registerAs(namespace, factory);
 }
 
 /** Validates every declared area at once, so boot fails before anything starts listening. */
 export function validateAllSettings(): void {
-  for (const factory of registry) {
+  for (const { factory } of registry) {
     factory();
   }
+}
+
+export interface DeclaredSetting {
+  /** The area (`defineSettings` namespace) that declares it. */
+  area: string;
+  /** The env name. */
+  name: string;
+  /** The default, as the settings class initializes it. */
+  defaultValue: unknown;
+}
+
+/** Every setting of every area declared so far (areas register when their lib is imported), in declaration order. */
+export function declaredSettings(): DeclaredSetting[] {
+  return registry.flatMap(({ namespace, cls }) =>
+    Object.entries(new cls() as Record<string, unknown>).map(([name, defaultValue]) => ({
+      area: namespace,
+      name,
+      defaultValue,
+    })),
+  );
 }

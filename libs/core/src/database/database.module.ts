@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { databaseSettings, type DatabaseSettings } from '../config/core.settings';
 import { LifecycleState } from '../lifecycle/lifecycle.state';
 import { dataSourceOptions, type DatabaseModuleOptions } from './data-source.options';
+import { migrateOrExplain, probeDatabase } from './database-start';
 import { EmbeddedPostgresService } from './embedded-postgres.service';
 import { MigrationRunner } from './migration.runner';
 import { SqlClient } from './sql.client';
@@ -21,7 +22,8 @@ export class DatabaseModule {
           extraProviders: [EmbeddedPostgresService],
           inject: [databaseSettings.KEY, EmbeddedPostgresService],
           useFactory: async (settings: DatabaseSettings, embedded: EmbeddedPostgresService) => {
-            const url = settings.DATABASE_URL || (await embedded.start(settings.DATA_DIR, settings.DB_EMBEDDED_PORT));
+            const url = settings.DATABASE_URL || (await embedded.start(settings));
+            await probeDatabase(url, settings.DB_CONNECT_TIMEOUT_MS, !settings.DATABASE_URL);
             return { ...dataSourceOptions(url, settings, options), autoLoadEntities: true, retryAttempts: 0 };
           },
         }),
@@ -40,7 +42,7 @@ export class DatabaseModule {
             settings: DatabaseSettings,
           ): Promise<boolean> => {
             if (!settings.DB_SKIP_MIGRATIONS) {
-              await runner.run(dataSource);
+              await migrateOrExplain(dataSource, () => runner.run(dataSource));
             }
             state.markMigrated();
             return true;

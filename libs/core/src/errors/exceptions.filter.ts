@@ -1,4 +1,4 @@
-import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import { Catch, HttpException, Inject, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import { Metadata } from '@grpc/grpc-js';
 import type { FastifyReply } from 'fastify';
 import { throwError, type Observable } from 'rxjs';
@@ -6,6 +6,7 @@ import { DomainError, ErrorCode, type FieldViolation } from './domain-error';
 import { codeOfHttpStatus, grpcStatusOf, httpStatusOf, titleOf } from './error-mapping';
 import { isRpc, operationOf, REQUEST_ID_HEADER, requestIdOf } from '../transport/call-context';
 import { isDatabaseUnavailable } from '../database/database-unavailable';
+import { databaseSettings, type DatabaseSettings } from '../config/core.settings';
 
 export interface NormalizedError {
   code: ErrorCode;
@@ -36,7 +37,8 @@ function isFastifyError(error: unknown): error is FastifyLikeError {
 
 const DEFAULT_UNAVAILABLE_RETRY_AFTER_SECONDS = 5;
 
-export function normalizeError(error: unknown): NormalizedError {
+/** `databaseRetryAfterSeconds`: DB_RETRY_AFTER_SECONDS, the Retry-After while PostgreSQL cannot be reached. */
+export function normalizeError(error: unknown, databaseRetryAfterSeconds = 5): NormalizedError {
   if (error instanceof DomainError) {
     return {
       code: error.code,
@@ -71,7 +73,7 @@ export function normalizeError(error: unknown): NormalizedError {
       status: httpStatusOf(ErrorCode.UPSTREAM_UNAVAILABLE),
       detail: 'The database is unavailable; retry shortly',
       violations: [],
-      retryAfterSeconds: 5,
+      retryAfterSeconds: databaseRetryAfterSeconds,
     };
   }
   return { code: ErrorCode.INTERNAL, status: 500, detail: 'Internal error', violations: [] };
@@ -85,8 +87,10 @@ export function normalizeError(error: unknown): NormalizedError {
 export class ExceptionsFilter implements ExceptionFilter {
   private readonly logger = new Logger('ExceptionsFilter');
 
+  constructor(@Inject(databaseSettings.KEY) private readonly database: DatabaseSettings) {}
+
   catch(exception: unknown, host: ArgumentsHost): Observable<never> | void {
-    const error = normalizeError(exception);
+    const error = normalizeError(exception, this.database.DB_RETRY_AFTER_SECONDS);
     const requestId = requestIdOf(host);
     if (error.code === ErrorCode.INTERNAL) {
       this.logger.error(

@@ -2,6 +2,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { API_SECURITY_HEADERS, DOCS_PATH_PREFIX, securityHeaders } from './security-headers';
 import type { Type } from '@nestjs/common';
+import { setLogger as setGrpcLogger } from '@grpc/grpc-js';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { IncomingMessage, Server } from 'node:http';
@@ -20,6 +21,7 @@ import { installAccessLog } from '../transport/http/access-log';
 import { installBodyDepthLimit } from '../transport/http/body-depth-limit';
 import { installNotModified } from '../transport/http/not-modified';
 import { LifecycleState } from './lifecycle.state';
+import { listenOrExplain } from './startup-error';
 
 export interface ChorusAppOptions {
   /** Providers (resolved from the app) that add services to the raw gRPC server, e.g. grpc.health.v1. */
@@ -93,8 +95,11 @@ export async function createChorusApp(rootModule: Type, options: ChorusAppOption
   };
   // Normally already started by @app/core's preload; this covers a settings change since (tests).
   startTracing();
-  const loggers = createRootLoggers(settings.app.LOG_LEVEL, settings.app.LOG_SYNC);
+  const loggers = createRootLoggers(settings.app.LOG_LEVEL);
   const logger = new AppLogger(loggers.app, loggers.access);
+  // grpc-js writes its own errors to stderr (a bind failure among them); they belong in the log, not before the
+  // one line a failed start prints there.
+  setGrpcLogger({ error: (...parts: unknown[]) => logger.warn(parts.map(String).join(' '), 'grpc-js') });
   const adapter = new FastifyAdapter({
     bodyLimit: settings.http.HTTP_BODY_LIMIT_BYTES,
     trustProxy: settings.http.HTTP_TRUST_PROXY,
@@ -145,11 +150,15 @@ export async function createChorusApp(rootModule: Type, options: ChorusAppOption
 
 /** Listens on both transports: HTTP first, so gRPC clients never reach a half-started app. */
 export async function listenChorus(chorus: ChorusApp): Promise<void> {
-  await chorus.app.listen(chorus.settings.http.HTTP_PORT, chorus.settings.http.HTTP_HOST);
-  await chorus.app.startAllMicroservices();
-  const { metrics, http } = chorus.settings;
+  const { metrics, http, grpc } = chorus.settings;
+  await listenOrExplain('HTTP_PORT', http.HTTP_HOST, http.HTTP_PORT, () =>
+    chorus.app.listen(http.HTTP_PORT, http.HTTP_HOST),
+  );
+  await listenOrExplain('GRPC_PORT', grpc.GRPC_HOST, grpc.GRPC_PORT, () => chorus.app.startAllMicroservices());
   if (metrics.METRICS_ENABLED && metrics.METRICS_PORT !== 0) {
-    chorus.metricsServer = await listenMetrics(chorus.app.get(MetricsService), http.HTTP_HOST, metrics.METRICS_PORT);
+    chorus.metricsServer = await listenOrExplain('METRICS_PORT', http.HTTP_HOST, metrics.METRICS_PORT, () =>
+      listenMetrics(chorus.app.get(MetricsService), http.HTTP_HOST, metrics.METRICS_PORT),
+    );
   }
   chorus.logger.log(
     `Chorus serving HTTP on ${chorus.settings.http.HTTP_HOST}:${chorus.settings.http.HTTP_PORT} and gRPC on ${chorus.settings.grpc.GRPC_HOST}:${chorus.settings.grpc.GRPC_PORT}`,

@@ -34,9 +34,12 @@ function traceOnly(): { traceId?: string } {
   return traceId ? { traceId } : {};
 }
 
-/** JSON lines on stdout; `sync: false` batches writes (pino flushes what is left on exit). */
-export function createRootLoggers(level: string, sync = true): RootLoggers {
-  const destination = pino.destination({ dest: 1, sync });
+/**
+ * JSON lines on stdout, written asynchronously: several lines per write under load, flushed on exit (a hard kill
+ * may lose the last few). Writing each line before going on costs every request a syscall.
+ */
+export function createRootLoggers(level: string): RootLoggers {
+  const destination = pino.destination({ dest: 1, sync: false });
   const common = {
     level,
     base: { service: 'chorus' },

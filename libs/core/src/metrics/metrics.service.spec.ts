@@ -1,6 +1,5 @@
-import { DomainError, ErrorCode } from '../errors/domain-error';
 import { MetricsSettings } from './metrics.settings';
-import { MetricsService, providerOutcomeOf } from './metrics.service';
+import { MetricsService } from './metrics.service';
 
 function makeSut(): MetricsService {
   return new MetricsService(new MetricsSettings());
@@ -18,9 +17,9 @@ describe(MetricsService.name, () => {
   it('should keep each instance on its own registry, so several apps in one process never clash', async () => {
     const first = makeSut();
     const second = makeSut();
-    first.recordLogin('success');
-    expect(await sample(first, 'chorus_auth_logins_total{outcome="success"}')).toBe('1');
-    expect(await sample(second, 'chorus_auth_logins_total{outcome="success"}')).toBe('0');
+    first.recordCacheLookup('l1', 'hit');
+    expect(await sample(first, 'chorus_cache_lookups_total{layer="l1",result="hit"}')).toBe('1');
+    expect(await sample(second, 'chorus_cache_lookups_total{layer="l1",result="hit"}')).toBe('0');
   });
 
   it('should reuse one label child per method, route and status', async () => {
@@ -33,34 +32,13 @@ describe(MetricsService.name, () => {
     expect(await sample(sut, `${base},status_code="404"}`)).toBe('1');
   });
 
-  it('should set the breaker state one-hot', async () => {
+  it('should label cache results in lower case', async () => {
     const sut = makeSut();
-    sut.setBreakerState('deezer', 'open');
-    sut.setBreakerState('deezer', 'half_open');
-    expect(await sample(sut, 'chorus_provider_breaker_state{provider="deezer",state="open"}')).toBe('0');
-    expect(await sample(sut, 'chorus_provider_breaker_state{provider="deezer",state="half_open"}')).toBe('1');
-  });
-
-  it('should label catalog freshness and cache results in lower case', async () => {
-    const sut = makeSut();
-    sut.recordCatalogAnswer('STALE');
     sut.recordCacheLookup('l2', 'error');
-    expect(await sample(sut, 'chorus_catalog_answers_total{freshness="stale"}')).toBe('1');
     expect(await sample(sut, 'chorus_cache_lookups_total{layer="l2",result="error"}')).toBe('1');
   });
 
   it('should report an empty pool when there is no database', async () => {
     expect(await sample(makeSut(), 'chorus_db_pool_connections_in_use')).toBe('0');
-  });
-});
-
-describe(providerOutcomeOf.name, () => {
-  it('should map the domain error codes of a provider call to outcomes', () => {
-    expect(providerOutcomeOf(new DomainError(ErrorCode.NOT_FOUND, 'x'))).toBe('not_found');
-    expect(providerOutcomeOf(new DomainError(ErrorCode.RATE_LIMITED, 'x'))).toBe('rate_limited');
-    expect(providerOutcomeOf(new DomainError(ErrorCode.UPSTREAM_UNAVAILABLE, 'x'))).toBe('unavailable');
-    expect(providerOutcomeOf(new DomainError(ErrorCode.UPSTREAM_TIMEOUT, 'x'))).toBe('timeout');
-    expect(providerOutcomeOf(new DomainError(ErrorCode.INTERNAL, 'x'))).toBe('error');
-    expect(providerOutcomeOf(new Error('boom'))).toBe('error');
   });
 });

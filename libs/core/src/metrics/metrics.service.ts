@@ -1,19 +1,7 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { DataSource } from 'typeorm';
-import { DomainError, ErrorCode } from '../errors/domain-error';
-import {
-  BREAKER_STATES,
-  LATENCY_BUCKETS,
-  METRIC,
-  UPSTREAM_BUCKETS,
-  type BreakerStateLabel,
-  type CacheLayerLabel,
-  type CacheResultLabel,
-  type CatalogFreshnessLabel,
-  type LoginOutcome,
-  type ProviderOutcome,
-} from './metric-names';
+import { LATENCY_BUCKETS, METRIC, type CacheLayerLabel, type CacheResultLabel } from './metric-names';
 import { metricsSettings, type MetricsSettings } from './metrics.settings';
 
 const LINT_FAILING_DEFAULTS = [
@@ -26,7 +14,7 @@ type Observer = Histogram.Internal<string>;
 type Increment = Counter.Internal;
 
 /** A child with a known, fixed label set, exported as 0 from the start so rate() sees its first increase. */
-function zeroed(child: Increment): Increment {
+export function zeroed(child: Increment): Increment {
   child.inc(0);
   return child;
 }
@@ -48,34 +36,11 @@ function isPoolCounts(value: unknown): value is PoolCounts {
   );
 }
 
-/** Maps the DomainError a provider call ended with to the outcome label (anything else is `error`). */
-export function providerOutcomeOf(error: unknown): ProviderOutcome {
-  if (!(error instanceof DomainError)) {
-    return 'error';
-  }
-  switch (error.code) {
-    case ErrorCode.NOT_FOUND:
-      return 'not_found';
-    case ErrorCode.RATE_LIMITED:
-      return 'rate_limited';
-    case ErrorCode.UPSTREAM_UNAVAILABLE:
-      return 'unavailable';
-    case ErrorCode.UPSTREAM_TIMEOUT:
-      return 'timeout';
-    case ErrorCode.INVALID_ARGUMENT:
-    case ErrorCode.UNAUTHENTICATED:
-    case ErrorCode.PERMISSION_DENIED:
-    case ErrorCode.ALREADY_EXISTS:
-    case ErrorCode.PAYLOAD_TOO_LARGE:
-    case ErrorCode.INTERNAL:
-      return 'error';
-  }
-}
-
 /**
- * All of Chorus's Prometheus metrics, on a registry of this app's own (not prom-client's global one), so
- * several apps booted in one process never clash. Observations go to label children cached on first use,
- * so the hot path only looks up a Map and observes: no label hashing, no allocation.
+ * The app's Prometheus registry (its own, not prom-client's global one, so several apps booted in one process
+ * never clash) with core's own metrics: HTTP, gRPC, cache and database pool. Each lib declares its metrics on
+ * `registry` in a class of its own (ProviderMetrics, CatalogMetrics, AuthMetrics). Observations go to label
+ * children cached on first use, so the hot path only looks up a Map and observes: no label hashing, no allocation.
  */
 @Injectable()
 export class MetricsService {
@@ -87,14 +52,7 @@ export class MetricsService {
   private readonly grpcStarted: Counter<string>;
   private readonly grpcHandled: Counter<string>;
   private readonly grpcHandling: Histogram<string>;
-  private readonly providerRequests: Counter<string>;
-  private readonly providerDuration: Histogram<string>;
-  private readonly limiterWait: Histogram<string>;
-  private readonly breakerState: Gauge<string>;
   private readonly cacheChildren: Record<CacheLayerLabel, Record<CacheResultLabel, Increment>>;
-  private readonly catalogChildren: Record<CatalogFreshnessLabel, Increment>;
-  private readonly loginChildren: Record<LoginOutcome, Increment>;
-  private readonly refreshReuse: Counter<string>;
 
   constructor(
     @Inject(metricsSettings.KEY) settings: MetricsSettings,
@@ -128,32 +86,6 @@ export class MetricsService {
       buckets: LATENCY_BUCKETS,
       registers,
     });
-    this.providerRequests = new Counter({
-      name: METRIC.providerRequests,
-      help: 'Requests to metadata providers (after retries), by provider and outcome.',
-      labelNames: ['provider', 'outcome'],
-      registers,
-    });
-    this.providerDuration = new Histogram({
-      name: METRIC.providerDuration,
-      help: 'Round trip of one HTTP attempt to a provider, in seconds.',
-      labelNames: ['provider'],
-      buckets: UPSTREAM_BUCKETS,
-      registers,
-    });
-    this.limiterWait = new Histogram({
-      name: METRIC.limiterWait,
-      help: 'Time a provider call waited for its rate-limit slot, in seconds.',
-      labelNames: ['provider'],
-      buckets: UPSTREAM_BUCKETS,
-      registers,
-    });
-    this.breakerState = new Gauge({
-      name: METRIC.breakerState,
-      help: 'Circuit breaker state per provider: 1 for the current state, 0 for the others.',
-      labelNames: ['provider', 'state'],
-      registers,
-    });
     const cacheLookups = new Counter({
       name: METRIC.cacheLookups,
       help: 'Cache lookups by layer (l1 memory, l2 Redis) and result.',
@@ -166,33 +98,6 @@ export class MetricsService {
       error: zeroed(cacheLookups.labels(layer, 'error')),
     });
     this.cacheChildren = { l1: cacheRow('l1'), l2: cacheRow('l2') };
-    const catalogAnswers = new Counter({
-      name: METRIC.catalogAnswers,
-      help: 'Catalog answers by freshness: hit (cache or fresh row), miss (fetched from a provider), stale.',
-      labelNames: ['freshness'],
-      registers,
-    });
-    this.catalogChildren = {
-      HIT: zeroed(catalogAnswers.labels('hit')),
-      MISS: zeroed(catalogAnswers.labels('miss')),
-      STALE: zeroed(catalogAnswers.labels('stale')),
-    };
-    const logins = new Counter({
-      name: METRIC.authLogins,
-      help: 'Login attempts by outcome: success, failure (bad credentials), throttled.',
-      labelNames: ['outcome'],
-      registers,
-    });
-    this.loginChildren = {
-      success: zeroed(logins.labels('success')),
-      failure: zeroed(logins.labels('failure')),
-      throttled: zeroed(logins.labels('throttled')),
-    };
-    this.refreshReuse = new Counter({
-      name: METRIC.authRefreshReuse,
-      help: 'Refresh tokens presented again after rotation (possible theft); the session is revoked.',
-      registers,
-    });
     this.registerPoolGauges(registers);
     if (this.enabled) {
       collectDefaultMetrics({ register: this.registry });
@@ -246,41 +151,8 @@ export class MetricsService {
     };
   }
 
-  /** One provider request as the caller saw it (after retries and the breaker). */
-  recordProviderRequest(provider: string, outcome: ProviderOutcome): void {
-    this.providerRequests.labels(provider, outcome).inc();
-  }
-
-  /** The round trip of one HTTP attempt to a provider. */
-  observeProviderLatency(provider: string, seconds: number): void {
-    this.providerDuration.labels(provider).observe(seconds);
-  }
-
-  observeLimiterWait(provider: string, seconds: number): void {
-    this.limiterWait.labels(provider).observe(seconds);
-  }
-
-  /** Sets the one-hot breaker state of a provider (1 on `state`, 0 on the others). */
-  setBreakerState(provider: string, state: BreakerStateLabel): void {
-    for (const candidate of BREAKER_STATES) {
-      this.breakerState.labels(provider, candidate).set(candidate === state ? 1 : 0);
-    }
-  }
-
   recordCacheLookup(layer: CacheLayerLabel, result: CacheResultLabel): void {
     this.cacheChildren[layer][result].inc();
-  }
-
-  recordCatalogAnswer(freshness: CatalogFreshnessLabel): void {
-    this.catalogChildren[freshness].inc();
-  }
-
-  recordLogin(outcome: LoginOutcome): void {
-    this.loginChildren[outcome].inc();
-  }
-
-  recordRefreshReuse(): void {
-    this.refreshReuse.inc();
   }
 
   /** Pool gauges read on scrape, so they cost nothing between scrapes. */

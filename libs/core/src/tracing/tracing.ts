@@ -1,7 +1,7 @@
 import { SpanStatusCode, trace, type Attributes } from '@opentelemetry/api';
 import { parseSettings } from '../config/settings';
 import type { createTracingSdk as CreateTracingSdk, TracingRuntime } from './tracing.sdk';
-import { TracingSettings } from './tracing.settings';
+import { tracesEndpoint, TracingSettings } from './tracing.settings';
 
 const TRACER_NAME = 'chorus';
 
@@ -13,12 +13,12 @@ export function isTracingEnabled(): boolean {
 }
 
 /**
- * Starts OpenTelemetry when OTEL_EXPORTER_OTLP_ENDPOINT is set (see tracing.sdk.ts). It must run before the
+ * Starts OpenTelemetry when a traces endpoint is set and OTEL_SDK_DISABLED is not (see tracing.sdk.ts). It must run before the
  * instrumented libraries (http, grpc-js, pg) are loaded, which is why the first import of @app/core runs it
  * (tracing.preload.ts). Idempotent; returns whether tracing is on.
  */
 export function startTracing(settings: TracingSettings = parseSettings(TracingSettings)): boolean {
-  if (running || !settings.OTEL_EXPORTER_OTLP_ENDPOINT) {
+  if (running || tracesEndpoint(settings) === undefined) {
     return running !== undefined;
   }
   // A lazy, synchronous load: with tracing off the SDK never enters memory, and with it on the hooks are in

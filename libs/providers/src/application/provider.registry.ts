@@ -1,5 +1,16 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { parseSettingMap } from '@app/core';
 import { PROVIDER_NAMES, type ProviderName } from '../domain/music.model';
+import {
+  BASE_URL_MAP,
+  DEFAULT_BASE_URLS,
+  DEFAULT_RATE_LIMITS,
+  DEFAULT_TIMEOUTS_MS,
+  RATE_LIMIT_MAP,
+  SPOTIFY_ACCOUNTS,
+  TIMEOUT_MAP,
+  type RateLimit,
+} from '../domain/provider-defaults';
 import { providersSettings, type ProvidersSettings } from '../providers.settings';
 
 export interface ProviderConfig {
@@ -7,20 +18,35 @@ export interface ProviderConfig {
   enabled: boolean;
   baseUrl: string;
   timeoutMs: number;
-  rateLimit: { requests: number; windowSec: number };
+  rateLimit: RateLimit;
 }
 
 function trimSlash(url: string): string {
   return url.replace(/\/+$/, '');
 }
 
-/** Each provider's effective configuration (base URL, limit, timeout, enabled), read from the settings. */
+/** Each provider's effective configuration: the defaults table with the map settings' overrides on top. */
 @Injectable()
 export class ProviderRegistry {
   private readonly configs: ReadonlyMap<ProviderName, ProviderConfig>;
+  private readonly baseUrls: Record<ProviderName | typeof SPOTIFY_ACCOUNTS, string>;
 
   constructor(@Inject(providersSettings.KEY) private readonly settings: ProvidersSettings) {
-    this.configs = new Map(PROVIDER_NAMES.map((name) => [name, this.build(name)]));
+    this.baseUrls = parseSettingMap(settings.PROVIDER_BASE_URLS, BASE_URL_MAP, DEFAULT_BASE_URLS);
+    const rateLimits = parseSettingMap(settings.PROVIDER_RATE_LIMITS, RATE_LIMIT_MAP, DEFAULT_RATE_LIMITS);
+    const timeouts = parseSettingMap(settings.PROVIDER_TIMEOUTS_MS, TIMEOUT_MAP, DEFAULT_TIMEOUTS_MS);
+    this.configs = new Map(
+      PROVIDER_NAMES.map((name) => [
+        name,
+        {
+          name,
+          enabled: name !== 'spotify' || this.spotifyCredentials !== undefined,
+          baseUrl: trimSlash(this.baseUrls[name]),
+          timeoutMs: timeouts[name],
+          rateLimit: rateLimits[name],
+        },
+      ]),
+    );
   }
 
   get(name: ProviderName): ProviderConfig {
@@ -36,47 +62,11 @@ export class ProviderRegistry {
   }
 
   get spotifyAccountsBaseUrl(): string {
-    return trimSlash(this.settings.SPOTIFY_ACCOUNTS_BASE_URL);
+    return trimSlash(this.baseUrls[SPOTIFY_ACCOUNTS]);
   }
 
   get spotifyCredentials(): { clientId: string; clientSecret: string } | undefined {
     const { SPOTIFY_CLIENT_ID: clientId, SPOTIFY_CLIENT_SECRET: clientSecret } = this.settings;
     return clientId && clientSecret ? { clientId, clientSecret } : undefined;
-  }
-
-  private build(name: ProviderName): ProviderConfig {
-    const s = this.settings;
-    const table: Record<ProviderName, Omit<ProviderConfig, 'name' | 'enabled'>> = {
-      musicbrainz: this.entry(s.MUSICBRAINZ_BASE_URL, s.MUSICBRAINZ_TIMEOUT_MS, [
-        s.MUSICBRAINZ_RATE_LIMIT_REQUESTS,
-        s.MUSICBRAINZ_RATE_LIMIT_WINDOW_SEC,
-      ]),
-      coverartarchive: this.entry(s.COVERARTARCHIVE_BASE_URL, s.COVERARTARCHIVE_TIMEOUT_MS, [
-        s.COVERARTARCHIVE_RATE_LIMIT_REQUESTS,
-        s.COVERARTARCHIVE_RATE_LIMIT_WINDOW_SEC,
-      ]),
-      lrclib: this.entry(s.LRCLIB_BASE_URL, s.LRCLIB_TIMEOUT_MS, [
-        s.LRCLIB_RATE_LIMIT_REQUESTS,
-        s.LRCLIB_RATE_LIMIT_WINDOW_SEC,
-      ]),
-      deezer: this.entry(s.DEEZER_BASE_URL, s.DEEZER_TIMEOUT_MS, [
-        s.DEEZER_RATE_LIMIT_REQUESTS,
-        s.DEEZER_RATE_LIMIT_WINDOW_SEC,
-      ]),
-      itunes: this.entry(s.ITUNES_BASE_URL, s.ITUNES_TIMEOUT_MS, [
-        s.ITUNES_RATE_LIMIT_REQUESTS,
-        s.ITUNES_RATE_LIMIT_WINDOW_SEC,
-      ]),
-      spotify: this.entry(s.SPOTIFY_API_BASE_URL, s.SPOTIFY_TIMEOUT_MS, [
-        s.SPOTIFY_RATE_LIMIT_REQUESTS,
-        s.SPOTIFY_RATE_LIMIT_WINDOW_SEC,
-      ]),
-    };
-    const enabled = name !== 'spotify' || this.spotifyCredentials !== undefined;
-    return { name, enabled, ...table[name] };
-  }
-
-  private entry(baseUrl: string, timeoutMs: number, [requests, windowSec]: [number, number]) {
-    return { baseUrl: trimSlash(baseUrl), timeoutMs, rateLimit: { requests, windowSec } };
   }
 }

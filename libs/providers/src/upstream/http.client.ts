@@ -1,5 +1,6 @@
-import { Inject, Injectable, Optional } from '@nestjs/common';
-import { DomainError, ErrorCode, MetricsService, providerOutcomeOf } from '@app/core';
+import { Inject, Injectable } from '@nestjs/common';
+import { DomainError, ErrorCode } from '@app/core';
+import { ProviderMetrics, providerOutcomeOf } from './provider.metrics';
 import type { ProviderName } from '../domain/music.model';
 import { ProviderRateLimiter } from './provider-rate.limiter';
 import { providersSettings, type ProvidersSettings } from '../providers.settings';
@@ -67,8 +68,7 @@ export class HttpClient {
     private readonly limiter: ProviderRateLimiter,
     private readonly transport: UpstreamTransport,
     private readonly status: ProviderStatusService,
-    // Optional so the providers module can be tested on its own, without the app's metrics registry.
-    @Optional() private readonly metrics?: MetricsService,
+    private readonly metrics: ProviderMetrics,
   ) {
     this.userAgent = chorusUserAgent(settings.CHORUS_CONTACT);
   }
@@ -82,11 +82,11 @@ export class HttpClient {
     try {
       const result = await this.policies.execute(provider, idempotent, () => this.attempt(config, call));
       this.status.recordSuccess(provider);
-      this.metrics?.recordProviderRequest(provider, 'success');
+      this.metrics.recordRequest(provider, 'success');
       return result;
     } catch (error) {
       const mapped = toDomainError(provider, error, this.policies.msUntilProbe(provider));
-      this.metrics?.recordProviderRequest(provider, providerOutcomeOf(mapped));
+      this.metrics.recordRequest(provider, providerOutcomeOf(mapped));
       if (mapped.code === ErrorCode.NOT_FOUND) {
         this.status.recordSuccess(provider);
       } else {
@@ -100,7 +100,7 @@ export class HttpClient {
     const waitStarted = performance.now();
     await this.limiter.acquire(config.name);
     const started = performance.now();
-    this.metrics?.observeLimiterWait(config.name, (started - waitStarted) / 1000);
+    this.metrics.observeLimiterWait(config.name, (started - waitStarted) / 1000);
     const response = await this.transport.send({
       method: call.method ?? 'GET',
       url: this.url(config, call),
@@ -111,7 +111,7 @@ export class HttpClient {
     });
     const elapsed = performance.now() - started;
     this.status.recordLatency(config.name, elapsed);
-    this.metrics?.observeProviderLatency(config.name, elapsed / 1000);
+    this.metrics.observeLatency(config.name, elapsed / 1000);
     return this.interpret(response, call);
   }
 

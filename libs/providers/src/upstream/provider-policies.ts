@@ -1,5 +1,4 @@
-import { Inject, Injectable, Optional } from '@nestjs/common';
-import { MetricsService } from '@app/core';
+import { Inject, Injectable } from '@nestjs/common';
 import {
   CircuitState,
   ConsecutiveBreaker,
@@ -11,6 +10,7 @@ import {
   type IRetryBackoffContext,
   type RetryPolicy,
 } from 'cockatiel';
+import { ProviderMetrics } from './provider.metrics';
 import { UpstreamFailure } from './upstream-failure';
 import { PROVIDER_NAMES, type ProviderName } from '../domain/music.model';
 import { providersSettings, type ProvidersSettings } from '../providers.settings';
@@ -44,7 +44,7 @@ export class ProviderPolicies {
   constructor(
     @Inject(providersSettings.KEY) private readonly settings: ProvidersSettings,
     private readonly clock: Clock,
-    @Optional() private readonly metrics?: MetricsService,
+    private readonly metrics: ProviderMetrics,
   ) {
     for (const name of PROVIDER_NAMES) {
       this.policies.set(name, this.build(name));
@@ -101,8 +101,8 @@ export class ProviderPolicies {
     breaker.onBreak(() => {
       policy.openedAt = this.clock.nowMs();
     });
-    this.metrics?.setBreakerState(name, 'closed');
-    breaker.onStateChange((state) => this.metrics?.setBreakerState(name, STATE_NAMES[state]));
+    this.metrics.setBreakerState(name, 'closed');
+    breaker.onStateChange((state) => this.metrics.setBreakerState(name, STATE_NAMES[state]));
     return policy;
   }
 

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { RedisConnection } from '@app/core';
+import { RedisConnection, redisSettings, type RedisSettings } from '@app/core';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { UpstreamFailure } from './upstream-failure';
 import type { ProviderName } from '../domain/music.model';
@@ -9,6 +9,12 @@ import { Clock } from '@app/core';
 
 /** Spreads waiters that wake for the same free slot, so they do not all hit the limiter at once. */
 const WAKE_JITTER_MS = 15;
+
+/**
+ * Shared slots a replica takes per Redis call (at most a tenth of a provider's window, so MusicBrainz's 1 per
+ * second stays 1): one Redis round trip per this many provider calls, measured in bench/README.md.
+ */
+const LEASE_SLOTS = 5;
 
 /** A lease asked of Redis: slots leased, no shared limit right now ('local'), or the ms until the window ends. */
 type Refill = 'leased' | 'local' | number;
@@ -22,7 +28,7 @@ interface Lease {
 
 /**
  * Per-provider request pacing (rate-limiter-flexible, fixed window of REQUESTS per WINDOW_SEC). With Redis the
- * counter is shared by every replica, which takes up to PROVIDER_LIMITER_LEASE slots per Redis call and hands
+ * counter is shared by every replica, which takes up to LEASE_SLOTS slots per Redis call and hands
  * them out itself until the window ends (slots a replica leaves unused are lost, never exceeded); when Redis is
  * absent, down or slow (bounded by REDIS_TIMEOUT_MS) each process falls back to its own in-memory counter, so a
  * call never hangs on Redis. A call waits for its turn up to PROVIDER_QUEUE_MAX_WAIT_MS, then fails with a
@@ -39,6 +45,7 @@ export class ProviderRateLimiter {
 
   constructor(
     @Inject(providersSettings.KEY) private readonly settings: ProvidersSettings,
+    @Inject(redisSettings.KEY) redisConfig: RedisSettings,
     private readonly registry: ProviderRegistry,
     private readonly redis: RedisConnection,
     private readonly clock: Clock,
@@ -47,10 +54,10 @@ export class ProviderRateLimiter {
       const options = { points: rateLimit.requests, duration: rateLimit.windowSec, keyPrefix: 'local' };
       this.local.set(name, new RateLimiterMemory(options));
       if (redis.client) {
-        const keyPrefix = `${settings.PROVIDER_LIMITER_KEY_PREFIX}${name}`;
+        const keyPrefix = `${redisConfig.REDIS_KEY_PREFIX}ratelimit:${name}`;
         const storeClient = redis.client;
         const limiter = new RateLimiterRedis({ ...options, keyPrefix, storeClient, useRedisPackage: true });
-        const lease = Math.max(1, Math.min(settings.PROVIDER_LIMITER_LEASE, Math.floor(rateLimit.requests / 10)));
+        const lease = Math.max(1, Math.min(LEASE_SLOTS, Math.floor(rateLimit.requests / 10)));
         this.shared.set(name, { limiter, points: rateLimit.requests, lease });
       }
     }

@@ -59,9 +59,14 @@ export class MusicBrainzAdapter {
     return await this.get(`/ws/2/isrc/${value}`, { inc: INC.isrc }, (r) => mapIsrcRecordings(r, value));
   }
 
-  /** Releases with this barcode (UPC/EAN); empty when none. */
-  async releasesByBarcode(code: string): Promise<Release[]> {
-    const page = await this.searchReleases(`barcode:${barcode(code)}`, { limit: 25 });
+  /**
+   * Releases found by a barcode search, one query for every spelling of the code (`barcode:(A OR B)`); empty
+   * when none. A search hit is a candidate only: callers check the release carries the barcode.
+   */
+  async releasesByBarcode(...codes: string[]): Promise<Release[]> {
+    const values = codes.map((code) => barcode(code));
+    const query = values.length === 1 ? `barcode:${values[0]}` : `barcode:(${values.join(' OR ')})`;
+    const page = await this.searchReleases(query, { limit: 25 });
     return page.items;
   }
 

@@ -1,11 +1,13 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { DomainError, ErrorCode } from '@app/core';
 import { HttpClient } from '../../upstream/http.client';
 import { UpstreamFailure } from '../../upstream/upstream-failure';
-import { providersSettings, type ProvidersSettings } from '../../providers.settings';
 import { ProviderRegistry } from '../../application/provider.registry';
 import { Clock } from '@app/core';
 import { JsonReader } from '../../upstream/json-reader';
+
+/** Renewal starts this long before expiry (or at half the token's life, if shorter), so no call holds a dead token. */
+const REFRESH_MARGIN_MS = 60_000;
 
 interface CachedToken {
   value: string;
@@ -14,7 +16,7 @@ interface CachedToken {
 
 /**
  * Spotify client-credentials token: fetched once, shared by concurrent callers, reused until shortly before
- * it expires (SPOTIFY_TOKEN_REFRESH_MARGIN_MS), and dropped when the API rejects it.
+ * it expires (REFRESH_MARGIN_MS), and dropped when the API rejects it.
  */
 @Injectable()
 export class SpotifyTokenService {
@@ -22,7 +24,6 @@ export class SpotifyTokenService {
   private pending?: Promise<string>;
 
   constructor(
-    @Inject(providersSettings.KEY) private readonly settings: ProvidersSettings,
     private readonly registry: ProviderRegistry,
     private readonly http: HttpClient,
     private readonly clock: Clock,
@@ -67,7 +68,7 @@ export class SpotifyTokenService {
         return { value: r.str('access_token'), expiresInMs: (r.optNum('expires_in') ?? 3600) * 1000 };
       },
     });
-    const margin = Math.min(this.settings.SPOTIFY_TOKEN_REFRESH_MARGIN_MS, token.expiresInMs / 2);
+    const margin = Math.min(REFRESH_MARGIN_MS, token.expiresInMs / 2);
     this.cached = { value: token.value, renewAt: requestedAt + token.expiresInMs - margin };
     return token.value;
   }

@@ -1,0 +1,94 @@
+import { intValue, MapValueProblem, type MapValueParser, type SettingMapSpec } from '@app/core';
+import { PROVIDER_NAMES, type ProviderName } from './music.model';
+
+export interface RateLimit {
+  requests: number;
+  windowSec: number;
+}
+
+/** Where a provider is and how hard Chorus may use it, unless PROVIDER_BASE_URLS / _RATE_LIMITS / _TIMEOUTS_MS say otherwise. */
+export interface ProviderDefaults {
+  baseUrl: string;
+  /** The provider's published limit (requests per window). */
+  rateLimit: RateLimit;
+  /** Upper bound on one HTTP attempt. */
+  timeoutMs: number;
+}
+
+export const PROVIDER_DEFAULTS: Readonly<Record<ProviderName, ProviderDefaults>> = {
+  musicbrainz: { baseUrl: 'https://musicbrainz.org', rateLimit: { requests: 1, windowSec: 1 }, timeoutMs: 10_000 },
+  coverartarchive: {
+    baseUrl: 'https://coverartarchive.org',
+    rateLimit: { requests: 10, windowSec: 1 },
+    timeoutMs: 10_000,
+  },
+  lrclib: { baseUrl: 'https://lrclib.net', rateLimit: { requests: 5, windowSec: 1 }, timeoutMs: 10_000 },
+  deezer: { baseUrl: 'https://api.deezer.com', rateLimit: { requests: 50, windowSec: 5 }, timeoutMs: 8_000 },
+  itunes: { baseUrl: 'https://itunes.apple.com', rateLimit: { requests: 20, windowSec: 60 }, timeoutMs: 8_000 },
+  spotify: { baseUrl: 'https://api.spotify.com', rateLimit: { requests: 50, windowSec: 30 }, timeoutMs: 8_000 },
+};
+
+/** Spotify's token endpoint lives on a host of its own; PROVIDER_BASE_URLS names it `spotify-accounts`. */
+export const SPOTIFY_ACCOUNTS = 'spotify-accounts';
+export type BaseUrlKey = ProviderName | typeof SPOTIFY_ACCOUNTS;
+
+export const DEFAULT_BASE_URLS: Readonly<Record<BaseUrlKey, string>> = {
+  ...(Object.fromEntries(PROVIDER_NAMES.map((name) => [name, PROVIDER_DEFAULTS[name].baseUrl])) as Record<
+    ProviderName,
+    string
+  >),
+  [SPOTIFY_ACCOUNTS]: 'https://accounts.spotify.com',
+};
+
+function column<V>(pick: (defaults: ProviderDefaults) => V): Record<ProviderName, V> {
+  return Object.fromEntries(PROVIDER_NAMES.map((name) => [name, pick(PROVIDER_DEFAULTS[name])])) as Record<
+    ProviderName,
+    V
+  >;
+}
+
+export const DEFAULT_RATE_LIMITS = column((d) => d.rateLimit);
+export const DEFAULT_TIMEOUTS_MS = column((d) => d.timeoutMs);
+
+const baseUrlValue: MapValueParser<string> = (text) => {
+  try {
+    const url = new URL(text);
+    if (url.protocol === 'http:' || url.protocol === 'https:') {
+      return text.replace(/\/+$/, '');
+    }
+  } catch {
+    // Reported below like any other value that is not an http(s) URL.
+  }
+  return new MapValueProblem('must be an http(s):// URL');
+};
+
+const RATE = /^(\d+)\/(\d+)s$/;
+
+const rateLimitValue: MapValueParser<RateLimit> = (text) => {
+  const match = RATE.exec(text);
+  const requests = Number(match?.[1]);
+  const windowSec = Number(match?.[2]);
+  return match && requests >= 1 && requests <= 10_000 && windowSec >= 1 && windowSec <= 3_600
+    ? { requests, windowSec }
+    : new MapValueProblem('must be REQUESTS/SECONDSs like 50/5s (1-10000 requests per 1-3600 s)');
+};
+
+export const BASE_URL_MAP: SettingMapSpec<BaseUrlKey, string> = {
+  keyNoun: 'provider',
+  keys: [...PROVIDER_NAMES, SPOTIFY_ACCOUNTS],
+  parseValue: baseUrlValue,
+};
+
+export const RATE_LIMIT_MAP: SettingMapSpec<ProviderName, RateLimit> = {
+  keyNoun: 'provider',
+  keys: PROVIDER_NAMES,
+  parseValue: rateLimitValue,
+};
+
+export const TIMEOUT_MAP: SettingMapSpec<ProviderName, number> = {
+  keyNoun: 'provider',
+  keys: PROVIDER_NAMES,
+  parseValue: intValue(50, 120_000),
+};
+
+export const formatRateLimit = ({ requests, windowSec }: RateLimit): string => `${requests}/${windowSec}s`;
