@@ -2,8 +2,6 @@ import { IsString, Matches } from 'class-validator';
 import { defineSettings, formatSettingMap, IntSetting, MapSetting, parseSettingMap } from '@app/core';
 import { DEFAULT_TTLS, TTL_MAP, type TtlKind } from './domain/catalog-ttls';
 
-const DAY = 86_400;
-
 export class CatalogSettings {
   /**
    * Freshness in seconds per kind (`entity`, `search`, `lyrics`, `coverArt`, `links`, `notFound`, `miss`),
@@ -20,10 +18,6 @@ export class CatalogSettings {
   @IsString()
   @Matches(/^[a-z,]*$/, { message: 'must be a comma-separated list of provider names' })
   CATALOG_SEARCH_PROVIDERS = 'musicbrainz,deezer,itunes,spotify';
-
-  /** Cache-Control max-age on REST lookups. */
-  @IntSetting(0, 30 * DAY)
-  CATALOG_HTTP_MAX_AGE_SECONDS = 300;
 
   /** Largest cover image Chorus relays. */
   @IntSetting(1_024, 50 * 1024 * 1024)

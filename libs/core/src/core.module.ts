@@ -1,5 +1,5 @@
 import { Global, Module, type DynamicModule } from '@nestjs/common';
-import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { ConfigModule } from '@nestjs/config';
 import { appSettings, databaseSettings, grpcSettings, httpSettings, redisSettings } from './config/core.settings';
 import { CacheModule } from './cache/cache.module';
@@ -13,6 +13,8 @@ import { ExceptionsFilter } from './errors/exceptions.filter';
 import { LifecycleState } from './lifecycle/lifecycle.state';
 import { Clock } from './time/clock';
 import { createValidationPipe } from './transport/validation.pipe';
+import { RequestContextInterceptor } from './transport/request-context.interceptor';
+import { AnswerInterceptor } from './transport/answer.interceptor';
 
 @Global()
 @Module({})
@@ -46,6 +48,9 @@ export class CoreModule {
         Clock,
         { provide: APP_PIPE, useFactory: createValidationPipe },
         { provide: APP_FILTER, useClass: ExceptionsFilter },
+        // In this order: the request context surrounds the answer's delivery, so its log lines carry the id.
+        { provide: APP_INTERCEPTOR, useClass: RequestContextInterceptor },
+        { provide: APP_INTERCEPTOR, useClass: AnswerInterceptor },
       ],
       exports: [LifecycleState, Clock],
     };

@@ -1,9 +1,8 @@
-import { Controller, Delete, Get, HttpCode, Inject, UseInterceptors } from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, UseInterceptors } from '@nestjs/common';
 import { GrpcMethod } from '@nestjs/microservices';
 import { ApiBearerAuth, ApiGatewayTimeoutResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
-import { Answers, Input, requestContext, type Answer, type AnswerCaching } from '@app/core';
+import { Answers, Input } from '@app/core';
 import { Roles } from '@app/auth';
-import { catalogSettings, type CatalogSettings } from '../catalog.settings';
 import { CoverArtService } from '../application/cover-art.service';
 import { LinksService } from '../application/links.service';
 import { LyricsService } from '../application/lyrics.service';
@@ -11,7 +10,6 @@ import { PurgeService } from '../application/purge.service';
 import { ResolveService } from '../application/resolve.service';
 import { ArtistAlbumsService } from '../application/artist-albums.service';
 import { LookupService } from '../application/lookup.service';
-import { FRESHNESS_HEADERS, markFreshness } from '../domain/freshness';
 import { SearchService } from '../application/search.service';
 import { toSearchResponse } from './search.response';
 import { withAnswerStatus } from './answer-status.response';
@@ -28,23 +26,15 @@ import {
 } from './catalog.dto';
 import { CoverImageInterceptor } from './cover-image.interceptor';
 
-/** A stale answer may be kept by clients only if they check back first. */
-const STALE_CACHE_CONTROL = 'public, max-age=0, must-revalidate';
-
-/** Every catalog use case, once, for REST and gRPC (chorus.v1.CatalogService). */
+/**
+ * Every catalog use case, once, for REST and gRPC (chorus.v1.CatalogService). Read use cases return their
+ * `Answer<T>`; core's AnswerInterceptor turns its freshness into headers or metadata and sends the value.
+ */
 @ApiTags('catalog')
 @ApiGatewayTimeoutResponse()
 @Controller()
 export class CatalogController {
-  private readonly freshCaching: AnswerCaching;
-  private readonly staleCaching: AnswerCaching;
-  /** A PARTIAL answer (some source down) is never kept, by clients or by the replay caches. */
-  private readonly partialCaching: AnswerCaching = { cacheControl: 'no-store' };
-  /** Image bytes: cached by clients, never kept in the replay caches (no replay metadata). */
-  private readonly coverCaching: AnswerCaching;
-
   constructor(
-    @Inject(catalogSettings.KEY) settings: CatalogSettings,
     private readonly lookups: LookupService,
     private readonly artistAlbums: ArtistAlbumsService,
     private readonly searchService: SearchService,
@@ -53,69 +43,44 @@ export class CatalogController {
     private readonly lyricsService: LyricsService,
     private readonly linksService: LinksService,
     private readonly purges: PurgeService,
-  ) {
-    // Replays come from memory, whatever the first answer was: they say HIT.
-    const replayMeta = FRESHNESS_HEADERS.HIT;
-    const freshCacheControl = `public, max-age=${settings.CATALOG_HTTP_MAX_AGE_SECONDS}`;
-    this.freshCaching = { cacheControl: freshCacheControl, replayMeta };
-    this.staleCaching = { cacheControl: STALE_CACHE_CONTROL, replayMeta };
-    this.coverCaching = { cacheControl: freshCacheControl };
-  }
-
-  /**
-   * A lookup's answer: its freshness headers, and (applied by core as it leaves) ETag, Cache-Control and the
-   * replay caches while it is fresh and public.
-   */
-  private answered<T>(answer: Answer<T>): T {
-    markFreshness(answer.freshness);
-    requestContext.limitFreshness(answer.freshUntil);
-    requestContext.cacheAnswer(this.cachingOf(answer));
-    return answer.value;
-  }
-
-  private cachingOf(answer: Answer<unknown>): AnswerCaching {
-    if (answer.status === 'PARTIAL') {
-      return this.partialCaching;
-    }
-    return answer.freshness === 'STALE' ? this.staleCaching : this.freshCaching;
-  }
+  ) {}
 
   @Get('v1/search')
   @ApiOperation({ summary: 'Search artists, albums or tracks across providers, merged and de-duplicated' })
   @GrpcMethod('CatalogService', 'Search')
   async search(@Input() dto: SearchDto) {
     const answer = await this.searchService.search(dto);
-    return this.answered(Answers.map(answer, (page) => toSearchResponse(page, answer)));
+    return Answers.map(answer, (page) => toSearchResponse(page, answer));
   }
 
   @Get('v1/artists/:id')
   @GrpcMethod('CatalogService', 'GetArtist')
-  async getArtist(@Input() dto: IdDto) {
-    return this.answered(await this.lookups.getArtist(dto.id));
+  getArtist(@Input() dto: IdDto) {
+    return this.lookups.getArtist(dto.id);
   }
 
   @Get('v1/artists/:id/albums')
   @GrpcMethod('CatalogService', 'ListArtistAlbums')
-  async listArtistAlbums(@Input() dto: ListArtistAlbumsDto) {
-    return this.answered(await this.artistAlbums.list(dto.id, dto.limit, dto.offset));
+  listArtistAlbums(@Input() dto: ListArtistAlbumsDto) {
+    return this.artistAlbums.list(dto.id, dto.limit, dto.offset);
   }
 
   @Get('v1/albums/by-barcode/:barcode')
   @GrpcMethod('CatalogService', 'GetAlbumByBarcode')
-  async getAlbumByBarcode(@Input() dto: BarcodeDto) {
-    return this.answered(await this.lookups.getAlbumByBarcode(dto.barcode));
+  getAlbumByBarcode(@Input() dto: BarcodeDto) {
+    return this.lookups.getAlbumByBarcode(dto.barcode);
   }
 
   @Get('v1/albums/:id')
   @GrpcMethod('CatalogService', 'GetAlbum')
-  async getAlbum(@Input() dto: IdDto) {
-    return this.answered(await this.lookups.getAlbum(dto.id));
+  getAlbum(@Input() dto: IdDto) {
+    return this.lookups.getAlbum(dto.id);
   }
 
   @Get('v1/albums/:id/cover-art')
   @GrpcMethod('CatalogService', 'GetAlbumCoverArt')
-  async getAlbumCoverArt(@Input() dto: IdDto) {
-    return this.answered(await this.coverArt.getCoverArt(dto.id));
+  getAlbumCoverArt(@Input() dto: IdDto) {
+    return this.coverArt.getCoverArt(dto.id);
   }
 
   @Get('v1/cover/:id')
@@ -123,41 +88,39 @@ export class CatalogController {
   @ApiProduces('image/*')
   @GrpcMethod('CatalogService', 'GetCover')
   @UseInterceptors(CoverImageInterceptor)
-  async getCover(@Input() dto: CoverDto) {
-    const image = await this.coverArt.getCoverImage(dto.id, dto.size);
-    requestContext.cacheAnswer(this.coverCaching);
-    return image.value;
+  getCover(@Input() dto: CoverDto) {
+    return this.coverArt.getCoverImage(dto.id, dto.size);
   }
 
   @Get('v1/releases/:id')
   @GrpcMethod('CatalogService', 'GetRelease')
-  async getRelease(@Input() dto: IdDto) {
-    return this.answered(await this.lookups.getRelease(dto.id));
+  getRelease(@Input() dto: IdDto) {
+    return this.lookups.getRelease(dto.id);
   }
 
   @Get('v1/tracks/by-isrc/:isrc')
   @GrpcMethod('CatalogService', 'GetTrackByIsrc')
-  async getTrackByIsrc(@Input() dto: IsrcDto) {
-    return this.answered(await this.lookups.getTrackByIsrc(dto.isrc));
+  getTrackByIsrc(@Input() dto: IsrcDto) {
+    return this.lookups.getTrackByIsrc(dto.isrc);
   }
 
   @Get('v1/tracks/:id')
   @GrpcMethod('CatalogService', 'GetTrack')
-  async getTrack(@Input() dto: IdDto) {
-    return this.answered(await this.lookups.getTrack(dto.id));
+  getTrack(@Input() dto: IdDto) {
+    return this.lookups.getTrack(dto.id);
   }
 
   @Get('v1/tracks/:id/lyrics')
   @GrpcMethod('CatalogService', 'GetTrackLyrics')
-  async getTrackLyrics(@Input() dto: IdDto) {
-    return this.answered(await this.lyricsService.getLyrics(dto.id));
+  getTrackLyrics(@Input() dto: IdDto) {
+    return this.lyricsService.getLyrics(dto.id);
   }
 
   @Get('v1/tracks/:id/links')
   @GrpcMethod('CatalogService', 'GetTrackLinks')
   async getTrackLinks(@Input() dto: IdDto) {
     const answer = await this.linksService.getLinks(dto.id);
-    return this.answered(Answers.map(answer, () => withAnswerStatus(answer)));
+    return Answers.map(answer, () => withAnswerStatus(answer));
   }
 
   @Get('v1/resolve')
@@ -167,7 +130,7 @@ export class CatalogController {
   @GrpcMethod('CatalogService', 'Resolve')
   async resolve(@Input() dto: ResolveDto) {
     const answer = await this.resolver.resolve(dto.url);
-    return this.answered(Answers.map(answer, () => withAnswerStatus(answer)));
+    return Answers.map(answer, () => withAnswerStatus(answer));
   }
 
   @Delete('v1/admin/catalog/entities/:type/:id')

@@ -1,7 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, MaxLength, Min } from 'class-validator';
-import { MemoizedValidation } from '@app/core';
 import { COVER_SIZES, type CoverSize } from '../application/cover-art.service';
 import type { EntityKind } from '../domain/catalog-id';
 import { SEARCH_TYPES, type SearchType } from '../application/provider.gateway';
@@ -9,7 +8,6 @@ import { MAX_SEARCH_OFFSET } from '../domain/search-paging';
 
 const ID_EXAMPLE = 'musicbrainz:056e4f3e-d505-4dad-8ec1-d04f521cbb56';
 
-@MemoizedValidation()
 export class IdDto {
   @ApiProperty({
     description: 'Namespaced id (musicbrainz:, deezer:, itunes:, spotify:) or a bare MBID',
@@ -20,7 +18,6 @@ export class IdDto {
   id!: string;
 }
 
-@MemoizedValidation()
 export class IsrcDto {
   @ApiProperty({ example: 'GBDUW0000059' })
   @IsString()
@@ -28,7 +25,6 @@ export class IsrcDto {
   isrc!: string;
 }
 
-@MemoizedValidation()
 export class BarcodeDto {
   @ApiProperty({ example: '724384960650', description: 'UPC-A, EAN-13 or EAN-8' })
   @IsString()
@@ -55,7 +51,6 @@ export class PageDto {
   offset: number = 0;
 }
 
-@MemoizedValidation()
 export class ListArtistAlbumsDto extends PageDto {
   @ApiProperty({ example: ID_EXAMPLE })
   @IsString()
@@ -63,7 +58,6 @@ export class ListArtistAlbumsDto extends PageDto {
   id!: string;
 }
 
-@MemoizedValidation()
 export class SearchDto extends PageDto {
   @ApiProperty({ example: 'daft punk', description: 'Free text; Lucene syntax is escaped' })
   @IsString()
@@ -94,7 +88,6 @@ export class SearchDto extends PageDto {
   providers?: string;
 }
 
-@MemoizedValidation()
 export class ResolveDto {
   @ApiProperty({ example: 'https://www.deezer.com/track/3135556' })
   @IsString()
@@ -102,7 +95,6 @@ export class ResolveDto {
   url!: string;
 }
 
-@MemoizedValidation()
 export class CoverDto {
   @ApiProperty({ example: ID_EXAMPLE, description: 'Album id' })
   @IsString()

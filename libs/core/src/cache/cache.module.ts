@@ -6,7 +6,6 @@ import { Keyv, type Deserialize, type DeserializedData, type Serialize } from 'k
 import { redisSettings, type RedisSettings } from '../config/core.settings';
 import { CacheService } from './cache.service';
 import { RedisConnection } from './redis.connection';
-import { ResponseCache, RpcResponseCache } from './response-cache';
 
 @Global()
 @Module({
@@ -70,7 +69,7 @@ function redisStore(redis: RedisConnection): Keyv | undefined {
       },
     }),
   ],
-  providers: [CacheService, ResponseCache, RpcResponseCache],
-  exports: [CacheService, ResponseCache, RpcResponseCache, RedisModule],
+  providers: [CacheService],
+  exports: [CacheService, RedisModule],
 })
 export class CacheModule {}

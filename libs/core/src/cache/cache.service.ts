@@ -5,7 +5,6 @@ import { HttpCache } from '../http-cache/http-cache';
 import { MetricsService } from '../metrics/metrics.service';
 import { withSpan } from '../tracing/tracing';
 import { RedisConnection } from './redis.connection';
-import { ResponseCache, RpcResponseCache } from './response-cache';
 
 type Store = Cache['stores'][number];
 
@@ -36,8 +35,6 @@ export class CacheService {
     private readonly redis: RedisConnection,
     @Inject(redisSettings.KEY) private readonly settings: RedisSettings,
     private readonly metrics: MetricsService,
-    private readonly responses: ResponseCache,
-    private readonly rpcResponses: RpcResponseCache,
     private readonly httpCache: HttpCache,
   ) {
     [this.l1, this.l2] = cache.stores;
@@ -85,22 +82,14 @@ export class CacheService {
   }
 
   async delete(key: string): Promise<void> {
-    this.forgetReplays();
     await this.l1.delete(key);
     await this.fromRedis((l2) => l2.delete(this.shared(key)));
   }
 
   /** Only this process's L1 and the HTTP cache (benchmarks and tests that must reach the lower tiers). */
   async clearLocal(): Promise<void> {
-    this.forgetReplays();
     this.httpCache.clear();
     await this.l1.clear();
-  }
-
-  /** The replay caches hold finished answers built from these entries; a purge must not leave them behind. */
-  private forgetReplays(): void {
-    this.responses.clear();
-    this.rpcResponses.clear();
   }
 
   private shared(key: string): string {

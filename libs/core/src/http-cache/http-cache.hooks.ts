@@ -1,5 +1,4 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
-import { requestContext } from '../logging/request-context';
 import { CACHE_STATUS_STORED, type HttpCache } from './http-cache';
 import type { RequestKeys } from './request-keys';
 
@@ -30,19 +29,6 @@ function isCandidate(request: FastifyRequest): boolean {
   );
 }
 
-/**
- * The answer's own expiry as the request context knows it (0: the context says never keep it: partial, built
- * from stale parts). A bridge until the AnswerInterceptor expresses freshUntil as the answer's max-age; then the
- * context no longer carries it and this returns undefined.
- */
-function contextFreshUntil(): number | undefined {
-  const context = requestContext.current();
-  if (context?.answerCaching === undefined) {
-    return undefined;
-  }
-  return requestContext.replayableUntil(context) ?? 0;
-}
-
 function notModified(reply: FastifyReply): void {
   void reply.code(304);
   reply.removeHeader('content-type');
@@ -54,7 +40,8 @@ function notModified(reply: FastifyReply): void {
  * The HTTP cache in front of the app, as two Fastify hooks: onRequest answers a hit before Nest's routing,
  * guards, pipes and handler (after the security headers, CORS and the draining check, which are earlier
  * onRequest hooks); onSend keeps what the app answered. Installed after the app's own onSend hooks, so it sees
- * the final headers (ETag, Cache-Control).
+ * the final headers (ETag, and Cache-Control, whose max-age the AnswerInterceptor derives from the answer's
+ * freshUntil, so an entry never outlives the answer).
  */
 export function installHttpCache(fastify: FastifyInstance, cache: HttpCache, keys: RequestKeys): void {
   if (!cache.enabled) {
@@ -113,7 +100,6 @@ export function installHttpCache(fastify: FastifyInstance, cache: HttpCache, key
         requestHeaders: request.headers,
         responseHeaders: reply.getHeaders(),
         payload,
-        freshUntil: contextFreshUntil(),
       });
       if (kept) {
         void reply.header('cache-status', CACHE_STATUS_STORED);

@@ -2,7 +2,7 @@ import { ModulesContainer, NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { API_SECURITY_HEADERS, DOCS_PATH_PREFIX, securityHeaders } from './security-headers';
 import type { INestApplicationContext, Type } from '@nestjs/common';
-import { setLogger as setGrpcLogger, type ChannelOptions, type ServerInterceptor } from '@grpc/grpc-js';
+import { setLogger as setGrpcLogger } from '@grpc/grpc-js';
 import { SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { OpenApiDocumentBuilder } from '../openapi/openapi.document';
 import type { OpenApiDocument, RouteAccessReader } from '../openapi/openapi.types';
@@ -18,12 +18,12 @@ import { MetricsService } from '../metrics/metrics.service';
 import { MetricsSettings } from '../metrics/metrics.settings';
 import { shutdownTracing, startTracing } from '../tracing/tracing';
 import { acceptRequestId, REQUEST_ID_HEADER } from '../transport/call-context';
-import { ResponseCache, RpcResponseCache } from '../cache/response-cache';
-import { rpcContextInterceptor } from '../transport/grpc-context';
-import { buildGrpcOptions, type GrpcServerAttachment } from './grpc.options';
+import { buildGrpcOptions, type GrpcServerAttachment } from '../transport/grpc/grpc.options';
+import { installAccessLog } from '../transport/http/access-log';
+import { installBodyDepthLimit } from '../transport/http/body-depth-limit';
+import { installNotModified } from '../transport/http/not-modified';
 import { LifecycleState } from './lifecycle.state';
 import { listenOrExplain } from './startup-error';
-import { installBodyDepthLimit, installHttpHooks, installResponseReplay } from './http-hooks';
 import { HttpCache } from '../http-cache/http-cache';
 import { installHttpCache } from '../http-cache/http-cache.hooks';
 import { RequestKeys } from '../http-cache/request-keys';
@@ -44,18 +44,25 @@ export interface ChorusApp {
 }
 
 /**
- * Security headers on every answer (errors included) and CORS from HTTP_CORS_ORIGINS, closed when empty. API
- * answers get the OWASP REST set; the pages under /docs get helmet's, with a CSP loosened only as far as Swagger
- * UI needs (its inline <style>, data: icons) and without upgrade-insecure-requests, which would break /docs
- * served over plain HTTP inside a cluster.
+ * Headers every answer carries, errors and unknown routes included, so set as the request arrives: the request
+ * id, `connection: close` while draining (clients reconnect to another replica instead of reusing a socket that
+ * is about to close), and the security headers. API answers get the OWASP REST set; the pages under /docs get
+ * helmet's, with a CSP loosened only as far as Swagger UI needs (its inline <style>, data: icons) and without
+ * upgrade-insecure-requests, which would break /docs served over plain HTTP inside a cluster. CORS from
+ * HTTP_CORS_ORIGINS, closed when empty.
  */
 function installSecurity(app: NestFastifyApplication, http: HttpSettings): void {
   const docsHeaders = securityHeaders();
+  const lifecycle = app.get(LifecycleState);
   app
     .getHttpAdapter()
     .getInstance()
     .addHook('onRequest', (request, reply, done) => {
       void reply.headers(request.url.startsWith(DOCS_PATH_PREFIX) ? docsHeaders : API_SECURITY_HEADERS);
+      void reply.header(REQUEST_ID_HEADER, request.id);
+      if (lifecycle.isDraining) {
+        void reply.header('connection', 'close');
+      }
       done();
     });
   const origins = http.HTTP_CORS_ORIGINS.split(',')
@@ -66,7 +73,7 @@ function installSecurity(app: NestFastifyApplication, http: HttpSettings): void 
       origin: origins.includes('*') ? '*' : origins,
       methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
       allowedHeaders: ['authorization', 'content-type', 'if-none-match', REQUEST_ID_HEADER],
-      exposedHeaders: [REQUEST_ID_HEADER, 'etag', 'retry-after', 'x-cache'],
+      exposedHeaders: [REQUEST_ID_HEADER, 'etag', 'retry-after', 'x-cache', 'cache-status'],
       maxAge: 600,
     });
   }
@@ -133,16 +140,11 @@ export async function createChorusApp(rootModule: Type, options: ChorusAppOption
   });
   const metrics = app.get(MetricsService);
   const fastify = app.getHttpAdapter().getInstance();
-  const responses = app.get(ResponseCache);
+  // The HTTP edge (libs/core/src/transport/http/): only what Nest's pipeline cannot express; each file says why.
   installSecurity(app, settings.http);
-  installResponseReplay(fastify, responses);
   installBodyDepthLimit(fastify);
-  installHttpHooks(fastify, {
-    logger,
-    metrics: metrics.enabled ? metrics : undefined,
-    lifecycle: app.get(LifecycleState),
-    responses,
-  });
+  installNotModified(fastify);
+  installAccessLog(fastify, { logger, metrics: metrics.enabled ? metrics : undefined });
   // After the app's onSend hooks, so it keeps answers with their final headers.
   installHttpCache(fastify, app.get(HttpCache), app.get(RequestKeys));
   if (metrics.enabled && settings.metrics.METRICS_PORT === 0) {
@@ -160,17 +162,6 @@ export async function createChorusApp(rootModule: Type, options: ChorusAppOption
       : undefined,
     metrics.enabled ? grpcMetricsObserver(metrics) : undefined,
   );
-  const rpcResponses = app.get(RpcResponseCache);
-  // Nest hands channelOptions to `new grpc.Server(...)`, whose `interceptors` see every call, the first one
-  // nearest the network. The completion interceptor (trailers, metrics, access log) goes first, so it sees the
-  // status the client finally gets; the request context (which also answers replays) is innermost, so everything
-  // before it sees replayed calls too.
-  const channelOptions: ChannelOptions & { interceptors?: ServerInterceptor[] } =
-    grpcOptions.options.channelOptions ?? {};
-  grpcOptions.options.channelOptions = {
-    ...channelOptions,
-    interceptors: [...(channelOptions.interceptors ?? []), rpcContextInterceptor(rpcResponses)],
-  };
   app.connectMicroservice(grpcOptions, { inheritAppConfig: true });
   return { app, logger, settings };
 }

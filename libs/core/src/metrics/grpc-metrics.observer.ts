@@ -1,5 +1,5 @@
 import { type ServerMethodDefinition } from '@grpc/grpc-js';
-import type { RpcCallObserver } from '../transport/grpc-trailers';
+import type { RpcCallObserver } from '../transport/grpc/grpc-edge';
 import { grpcCodeName } from './grpc-code-names';
 import type { GrpcMethodMetrics, MetricsService } from './metrics.service';
 
@@ -11,7 +11,7 @@ function grpcType(definition: ServerMethodDefinition<unknown, unknown>): string 
 }
 
 /**
- * go-grpc-prometheus's metrics, fed by the outermost grpc-js server interceptor (rpcCompletionInterceptor) rather
+ * go-grpc-prometheus's metrics, fed by the outermost grpc-js server interceptor (grpcEdgeInterceptor) rather
  * than a Nest interceptor, so they see every call: the health service, unknown methods, and calls a guard
  * rejects before any Nest interceptor runs. (Not an interceptor of its own: each layer costs every call.)
  */

@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import type { ArgumentsHost } from '@nestjs/common';
 import { Metadata, type ServerUnaryCall } from '@grpc/grpc-js';
 import type { FastifyRequest } from 'fastify';
-import { requestContext } from '../logging/request-context';
 import { isTracingEnabled, setSpanAttribute } from '../tracing/tracing';
 
 export const REQUEST_ID_HEADER = 'x-request-id';
@@ -90,16 +89,11 @@ function callKey(host: ArgumentsHost): object {
   return isRpc(host) ? (rpcCallOf(host) ?? rpcMetadataOf(host)) : httpRequestOf(host);
 }
 
+/** Set by the auth guard; RequestContextInterceptor (which runs after guards) puts the caller on log lines. */
 export function setCaller(host: ArgumentsHost, caller: Caller): void {
   callers.set(callKey(host), caller);
-  // The call's context exists before the guard runs (opened in a Fastify hook or a grpc-js interceptor): it
-  // learns the caller now, so log lines name the user and answers shaped by a caller are never replayed.
-  const context = requestContext.current();
-  if (context) {
-    context.userId = caller.id;
-    if (isTracingEnabled()) {
-      setSpanAttribute('user.id', caller.id);
-    }
+  if (isTracingEnabled()) {
+    setSpanAttribute('user.id', caller.id);
   }
 }
 

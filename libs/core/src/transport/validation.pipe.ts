@@ -50,68 +50,9 @@ function strictScalars(value: unknown, metatype: ArgumentMetadata['metatype']): 
   return out;
 }
 
-const MEMOIZED = Symbol('chorus:memoized-validation');
-/** Distinct inputs remembered per DTO class; the oldest goes first. */
-const MEMO_MAX_ENTRIES = 1_000;
-/** Longer inputs are validated every time (and never kept). */
-const MEMO_MAX_KEY_LENGTH = 512;
-
-type Flat = Record<string, string | number | boolean | null | undefined>;
-
-/**
- * Marks a request DTO whose validation outcome may be remembered per distinct input: every validator on it is
- * a pure function of the input, and its fields carry no secrets (never put this on credentials). Lookups ask
- * the same few questions over and over, and class-transformer + class-validator were a quarter of the CPU of
- * a lookup served from PostgreSQL (bench/README.md).
- */
-export function MemoizedValidation(): ClassDecorator {
-  return (target) => Reflect.defineMetadata(MEMOIZED, true, target);
-}
-
-function isFlat(value: unknown): value is Flat {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    return false;
-  }
-  return Object.values(value).every((field) => field === null || typeof field !== 'object');
-}
-
-function memoKey(value: unknown): string | undefined {
-  if (!isFlat(value)) {
-    return undefined;
-  }
-  const key = JSON.stringify(value);
-  return key.length <= MEMO_MAX_KEY_LENGTH ? key : undefined;
-}
-
 class ChorusValidationPipe extends ValidationPipe {
-  private readonly memo = new WeakMap<object, Map<string, Flat>>();
-
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
-    const metatype = metadata.metatype;
-    const memoized = metatype !== undefined && Reflect.getMetadata(MEMOIZED, metatype) === true;
-    const key = memoized ? memoKey(value) : undefined;
-    const known = key === undefined || !metatype ? undefined : this.memo.get(metatype)?.get(key);
-    if (known && metatype) {
-      // A fresh instance per call: handlers may change their DTO.
-      return Object.assign(Object.create(metatype.prototype as object) as object, known);
-    }
-    const result: unknown = await super.transform(strictScalars(value, metatype), metadata);
-    if (key !== undefined && metatype && isFlat(result)) {
-      this.remember(metatype, key, { ...result });
-    }
-    return result;
-  }
-
-  private remember(metatype: object, key: string, result: Flat): void {
-    let entries = this.memo.get(metatype);
-    if (!entries) {
-      entries = new Map();
-      this.memo.set(metatype, entries);
-    }
-    if (entries.size >= MEMO_MAX_ENTRIES) {
-      entries.delete(entries.keys().next().value as string);
-    }
-    entries.set(key, result);
+    return (await super.transform(strictScalars(value, metadata.metatype), metadata)) as unknown;
   }
 }
 

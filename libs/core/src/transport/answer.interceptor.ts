@@ -1,0 +1,61 @@
+import { Injectable, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { map, type Observable } from 'rxjs';
+import type { Answer } from '../answer/answer';
+import { cacheControlFor, FRESHNESS_META } from '../answer/answer-policy';
+import { Clock } from '../time/clock';
+import { callerOf, httpRequestOf, isRpc, rpcMetadataOf } from './call-context';
+import { setRpcResponseMeta } from './grpc/grpc-edge';
+import { encodeJson, etagMatches, etagOf } from './http/etag';
+import { markNotModified } from './http/not-modified';
+
+const JSON_TYPE = 'application/json; charset=utf-8';
+
+/** Read use cases return an `Answer<T>`; anything else a handler returns passes through untouched. */
+export function isAnswer(value: unknown): value is Answer<unknown> {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    'value' in value &&
+    'freshness' in value &&
+    'freshUntil' in value &&
+    'failures' in value
+  );
+}
+
+/**
+ * Turns the `Answer<T>` a handler returns into what its transport says about it, and sends the value:
+ * - both: `x-cache` and RFC 9211 `cache-status` (gRPC: initial and trailing metadata, added by the gRPC edge);
+ * - REST: an ETag over the bytes sent (for JSON computed once per kept answer), Cache-Control from
+ *   `cacheControlFor`, and 304 when the client's If-None-Match already names those bytes.
+ */
+@Injectable()
+export class AnswerInterceptor implements NestInterceptor {
+  constructor(private readonly clock: Clock) {}
+
+  intercept(ctx: ExecutionContext, next: CallHandler): Observable<unknown> {
+    return next.handle().pipe(map((result: unknown) => (isAnswer(result) ? this.deliver(ctx, result) : result)));
+  }
+
+  private deliver(ctx: ExecutionContext, answer: Answer<unknown>): unknown {
+    const meta = FRESHNESS_META[answer.freshness];
+    if (isRpc(ctx)) {
+      setRpcResponseMeta(rpcMetadataOf(ctx), meta);
+      return answer.value;
+    }
+    const reply = ctx.switchToHttp().getResponse<FastifyReply>();
+    const bytes = Buffer.isBuffer(answer.value) ? answer.value : undefined;
+    const json = bytes === undefined ? encodeJson(answer.value) : undefined;
+    const etag = json?.etag ?? etagOf(bytes as Buffer);
+    const cacheControl = cacheControlFor({ answer, now: this.clock.nowMs(), signedIn: callerOf(ctx) !== undefined });
+    void reply.headers({ ...meta, etag, 'cache-control': cacheControl });
+    if (json !== undefined) {
+      // Sent as it is: the JSON was made once, above, and Fastify need not serialize it again.
+      void reply.header('content-type', JSON_TYPE);
+    }
+    if (etagMatches(httpRequestOf(ctx).headers['if-none-match'], etag)) {
+      markNotModified(reply);
+    }
+    return json?.body ?? bytes;
+  }
+}

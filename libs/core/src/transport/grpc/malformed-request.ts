@@ -1,0 +1,50 @@
+import type { MethodDefinition, PackageDefinition } from '@grpc/proto-loader';
+
+const MALFORMED = Symbol('chorus.malformedRequest');
+
+interface MalformedRequest {
+  [MALFORMED]: string;
+}
+
+export function isMalformedRequest(value: unknown): value is MalformedRequest {
+  return typeof value === 'object' && value !== null && MALFORMED in value;
+}
+
+function isService(
+  definition: PackageDefinition[string],
+): definition is Record<string, MethodDefinition<object, object>> {
+  // Message and enum definitions carry a `format`; service definitions are maps of methods.
+  return !('format' in definition);
+}
+
+function tolerant(method: MethodDefinition<object, object>): MethodDefinition<object, object> {
+  const deserialize = method.requestDeserialize;
+  return {
+    ...method,
+    requestDeserialize: (bytes: Buffer): object => {
+      try {
+        return deserialize(bytes);
+      } catch (error) {
+        return { [MALFORMED]: (error as Error).message };
+      }
+    },
+  };
+}
+
+/**
+ * grpc-js answers a request whose bytes are not a valid protobuf message with INTERNAL before any Chorus code
+ * runs. Bad input is the caller's fault: this builds the package definition Chorus serves (a copy; proto-loader's
+ * own objects are not touched) in which every method of `packageName` deserializes such bytes to a marker, which
+ * `@Input()` refuses with INVALID_ARGUMENT like any other malformed request, through the one exception filter.
+ */
+export function withMalformedRequestMarkers(pkg: PackageDefinition, packageName: string): PackageDefinition {
+  const out: PackageDefinition = {};
+  for (const [name, definition] of Object.entries(pkg)) {
+    if (name.startsWith(`${packageName}.`) && isService(definition)) {
+      out[name] = Object.fromEntries(Object.entries(definition).map(([key, method]) => [key, tolerant(method)]));
+    } else {
+      out[name] = definition;
+    }
+  }
+  return out;
+}

@@ -1,0 +1,37 @@
+import type { FastifyInstance } from 'fastify';
+
+/** Deeper JSON than any request DTO has; bounded so validation never recurses through a hostile body. */
+const MAX_JSON_DEPTH = 32;
+
+function jsonDepthExceeds(value: unknown, limit: number): boolean {
+  const stack: Array<[unknown, number]> = [[value, 1]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop() as [unknown, number];
+    if (node !== null && typeof node === 'object') {
+      if (depth > limit) {
+        return true;
+      }
+      for (const child of Object.values(node)) {
+        stack.push([child, depth + 1]);
+      }
+    }
+  }
+  return false;
+}
+
+/**
+ * Fastify parses the body before Nest sees the request, and a pipe would already walk whatever depth it got:
+ * the limit has to sit between parsing and routing, which only a Fastify hook can.
+ */
+export function installBodyDepthLimit(fastify: FastifyInstance): void {
+  fastify.addHook('preValidation', (request, _reply, done) => {
+    if (jsonDepthExceeds(request.body, MAX_JSON_DEPTH)) {
+      // A Fastify-style client error: the one filter answers it as a 400 problem.
+      done(
+        Object.assign(new Error(`Request body is nested deeper than ${MAX_JSON_DEPTH} levels`), { statusCode: 400 }),
+      );
+      return;
+    }
+    done();
+  });
+}
