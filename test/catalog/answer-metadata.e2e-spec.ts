@@ -26,7 +26,14 @@ describe('Answer metadata (REST and gRPC)', () => {
 
   beforeAll(async () => {
     await fake.start();
-    sut = await bootTestApp(upstreamEnv(fake, { ...AUTH_TEST_SETTINGS, CATALOG_TTL_SECONDS: `entity=${TTL_SECONDS}` }));
+    // The HTTP cache off: this file is about the metadata the app itself sends (http-cache.e2e-spec.ts covers the cache).
+    sut = await bootTestApp(
+      upstreamEnv(fake, {
+        ...AUTH_TEST_SETTINGS,
+        CATALOG_TTL_SECONDS: `entity=${TTL_SECONDS}`,
+        HTTP_CACHE_MAX_BYTES: '0',
+      }),
+    );
   });
   afterAll(async () => {
     await sut?.close();
