@@ -9,6 +9,7 @@ export * from './errors/domain-error';
 export * from './errors/error-mapping';
 export * from './errors/exceptions.filter';
 export * from './transport/call-context';
+export * from './transport/client-address';
 export * from './transport/input.decorator';
 export * from './transport/validation.pipe';
 export * from './transport/request-context.interceptor';
