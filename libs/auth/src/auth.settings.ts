@@ -95,7 +95,7 @@ export class AuthSettings {
 /** Registering never proved an email was the registrant's, so a listed email made whoever registered it first admin. */
 const REMOVED_AUTH_SETTINGS = {
   AUTH_ADMIN_EMAILS:
-    'registering a listed email no longer makes an admin; unset it, and make admins with `npm run user:create-admin -- --email <email> [--promote-existing]` or an admin\'s PUT /v1/admin/users/{id}/role',
+    "registering a listed email no longer makes an admin; unset it, and make admins with `npm run user:create-admin -- --email <email> [--promote-existing]` or an admin's PUT /v1/admin/users/{id}/role",
 };
 
 export const authSettings = defineSettings('auth', AuthSettings, REMOVED_AUTH_SETTINGS);
