@@ -614,9 +614,6 @@ async function main(): Promise<void> {
     LOG_LEVEL,
     AUTH_BCRYPT_COST: String(BCRYPT_COST),
     AUTH_REGISTER_MAX_PER_IP: '100000',
-    // Concurrent *successful* logins of one account count as attempts until each finishes (libs/auth
-    // beginLogin), so 8 in flight trip the default of 5 and lock the account: see README, "For other owners".
-    AUTH_LOGIN_MAX_FAILURES_PER_ACCOUNT: '1000000',
     PROVIDER_RATE_LIMITS: 'deezer=10000/1s',
   });
   const wanted = (key: string): boolean => !only || only.some((o) => key.startsWith(o));

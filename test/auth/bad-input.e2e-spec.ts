@@ -99,7 +99,7 @@ const CASES: BadCase[] = [
   })),
 ];
 
-const TABLES = ['auth_users', 'auth_sessions', 'auth_login_attempts', 'auth_throttle_counters'];
+const TABLES = ['auth_users', 'auth_sessions', 'auth_login_attempts', 'auth_rate_limits'];
 
 describe('Bad input on every auth endpoint', () => {
   let app: TestApp;

@@ -6,26 +6,27 @@ describe('Concurrent correct logins', () => {
   let sut: TestApp;
 
   beforeAll(async () => {
-    sut = await bootTestApp({ ...AUTH_TEST_SETTINGS, AUTH_LOGIN_MAX_FAILURES_PER_ACCOUNT: '3' });
+    // The shipped per-account limit (5), lower than the number of concurrent logins below.
+    sut = await bootTestApp({ ...AUTH_TEST_SETTINGS, AUTH_LOGIN_MAX_FAILURES_PER_ACCOUNT: '5' });
   });
 
   afterAll(async () => {
     await sut.close();
   });
 
-  it('should never leave the account locked after a burst of correct logins', async () => {
+  it('should let every one of a burst of correct logins in', async () => {
     const email = uniqueEmail('burst');
     await registerRest(sut.httpUrl, email);
     const burst = await Promise.all(
       Array.from({ length: 12 }, () => request(sut.httpUrl).post('/v1/auth/login').send({ email, password: PASSWORD })),
     );
-    expect(burst.every((r) => r.status === 200 || r.status === 429)).toBe(true);
-    expect(burst.some((r) => r.status === 200)).toBe(true);
+    // Attempts in flight are not failures: none of them is refused.
+    expect(burst.map((r) => r.status)).toEqual(Array(12).fill(200));
     const after = await request(sut.httpUrl).post('/v1/auth/login').send({ email, password: PASSWORD });
     expect(after.status).toBe(200);
   });
 
-  it('should keep letting correct logins in while more clients than the limit keep logging in', async () => {
+  it('should let every correct login in while more clients than the limit keep logging in', async () => {
     const email = uniqueEmail('sustained');
     await registerRest(sut.httpUrl, email);
     const worker = async (): Promise<number[]> => {
@@ -36,9 +37,7 @@ describe('Concurrent correct logins', () => {
       return statuses;
     };
     const statuses = (await Promise.all(Array.from({ length: 8 }, worker))).flat();
-    expect(statuses.every((s) => s === 200 || s === 429)).toBe(true);
-    // Refused attempts check no password and must not count: the account is never left locked.
-    expect(statuses.filter((s) => s === 200).length).toBeGreaterThanOrEqual(16);
+    expect(statuses).toEqual(Array(64).fill(200));
     const after = await request(sut.httpUrl).post('/v1/auth/login').send({ email, password: PASSWORD });
     expect(after.status).toBe(200);
   });

@@ -100,6 +100,14 @@ describe('Chorus process', () => {
         body: JSON.stringify(credentials),
       });
       expect(registered.status).toBe(201);
+      // One wrong password first: an address that failed counts each login of it up front (and takes it back
+      // on success), which is what lets the test see below that every login has arrived.
+      const wrong = await fetch(`${sut.httpUrl}/v1/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ ...credentials, password: 'not the password' }),
+      });
+      expect(wrong.status).toBe(401);
       const client = grpcClient(sut.grpcAddress, 'chorus.v1.AuthService');
       const rest = Array.from({ length: 6 }, () =>
         fetch(`${sut.httpUrl}/v1/auth/login`, {
@@ -112,12 +120,12 @@ describe('Chorus process', () => {
         grpcCall(client, 'Login', credentials, {}, 30_000).then((r) => (r.error ? r.error.code : 0)),
       );
       // SIGTERM once all 12 have arrived (a fixed wait let a slow run's last request arrive after it). Without
-      // Redis the login throttle counts in PostgreSQL: each login counts on its IP before its bcrypt compare and
-      // takes that back when it succeeds, which it records; so arrived = counted + succeeded.
+      // Redis the login limits count in PostgreSQL: each login from this address counts on it before its bcrypt
+      // compare and takes that back when it succeeds, which it records; so arrived = counted - 1 + succeeded.
       await eventually(async () => {
         const [arrived] = await queryDatabase<{ n: number }>(
           db.url,
-          `SELECT (SELECT coalesce(sum(count), 0) FROM auth_throttle_counters WHERE key LIKE 'login:ip:%')
+          `SELECT (SELECT coalesce(sum(points), 0) - 1 FROM auth_rate_limits WHERE key LIKE 'login-fail-ip:%')
                 + (SELECT count(*) FROM auth_login_attempts WHERE outcome = 'success') AS n`,
         );
         return Number(arrived.n) >= 12;

@@ -97,7 +97,7 @@ async function counts(url: string): Promise<Record<string, number>> {
       url,
       // Failed logins are recorded on purpose (history, throttling): those are not writes of the request.
       `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'
-       AND table_name NOT IN ('migrations', 'auth_login_attempts', 'auth_throttle_counters')`,
+       AND table_name NOT IN ('migrations', 'auth_login_attempts', 'auth_rate_limits')`,
     )
   ).map((r) => r.table_name);
   const out: Record<string, number> = {};

@@ -20,13 +20,11 @@ import { LoginAttemptEntity } from './persistence/login-attempt.entity';
 import { LoginAttemptRepository } from './persistence/login-attempt.repository';
 import { SessionEntity } from './persistence/session.entity';
 import { SessionRepository } from './persistence/session.repository';
-import { ThrottleCounterEntity } from './persistence/throttle-counter.entity';
-import { ThrottleCounterRepository } from './persistence/throttle-counter.repository';
+import { FailureCounters } from './persistence/failure-counters';
 import { UserEntity } from './persistence/user.entity';
 import { UserRepository } from './persistence/user.repository';
 import { AccountDataRegistry } from './application/account-data.registry';
 import { AccessTokenService } from './application/access-token.service';
-import { AttemptCounter } from './application/attempt-counter';
 import { LoginThrottle } from './application/login-throttle';
 
 /**
@@ -38,7 +36,7 @@ import { LoginThrottle } from './application/login-throttle';
   imports: [
     ConfigModule.forFeature(authSettings),
     JwtModule.register({}),
-    TypeOrmModule.forFeature([UserEntity, SessionEntity, LoginAttemptEntity, ThrottleCounterEntity]),
+    TypeOrmModule.forFeature([UserEntity, SessionEntity, LoginAttemptEntity]),
   ],
   controllers: [AuthController, MeController, AdminController],
   providers: [
@@ -46,9 +44,8 @@ import { LoginThrottle } from './application/login-throttle';
     UserRepository,
     SessionRepository,
     LoginAttemptRepository,
-    ThrottleCounterRepository,
+    FailureCounters,
     AccessTokenService,
-    AttemptCounter,
     LoginThrottle,
     AuthMetrics,
     SessionService,

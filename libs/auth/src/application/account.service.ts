@@ -61,11 +61,12 @@ export class AccountService {
   ): Promise<UserEntity> {
     const user = await this.requireUser(caller);
     const keys = this.throttle.keysFor(user.email, client.ip);
-    await this.throttle.beginLogin(keys);
+    const ticket = await this.throttle.beginLogin(keys);
     if (!(await this.crypto.verifyPassword(password, user.passwordHash))) {
+      await this.throttle.loginFailed(ticket);
       throw DomainError.invalid(field, 'is not the current password');
     }
-    await this.throttle.loginSucceeded(keys);
+    await this.throttle.loginSucceeded(ticket);
     return user;
   }
 

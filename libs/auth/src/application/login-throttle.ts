@@ -1,12 +1,34 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DomainError, ErrorCode } from '@app/core';
+import { Clock, DomainError, ErrorCode } from '@app/core';
 import { authSettings, type AuthSettings } from '../auth.settings';
+import { FailureCounters, type FailureCounter, type WindowCount } from '../persistence/failure-counters';
 import { AuthCrypto } from './auth-crypto';
-import { AttemptCounter, type WindowCount } from './attempt-counter';
 
 export interface LoginKeys {
   account: string;
   ip: string;
+  /** The account as tried from this address. */
+  pair: string;
+}
+
+/** A login let through to the password check, and what was counted for it up front. */
+export interface LoginTicket {
+  keys: LoginKeys;
+  /** The pair's failures when the attempt began. */
+  pairFailures: number;
+  /** The account's failures when the attempt began. */
+  accountFailures: number;
+  /** Points counted up front (only for an address or pair that had failed already) and owed back on success. */
+  reserved: { ip: boolean; pair: boolean };
+}
+
+/** The progressive delay: none for a first failure, then doubling from this, up to the cap. */
+const DELAY_STEP_MS = 125;
+const DELAY_CAP_MS = 2_000;
+
+/** How long an attempt on an account with `failures` recent failures waits before its password is checked. */
+export function progressiveDelayMs(failures: number): number {
+  return failures < 2 ? 0 : Math.min(DELAY_CAP_MS, DELAY_STEP_MS * 2 ** Math.min(failures - 2, 16));
 }
 
 function rateLimited(message: string, window: WindowCount): DomainError {
@@ -15,50 +37,128 @@ function rateLimited(message: string, window: WindowCount): DomainError {
   });
 }
 
+const TOO_MANY_FROM_ADDRESS = 'Too many failed logins from this address; try again later';
+const TOO_MANY_FOR_ACCOUNT = 'Too many failed logins for this account from this address; try again later';
+
 /**
- * Brute-force limits. A login attempt is counted before the password is checked (so a burst of concurrent
- * guesses cannot overshoot the limit) and taken back when it succeeds: what remains counted are failures.
+ * Brute-force limits that stop guessing, not owners (rate-limiter-flexible's login-protection pattern). Only
+ * completed failures count, per address, per (account, address) and per account:
+ * - an address over AUTH_LOGIN_MAX_FAILURES_PER_IP is refused on every account;
+ * - an address with failures on an account is refused on it once the account (or the pair itself) reached
+ *   AUTH_LOGIN_MAX_FAILURES_PER_ACCOUNT;
+ * - everyone else gets through to the password check, after a delay that grows with the account's failures: a
+ *   correct password from an address with no recent failures on the account is never refused.
+ * Attempts in flight count only for an address or pair that failed already (counted up front, so a burst from it
+ * cannot overshoot its limit, and given back on success); a clean address's concurrent logins count nothing.
  */
 @Injectable()
 export class LoginThrottle {
+  private readonly byIp: FailureCounter;
+  private readonly byPair: FailureCounter;
+  private readonly byAccount: FailureCounter;
+  private readonly registrations: FailureCounter;
+
   constructor(
-    private readonly counter: AttemptCounter,
+    counters: FailureCounters,
     private readonly crypto: AuthCrypto,
+    private readonly clock: Clock,
     @Inject(authSettings.KEY) private readonly settings: AuthSettings,
-  ) {}
+  ) {
+    const window = settings.AUTH_LOGIN_WINDOW_SECONDS;
+    this.byIp = counters.counter('login-fail-ip', window);
+    this.byPair = counters.counter('login-fail-account-ip', window);
+    this.byAccount = counters.counter('login-fail-account', window);
+    this.registrations = counters.counter('register-ip', settings.AUTH_REGISTER_WINDOW_SECONDS);
+  }
 
   keysFor(email: string, ip: string): LoginKeys {
     // Emails are hashed so the counters (in Redis or PostgreSQL) hold no addresses.
-    return { account: `login:acct:${this.crypto.sha256(email).slice(0, 40)}`, ip: `login:ip:${ip}` };
+    const account = this.crypto.sha256(email).slice(0, 40);
+    return { account, ip, pair: `${account}:${ip}` };
   }
 
-  /** Counts the attempt; RATE_LIMITED once the account or the IP went over its limit in the current window. */
-  async beginLogin(keys: LoginKeys): Promise<void> {
-    const windowMs = this.settings.AUTH_LOGIN_WINDOW_SECONDS * 1000;
-    const [account, ip] = await this.counter.incrementEach([keys.account, keys.ip], windowMs);
-    const tooMany =
-      account.count > this.settings.AUTH_LOGIN_MAX_FAILURES_PER_ACCOUNT
-        ? rateLimited('Too many failed logins for this account; try again later', account)
-        : ip.count > this.settings.AUTH_LOGIN_MAX_FAILURES_PER_IP
-          ? rateLimited('Too many failed logins from this address; try again later', ip)
-          : undefined;
-    if (tooMany) {
-      // A refused attempt checked no password, so it is not a failure: it gives its slots back. Otherwise a
-      // burst of concurrent (even correct) logins would keep the account locked for the whole window.
-      await Promise.all([this.counter.decrement(keys.account), this.counter.decrement(keys.ip)]);
-      throw tooMany;
+  /** RATE_LIMITED for an address that may not try now; otherwise waits the account's delay and lets it in. */
+  async beginLogin(keys: LoginKeys): Promise<LoginTicket> {
+    const [ip, pair, account] = await Promise.all([
+      this.byIp.read(keys.ip),
+      this.byPair.read(keys.pair),
+      this.byAccount.read(keys.account),
+    ]);
+    this.refuseIfOver(ip, pair, account);
+    const reserved = await this.reserve(keys, ip, pair);
+    await this.clock.sleep(progressiveDelayMs(account.count));
+    return { keys, pairFailures: pair.count, accountFailures: account.count, reserved };
+  }
+
+  /** Counts the failure wherever it was not counted up front. */
+  async loginFailed({ keys, reserved }: LoginTicket): Promise<void> {
+    await Promise.all([
+      reserved.ip ? undefined : this.byIp.add(keys.ip),
+      reserved.pair ? undefined : this.byPair.add(keys.pair),
+      this.byAccount.add(keys.account),
+    ]);
+  }
+
+  /**
+   * Gives back what was counted up front, clears the pair, and forgives the account the failures that came from
+   * this address (the owner's own typos); failures from elsewhere still count against the account.
+   */
+  async loginSucceeded({ keys, pairFailures, accountFailures, reserved }: LoginTicket): Promise<void> {
+    const pairCounted = pairFailures > 0 || reserved.pair;
+    const [cleared] = await Promise.all([
+      pairCounted ? this.byPair.clear(keys.pair) : false,
+      reserved.ip ? this.byIp.takeBack(keys.ip) : undefined,
+    ]);
+    // Only the success that cleared the pair forgives (concurrent ones must not forgive the same failures twice),
+    // and never below zero, which would give a guesser extra tries.
+    if (cleared && pairFailures > 0) {
+      await this.byAccount.takeBack(keys.account, Math.min(pairFailures, accountFailures));
     }
-  }
-
-  /** A success clears the account's failures and takes its own attempt back from the IP's count. */
-  async loginSucceeded(keys: LoginKeys): Promise<void> {
-    await this.counter.resetAndTakeBack(keys.account, keys.ip);
   }
 
   async consumeRegistration(ip: string): Promise<void> {
-    const window = await this.counter.increment(`register:ip:${ip}`, this.settings.AUTH_REGISTER_WINDOW_SECONDS * 1000);
+    const window = await this.registrations.add(ip);
     if (window.count > this.settings.AUTH_REGISTER_MAX_PER_IP) {
       throw rateLimited('Too many registrations from this address; try again later', window);
     }
+  }
+
+  private refuseIfOver(ip: WindowCount, pair: WindowCount, account: WindowCount): void {
+    const perAccount = this.settings.AUTH_LOGIN_MAX_FAILURES_PER_ACCOUNT;
+    if (ip.count >= this.settings.AUTH_LOGIN_MAX_FAILURES_PER_IP) {
+      throw rateLimited(TOO_MANY_FROM_ADDRESS, ip);
+    }
+    if (pair.count >= perAccount) {
+      throw rateLimited(TOO_MANY_FOR_ACCOUNT, pair);
+    }
+    if (pair.count > 0 && account.count >= perAccount) {
+      // Either window ending lets this address try again.
+      throw rateLimited(TOO_MANY_FOR_ACCOUNT, pair.resetInMs < account.resetInMs ? pair : account);
+    }
+  }
+
+  /**
+   * An address or pair that failed already counts this attempt up front, so a burst of concurrent guesses from it
+   * stops at its limit; one over the limit after counting gives its point back and is refused.
+   */
+  private async reserve(keys: LoginKeys, ip: WindowCount, pair: WindowCount): Promise<LoginTicket['reserved']> {
+    const [ipNow, pairNow] = await Promise.all([
+      ip.count > 0 ? this.byIp.add(keys.ip) : undefined,
+      pair.count > 0 ? this.byPair.add(keys.pair) : undefined,
+    ]);
+    const over =
+      ipNow && ipNow.count > this.settings.AUTH_LOGIN_MAX_FAILURES_PER_IP
+        ? rateLimited(TOO_MANY_FROM_ADDRESS, ipNow)
+        : pairNow && pairNow.count > this.settings.AUTH_LOGIN_MAX_FAILURES_PER_ACCOUNT
+          ? rateLimited(TOO_MANY_FOR_ACCOUNT, pairNow)
+          : undefined;
+    if (over) {
+      await Promise.all([
+        ipNow ? this.byIp.takeBack(keys.ip) : undefined,
+        pairNow ? this.byPair.takeBack(keys.pair) : undefined,
+      ]);
+      throw over;
+    }
+    return { ip: ipNow !== undefined, pair: pairNow !== undefined };
   }
 }

@@ -42,7 +42,8 @@ describe(LoginService.name, () => {
     const throttle = {
       keysFor: () => ({ account: 'a', ip: 'i' }),
       beginLogin: () =>
-        throttled ? Promise.reject(new DomainError(ErrorCode.RATE_LIMITED, 'slow down')) : Promise.resolve(),
+        throttled ? Promise.reject(new DomainError(ErrorCode.RATE_LIMITED, 'slow down')) : Promise.resolve({}),
+      loginFailed: () => Promise.resolve(),
       loginSucceeded: () => Promise.resolve(),
     } as unknown as LoginThrottle;
     const clock = new FakeClock(1);

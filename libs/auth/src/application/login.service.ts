@@ -29,31 +29,35 @@ export class LoginService {
 
   async login(credentials: Credentials, client: ClientInfo): Promise<AuthResponseView> {
     const keys = this.throttle.keysFor(credentials.email, client.ip);
-    // Independent round trips (PostgreSQL and Redis), so in parallel.
-    const [user, refused] = await Promise.all([
+    // Independent round trips (PostgreSQL and the counters), so in parallel.
+    const [user, started] = await Promise.all([
       this.users.findByEmail(credentials.email),
       this.throttle.beginLogin(keys).then(
-        () => undefined,
+        (ticket) => ({ ticket }),
         (error: unknown) => ({ error }),
       ),
     ]);
-    if (refused) {
+    if ('error' in started) {
       await this.record(user?.id ?? null, client, 'throttled');
       this.metrics.recordLogin('throttled');
-      throw refused.error;
+      throw started.error;
     }
     // Unknown emails cost one bcrypt comparison too, so timing does not tell which accounts exist.
     const valid = user
       ? await this.crypto.verifyPassword(credentials.password, user.passwordHash)
       : await this.crypto.verifyAgainstDummy(credentials.password);
     if (!user || !valid) {
-      await this.record(user?.id ?? null, client, 'bad_credentials');
+      // Counted the same for unknown emails, so the limits do not tell which accounts exist either.
+      await Promise.all([
+        this.record(user?.id ?? null, client, 'bad_credentials'),
+        this.throttle.loginFailed(started.ticket),
+      ]);
       this.metrics.recordLogin('bad_credentials');
       throw DomainError.unauthenticated(BAD_CREDENTIALS);
     }
     // The session and the success record are one statement; the throttle update runs beside it.
     const [, tokens] = await Promise.all([
-      this.throttle.loginSucceeded(keys),
+      this.throttle.loginSucceeded(started.ticket),
       this.sessions.open(user.id, user.role, client, true),
     ]);
     this.metrics.recordLogin('success');
