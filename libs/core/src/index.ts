@@ -13,6 +13,7 @@ export * from './transport/input.decorator';
 export * from './transport/validation.pipe';
 export * from './transport/request-context.interceptor';
 export * from './transport/answer.interceptor';
+export * from './transport/http/streamed-body';
 export * from './logging/request-context';
 export * from './logging/app-logger.service';
 export * from './lifecycle/lifecycle.state';
