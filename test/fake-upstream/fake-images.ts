@@ -25,6 +25,8 @@ export class FakeImages {
   size?: number;
   /** Sent without Content-Length (as a chunked stream), so the client only finds out the size by reading. */
   omitLength = false;
+  /** Waited after a request arrives (and counts as in flight), before answering. */
+  latencyMs = 0;
   served = 0;
   inFlight = 0;
   peakInFlight = 0;
@@ -36,6 +38,7 @@ export class FakeImages {
   reset(): void {
     this.size = undefined;
     this.omitLength = false;
+    this.latencyMs = 0;
     this.served = 0;
     this.inFlight = 0;
     this.peakInFlight = 0;
@@ -69,6 +72,9 @@ export class FakeImages {
     this.notify();
     try {
       await this.gate;
+      if (this.latencyMs > 0) {
+        await new Promise((resolve) => setTimeout(resolve, this.latencyMs));
+      }
       const body = this.size === undefined ? Buffer.from(FAKE_IMAGE_BYTES) : fakeImage(path, this.size);
       res.writeHead(200, {
         'content-type': 'image/jpeg',

@@ -16,7 +16,8 @@ export function slug(text: string): string {
 /** The album that generated albums are copies of (Discovery), and its release. */
 const TEMPLATE_ALBUM = '48117b82-8b3f-4b5c-8d47-0b7d7d5b3a2f';
 const TEMPLATE_RELEASE = '5f2a7e3c-1b4d-4c8e-9a6f-2d3b4c5e6f70';
-const GENERATED = /^(musicbrainz|coverartarchive)\/release-group\/c0ffee00-0000-4000-8000-([0-9a-f]{12})\.json$/;
+const GENERATED =
+  /^(musicbrainz|coverartarchive)\/(release-group|release)\/c0ffee0[01]-0000-4000-8000-([0-9a-f]{12})\.json$/;
 
 /** A generated album id (`c0ffee00-0000-4000-8000-<n as 12 hex digits>`), for tests that need many albums. */
 export function generatedAlbumId(n: number): string {
@@ -42,16 +43,21 @@ export class FixtureStore {
   }
 
   /**
-   * A generated album (`generatedAlbumId`): the template's release group and its cover art under the new id,
-   * with a release id of its own, so each has its own image URLs.
+   * A generated album (`generatedAlbumId`) and its release (`c0ffee01-…` with the same suffix): the template's
+   * release group, release and cover art under the new ids, so each album has its own image URLs.
    */
   private generated(relative: string): unknown {
     const match = GENERATED.exec(relative);
     if (!match) {
       return undefined;
     }
-    const [, provider, suffix] = match as unknown as [string, string, string];
-    const template = readFileSync(join(this.dir, provider, 'release-group', `${TEMPLATE_ALBUM}.json`), 'utf8');
+    const [, provider, kind, suffix] = match as unknown as [string, string, string, string];
+    const id = kind === 'release' ? TEMPLATE_RELEASE : TEMPLATE_ALBUM;
+    const file = join(this.dir, provider, kind, `${id}.json`);
+    if (!existsSync(file)) {
+      return undefined;
+    }
+    const template = readFileSync(file, 'utf8');
     return JSON.parse(
       template
         .replaceAll(TEMPLATE_ALBUM, `c0ffee00-0000-4000-8000-${suffix}`)
