@@ -166,7 +166,7 @@ describe('Chorus start: starts, or says in one line why not', () => {
   it('should fail in one line naming HTTP_TRUSTED_PROXIES when the replaced HTTP_TRUST_PROXY is set', async () => {
     const sut = await spawnApp({ HTTP_TRUST_PROXY: 'true', ...SECRET });
     const line = await failureLine(sut);
-    expect(line).toContain('HTTP_TRUST_PROXY was replaced by HTTP_TRUSTED_PROXIES');
+    expect(line).toContain('HTTP_TRUST_PROXY was removed: replaced by HTTP_TRUSTED_PROXIES');
   });
 
   it('should fail in one line when HTTP_TRUSTED_PROXIES would trust every address', async () => {

@@ -161,7 +161,13 @@ export class RedisSettings {
 }
 
 export const appSettings = defineSettings('app', AppSettings);
-export const httpSettings = defineSettings('http', HttpSettings);
+/** A boolean trusted every peer's X-Forwarded-For: any client could pick its own address. */
+const REMOVED_HTTP_SETTINGS = {
+  HTTP_TRUST_PROXY:
+    'replaced by HTTP_TRUSTED_PROXIES: list the addresses or CIDR ranges of your proxies (e.g. HTTP_TRUSTED_PROXIES=10.0.0.0/8)',
+};
+
+export const httpSettings = defineSettings('http', HttpSettings, REMOVED_HTTP_SETTINGS);
 export const grpcSettings = defineSettings('grpc', GrpcSettings);
 export const databaseSettings = defineSettings('database', DatabaseSettings);
 export const redisSettings = defineSettings('redis', RedisSettings);

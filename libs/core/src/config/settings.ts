@@ -133,23 +133,8 @@ export function defineSettings<T extends object>(
   return registerAs(namespace, factory);
 }
 
-/**
- * Settings that were removed because their meaning changed: set, they would be silently ignored, which for
- * these is worse than not starting. The boot fails with one line naming the replacement.
- */
-const REPLACED_SETTINGS: Readonly<Record<string, string>> = {
-  HTTP_TRUST_PROXY:
-    'HTTP_TRUST_PROXY was replaced by HTTP_TRUSTED_PROXIES: list the addresses or CIDR ranges of your proxies ' +
-    '(e.g. HTTP_TRUSTED_PROXIES=10.0.0.0/8) and remove HTTP_TRUST_PROXY',
-};
-
 /** Validates every declared area at once, so boot fails before anything starts listening. */
 export function validateAllSettings(): void {
-  for (const [name, message] of Object.entries(REPLACED_SETTINGS)) {
-    if (isSettingSet(name)) {
-      throw new SettingsError(message);
-    }
-  }
   for (const { factory } of registry) {
     factory();
   }
