@@ -2,6 +2,7 @@ import 'reflect-metadata';
 // First: tracing (when configured) must hook http, grpc-js and pg before anything below loads them.
 import './tracing/tracing.preload';
 export * from './config/settings';
+export * from './cli/secret-line';
 export * from './config/setting-decorators';
 export * from './config/setting-map';
 export * from './config/core.settings';
@@ -9,6 +10,7 @@ export * from './errors/domain-error';
 export * from './errors/error-mapping';
 export * from './errors/exceptions.filter';
 export * from './transport/call-context';
+export * from './transport/client-address';
 export * from './transport/input.decorator';
 export * from './transport/validation.pipe';
 export * from './transport/request-context.interceptor';
