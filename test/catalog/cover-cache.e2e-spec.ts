@@ -137,15 +137,16 @@ describe('Cover image cache', () => {
 
   it('should answer 503 with Retry-After (UNAVAILABLE on gRPC) when every download slot stays busy', async () => {
     const release = fake.images.hold();
+    // supertest sends on `then`: start them now, so they take the slots while the fake holds the bytes.
     const held = Array.from({ length: MAX_DOWNLOADS }, (_, i) =>
-      request(sut.httpUrl).get(`/v1/cover/${album(200 + i)}`),
+      request(sut.httpUrl)
+        .get(`/v1/cover/${album(200 + i)}`)
+        .then((answer) => answer),
     );
     await fake.images.arrived(MAX_DOWNLOADS);
-    console.log('arrived');
 
     const rest = await request(sut.httpUrl).get(`/v1/cover/${album(210)}`);
     const rpc = await grpcCall(grpc, 'GetCover', { id: album(211), size: 'original' });
-    console.log('503s', rest.status, rpc.error?.code);
     release();
     const heldAnswers = await Promise.all(held);
 

@@ -77,7 +77,10 @@ export class CoverFileStore implements OnModuleInit {
       const info = match ? await stat(path).catch(() => undefined) : undefined;
       if (match && info?.isFile()) {
         const [, key, hash, subtype] = match as unknown as [string, string, string, string];
-        found.push({ entry: { key, hash, contentType: `image/${subtype}`, size: info.size, path }, mtimeMs: info.mtimeMs });
+        found.push({
+          entry: { key, hash, contentType: `image/${subtype}`, size: info.size, path },
+          mtimeMs: info.mtimeMs,
+        });
       }
     }
     found.sort((a, b) => a.mtimeMs - b.mtimeMs);

@@ -36,10 +36,12 @@ async function readWhole(file: OpenCover): Promise<{ contentType: string; data: 
 export class CoverImageInterceptor implements NestInterceptor {
   intercept(ctx: ExecutionContext, next: CallHandler<Answer<OpenCover>>): Observable<unknown> {
     const http = ctx.getType() === 'http';
-    return next.handle().pipe(
-      mergeMap(async (answer) =>
-        http ? Answers.map(answer, streamedBody) : { ...answer, value: await readWhole(answer.value) },
-      ),
-    );
+    return next
+      .handle()
+      .pipe(
+        mergeMap(async (answer) =>
+          http ? Answers.map(answer, streamedBody) : { ...answer, value: await readWhole(answer.value) },
+        ),
+      );
   }
 }
