@@ -26,6 +26,7 @@ import {
   type Chorus,
 } from './common';
 import { catalogService } from './grpc';
+import { warmBatchCpu } from './batch';
 import { grpcLoad, httpLoad, probe, rawBcrypt, type Run } from './load';
 import { machine, markdownTable, row, side, writeReport, type Report, type Row } from './report';
 
@@ -653,6 +654,13 @@ async function main(): Promise<void> {
   await step('warm-grpc', () => warmGrpc(chorus));
   await step('cold', () => coldOverhead(chorus, fake));
   await step('single-flight', () => singleFlight(chorus, fake));
+  await step('batch', () =>
+    warmBatchCpu(
+      chorus,
+      Array.from({ length: 100 }, () => `deezer:${coldId()}`),
+      SMOKE,
+    ),
+  );
   await step('login', () => login(chorus));
   await step('database', () => databaseTier(env, db.url));
   await step('memory', () => memory(env));
