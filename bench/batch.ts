@@ -9,7 +9,7 @@ import { row, side, type Row } from './report';
  * other, and the result is the median ratio batch / singles.
  */
 export async function warmBatchCpu(chorus: Chorus, ids: readonly string[], smoke: boolean): Promise<Row> {
-  const rounds = smoke ? 5 : 50;
+  const rounds = smoke ? 20 : 200;
   const pairs = smoke ? 1 : 5;
   const agent = new Agent({ connections: 10 });
   const body = JSON.stringify({ ids });

@@ -5,7 +5,7 @@ import { formatCatalogId, parseCatalogId, type CatalogId } from '../domain/catal
 import { EntityRepository } from '../persistence/entity.repository';
 import type { Writable } from '../persistence/lookup-tables';
 import { expiryFrom } from '../persistence/stored';
-import { LookupService } from './lookup.service';
+import { entityKey, LookupService } from './lookup.service';
 import { ProviderGateway } from './provider.gateway';
 import { ReadThrough, type ReadSpec } from './read-through.service';
 
@@ -101,6 +101,10 @@ export class BatchLookupService {
   /** The full entity, else (MusicBrainz) a fresh partial one kept by an earlier batch; undefined when cold. */
   private async known(kind: BatchKind, id: CatalogId): Promise<Resolution | undefined> {
     try {
+      const warm = await this.readThrough.peekCached(entityKey(kind, formatCatalogId(id)));
+      if (warm) {
+        return { answer: warm, summary: false };
+      }
       const full = await this.readThrough.peek(this.fullSpec(kind, id));
       if (full) {
         return { answer: full, summary: false };

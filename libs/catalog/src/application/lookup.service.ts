@@ -39,6 +39,11 @@ function withSource<T extends { id: string }>(value: T): T & { source: string } 
   return { ...value, source: splitNamespacedId(value.id).provider };
 }
 
+/** The read path's key of an entity looked up by its public id. */
+export function entityKey(kind: EntityKind, publicId: string): string {
+  return `${kind}:${publicId}`;
+}
+
 /** Lookups by id, ISRC and barcode, each through the read path. */
 @Injectable()
 export class LookupService {
@@ -136,7 +141,7 @@ export class LookupService {
   }
 
   private entitySpec<T>(kind: EntityKind, publicId: string, spec: Pick<ReadSpec<T>, 'fetch' | 'save'>): ReadSpec<T> {
-    const key = `${kind}:${publicId}`;
+    const key = entityKey(kind, publicId);
     return {
       ...this.ttls(),
       ...spec,

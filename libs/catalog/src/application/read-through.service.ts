@@ -75,9 +75,9 @@ export class ReadThrough {
    * and refreshed in the background, as `read` does. Batch lookups ask this first and gather the rest.
    */
   async peek<T>(spec: ReadSpec<T>, options: { staleAsCold?: boolean } = {}): Promise<Answer<T> | undefined> {
-    const cached = await this.cache.get<Cached<T>>(spec.key);
-    if (cached && cached.value.expiresAt > this.clock.nowMs()) {
-      return this.counted(this.fromCache(spec.key, cached.value));
+    const cached = await this.peekCached<T>(spec.key);
+    if (cached) {
+      return cached;
     }
     const loaded = await this.database(() => this.stored(spec));
     if (loaded !== undefined && loaded !== REMEMBERED_MISSING && loaded.expiresAt.getTime() <= this.clock.nowMs()) {
@@ -87,6 +87,15 @@ export class ReadThrough {
       this.refreshInBackground(spec);
     }
     return loaded === undefined ? undefined : this.counted(this.settle(spec, loaded));
+  }
+
+  /** The memory or Redis answer to `key`, if fresh: a warm batch entry costs no read spec and no query. */
+  async peekCached<T>(key: string): Promise<Answer<T> | undefined> {
+    const cached = await this.cache.get<Cached<T>>(key);
+    if (cached && cached.value.expiresAt > this.clock.nowMs()) {
+      return this.counted(this.fromCache(key, cached.value));
+    }
+    return undefined;
   }
 
   /** Keeps an answer fetched outside `read` (a batch's search) in the memory and Redis layers. */
