@@ -1,11 +1,14 @@
 import { type FixtureStore, slug } from './fixture.store';
 import { lrclibGet, lrclibSearch } from './fake-lrclib';
 import { deezerPage, itunesPage, musicbrainzPage, spotifyPage } from './fake-search';
+import { idSearchTerms, musicbrainzIdSearch } from './fake-mb-id-search';
 
 export interface FakeAnswer {
   status: number;
   body: unknown;
   contentType?: string;
+  /** Extra headers; `{{upstream}}` in a value is the fake's base URL (a redirect's Location). */
+  headers?: Record<string, string>;
 }
 
 export interface FakeRequest {
@@ -50,6 +53,10 @@ function musicbrainz(store: FixtureStore, req: FakeRequest): FakeAnswer {
     return fileOr(store, `musicbrainz/${entity}/${id}.json`, notFound);
   }
   const query = req.query.get('query') ?? '';
+  const ids = idSearchTerms(entity, query);
+  if (ids) {
+    return ok(musicbrainzPage(musicbrainzIdSearch(store, entity, ids), `${entity}s`, req.query));
+  }
   const found = query.startsWith('barcode:')
     ? barcodeSearch(store, query)
     : store.read(`musicbrainz/search/${entity}/${slug(query)}.json`);
@@ -70,14 +77,15 @@ function barcodeSearch(store: FixtureStore, query: string): unknown {
   return store.read(`musicbrainz/search/release/barcode-${codes[0] ?? ''}.json`);
 }
 
-/** Stands for a JPEG: the relay only checks the content type and size. */
-export const FAKE_IMAGE_BYTES = 'fake-jpeg-bytes';
+export { FAKE_IMAGE_BYTES } from './fake-images';
 
 function coverartarchive(store: FixtureStore, req: FakeRequest): FakeAnswer {
   const [, kind, id, file] = req.path.split('/');
   const missing = { status: 404, body: 'Not Found', contentType: 'text/plain' };
   if (kind === 'release' && id && file?.endsWith('.jpg')) {
-    return { status: 200, body: FAKE_IMAGE_BYTES, contentType: 'image/jpeg' };
+    // As coverartarchive.org does: the bytes are on archive.org, in the release's item.
+    const location = `{{upstream}}/archive/download/mbid-${id}/mbid-${id}-${file}`;
+    return { status: 307, body: '', contentType: 'text/plain', headers: { location } };
   }
   return kind && id ? fileOr(store, `coverartarchive/${kind}/${id}.json`, missing) : missing;
 }

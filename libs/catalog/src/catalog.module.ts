@@ -4,12 +4,14 @@ import { ProvidersModule } from '@app/providers';
 import { catalogSettings } from './catalog.settings';
 import { CoverArtService } from './application/cover-art.service';
 import { CoverImageFetcher } from './application/cover-image.fetcher';
+import { CoverFileStore } from './persistence/cover-file.store';
 import { LinksService } from './application/links.service';
 import { LyricsService } from './application/lyrics.service';
 import { PurgeService } from './application/purge.service';
 import { ResolveService } from './application/resolve.service';
 import { ArtistAlbumsService } from './application/artist-albums.service';
 import { LookupService } from './application/lookup.service';
+import { BatchLookupService } from './application/batch-lookup.service';
 import { CodeFallthroughService } from './application/code-fallthrough.service';
 import { ProviderGateway } from './application/provider.gateway';
 import { AnswerRepository } from './persistence/answer.repository';
@@ -38,10 +40,12 @@ import { CatalogController } from './transport/catalog.controller';
     ProviderGateway,
     CodeFallthroughService,
     LookupService,
+    BatchLookupService,
     ArtistAlbumsService,
     SearchService,
     LyricsService,
     LinksService,
+    CoverFileStore,
     CoverImageFetcher,
     CoverArtService,
     ResolveService,
