@@ -1,5 +1,5 @@
 import { RateLimiterMemory } from 'rate-limiter-flexible';
-import { DomainError, ErrorCode, FakeClock } from '@app/core';
+import { ErrorCode, FakeClock, type DomainError } from '@app/core';
 import { AuthSettings } from '../auth.settings';
 import { FailureCounter, type FailureCounters } from '../persistence/failure-counters';
 import { AuthCrypto } from './auth-crypto';
