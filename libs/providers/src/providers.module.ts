@@ -10,6 +10,7 @@ import { SpotifyAdapter } from './adapters/spotify/spotify.adapter';
 import { HttpClient } from './upstream/http.client';
 import { UpstreamTransport } from './upstream/upstream.transport';
 import { ProviderRateLimiter } from './upstream/provider-rate.limiter';
+import { CallerBudget } from './upstream/caller-budget';
 import { providersSettings } from './providers.settings';
 import { ProviderRegistry } from './application/provider.registry';
 import { ProviderPolicies } from './upstream/provider-policies';
@@ -35,6 +36,7 @@ const ADAPTERS = [
     ProviderMetrics,
     ProviderPolicies,
     ProviderRateLimiter,
+    CallerBudget,
     UpstreamTransport,
     ProviderStatusService,
     HttpClient,

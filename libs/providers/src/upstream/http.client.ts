@@ -11,6 +11,8 @@ import { UnexpectedShapeError } from './json-reader';
 import { toDomainError, UpstreamFailure } from './upstream-failure';
 import { UpstreamTransport, type TransportResponse } from './upstream.transport';
 import { chorusUserAgent } from './user-agent';
+import { CallerBudget, currentProviderCaller } from './caller-budget';
+import type { RedirectPolicy } from './redirect-policy';
 
 export type QueryValue = string | number | undefined;
 
@@ -53,8 +55,9 @@ export function parseRetryAfter(value: string | undefined, now: number): number 
 }
 
 /**
- * The one HTTP client of the provider gateway. Each call goes through the provider's retry policy and
- * breaker, waits for its rate-limit slot, runs with the provider's timeouts and size cap, and comes back as
+ * The one HTTP client of the provider gateway. Each call takes a point of its caller's budget (the moment a
+ * provider is really needed: answers kept anywhere never get here), goes through the provider's retry policy and
+ * breaker, waits for its rate-limit slot in its caller's lane, runs with the provider's timeouts and size cap, and comes back as
  * the adapter's parsed result or a DomainError naming the provider (never INTERNAL).
  */
 @Injectable()
@@ -69,6 +72,7 @@ export class HttpClient {
     private readonly transport: UpstreamTransport,
     private readonly status: ProviderStatusService,
     private readonly metrics: ProviderMetrics,
+    private readonly budget: CallerBudget,
   ) {
     this.userAgent = chorusUserAgent(settings.CHORUS_CONTACT);
   }
@@ -79,8 +83,10 @@ export class HttpClient {
       throw new DomainError(ErrorCode.UPSTREAM_UNAVAILABLE, `${provider} is disabled (not configured)`);
     }
     const idempotent = call.idempotent ?? (call.method ?? 'GET') === 'GET';
+    const caller = currentProviderCaller();
+    await this.budget.charge(caller);
     try {
-      const result = await this.policies.execute(provider, idempotent, () => this.attempt(config, call));
+      const result = await this.policies.execute(provider, idempotent, () => this.attempt(config, call, caller.key));
       this.status.recordSuccess(provider);
       this.metrics.recordRequest(provider, 'success');
       return result;
@@ -96,9 +102,9 @@ export class HttpClient {
     }
   }
 
-  private async attempt<T>(config: ProviderConfig, call: UpstreamCall<T>): Promise<T> {
+  private async attempt<T>(config: ProviderConfig, call: UpstreamCall<T>, caller: string): Promise<T> {
     const waitStarted = performance.now();
-    await this.limiter.acquire(config.name);
+    await this.limiter.acquire(config.name, caller);
     const started = performance.now();
     this.metrics.observeLimiterWait(config.name, (started - waitStarted) / 1000);
     const response = await this.transport.send({
@@ -108,11 +114,17 @@ export class HttpClient {
       body: call.body,
       timeoutMs: config.timeoutMs,
       maxBytes: this.settings.PROVIDER_MAX_RESPONSE_BYTES,
+      redirects: this.redirectPolicy(config, call),
     });
     const elapsed = performance.now() - started;
     this.status.recordLatency(config.name, elapsed);
     this.metrics.observeLatency(config.name, elapsed / 1000);
     return this.interpret(response, call);
+  }
+
+  private redirectPolicy(config: ProviderConfig, call: UpstreamCall<unknown>): RedirectPolicy {
+    const ownHosts = [config.baseUrl, call.baseUrl ?? config.baseUrl].map((url) => new URL(url).host.toLowerCase());
+    return { ownHosts, knownHosts: config.redirectHosts };
   }
 
   private url(config: ProviderConfig, call: UpstreamCall<unknown>): URL {
