@@ -26,6 +26,7 @@ import {
   type Chorus,
 } from './common';
 import { catalogService } from './grpc';
+import { warmBatchCpu } from './batch';
 import { grpcLoad, httpLoad, probe, rawBcrypt, type Run } from './load';
 import { machine, markdownTable, row, side, writeReport, type Report, type Row } from './report';
 
@@ -376,7 +377,7 @@ async function login(chorus: Chorus): Promise<Row[]> {
   }
   const body = JSON.stringify({ email, password });
   const loginUrl = `${chorus.httpUrl}/v1/auth/login`;
-  // bcrypt runs on the libuv pool: both sides get every core and the same number of compares in flight.
+  // bcrypt runs on threads of its own (raw: libuv pool; Chorus: worker threads): both sides get every core and the same number of compares in flight.
   pin(chorus.pid, 'all');
   try {
     const loginRun = (seconds: number): Promise<Run> =>
@@ -653,6 +654,13 @@ async function main(): Promise<void> {
   await step('warm-grpc', () => warmGrpc(chorus));
   await step('cold', () => coldOverhead(chorus, fake));
   await step('single-flight', () => singleFlight(chorus, fake));
+  await step('batch', () =>
+    warmBatchCpu(
+      chorus,
+      Array.from({ length: 100 }, () => `deezer:${coldId()}`),
+      SMOKE,
+    ),
+  );
   await step('login', () => login(chorus));
   await step('database', () => databaseTier(env, db.url));
   await step('memory', () => memory(env));
