@@ -1,10 +1,4 @@
-import {
-  Injectable,
-  Logger,
-  Optional,
-  type OnApplicationBootstrap,
-  type OnModuleDestroy,
-} from '@nestjs/common';
+import { Injectable, Logger, Optional, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { Counter } from 'prom-client';
 import { SqlClient, type SqlSession } from '../database/sql.client';
 import { MetricsService } from '../metrics/metrics.service';
