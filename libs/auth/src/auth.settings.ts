@@ -73,6 +73,10 @@ export class AuthSettings {
   @IntSetting(4, 15)
   AUTH_BCRYPT_COST = 12;
 
+  /** bcrypt hashes at once, on worker threads of their own; more logins wait in a queue. 0: the core count. */
+  @IntSetting(0, 256)
+  AUTH_HASH_CONCURRENCY = 0;
+
   /** Failed logins per account (email) within the window before further attempts are refused. */
   @IntSetting(1, 1_000_000)
   AUTH_LOGIN_MAX_FAILURES_PER_ACCOUNT = 5;
