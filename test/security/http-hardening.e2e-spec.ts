@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import request from 'supertest';
 import { bootSecuredApp, INTERNAL_LEAK, type SecuredApp } from './security-helpers';
 
@@ -16,6 +18,16 @@ function expectSecurityHeaders(headers: Record<string, string>, what: string, pa
   expect([what, headers['content-security-policy']]).toEqual([what, expect.stringContaining("frame-ancestors 'none'")]);
   expect([what, headers['content-security-policy']]).toEqual([what, expect.not.stringContaining('upgrade-insecure')]);
   expect([what, headers['x-powered-by']]).toEqual([what, undefined]);
+}
+
+/** The header table that follows `marker` in SECURITY.md's Headers section, as lower-case name → value. */
+function claimedHeaders(marker: string): Map<string, string> {
+  const text = readFileSync(resolve(__dirname, '..', '..', 'SECURITY.md'), 'utf8');
+  const section = text.split('\n## Headers\n')[1]?.split('\n## ')[0] ?? '';
+  const after = section.split(marker)[1] ?? '';
+  const table = after.slice(after.indexOf('\n|')).split('\n\n')[0];
+  const rows = [...table.matchAll(/^\|\s*`([^`]+)`\s*\|\s*`([^`]+)`\s*\|$/gm)];
+  return new Map(rows.map(([, name, value]) => [name.toLowerCase(), value]));
 }
 
 describe('HTTP hardening', () => {
@@ -46,6 +58,30 @@ describe('HTTP hardening', () => {
     }
     expectSecurityHeaders((await request(url).get('/docs')).headers, 'docs', 'docs');
     expectSecurityHeaders((await request(url).get('/docs-json')).headers, 'docs-json', 'docs');
+  });
+
+  it('should send exactly the headers SECURITY.md claims, on API answers and on the docs', async () => {
+    const url = closed.app.httpUrl;
+    const api = claimedHeaders('**API answers**');
+    const docs = claimedHeaders('**Swagger UI and its documents**');
+    expect(api.size).toBeGreaterThanOrEqual(5);
+    expect(docs.size).toBeGreaterThanOrEqual(5);
+    const known = new Set([...api.keys(), ...docs.keys()]);
+    const pick = (headers: Record<string, string>): Record<string, string> =>
+      Object.fromEntries(Object.entries(headers).filter(([name]) => known.has(name)));
+    const answers = {
+      ok: await request(url).get('/v1/providers'),
+      notFound: await request(url).get('/v1/nothing-here'),
+      unauthenticated: await request(url).get('/v1/me'),
+      invalid: await request(url).get('/v1/artists/not-an-id'),
+    };
+    for (const [what, response] of Object.entries(answers)) {
+      expect([what, pick(response.headers)]).toEqual([what, Object.fromEntries(api)]);
+    }
+    for (const path of ['/docs', '/docs-json', '/docs-yaml']) {
+      const response = await request(url).get(path);
+      expect([path, response.status, pick(response.headers)]).toEqual([path, 200, Object.fromEntries(docs)]);
+    }
   });
 
   it('should keep Swagger UI working under the CSP: only same-origin scripts, no inline script', async () => {
