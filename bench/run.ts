@@ -14,6 +14,7 @@ import {
   cleanups,
   COLD_BASE,
   COLD_COUNT,
+  coldId,
   CONNECTIONS,
   GRPC_CLIENTS,
   GRPC_CONCURRENCY,
@@ -26,6 +27,7 @@ import {
   SMOKE,
   WARM_ID,
 } from './config';
+import { warmBatchCpu } from './batch';
 import { machine, markdownTable, writeReport, type Report, type Row } from './report';
 import { coldOverhead, singleFlight } from './scenarios/cold';
 import { databaseTier } from './scenarios/database';
@@ -122,6 +124,13 @@ async function main(): Promise<void> {
   await step('warm-grpc', () => warmGrpc(chorus));
   await step('cold', () => coldOverhead(chorus, fake));
   await step('single-flight', () => singleFlight(chorus, fake));
+  await step('batch', () =>
+    warmBatchCpu(
+      chorus,
+      Array.from({ length: 100 }, () => `deezer:${coldId()}`),
+      SMOKE,
+    ),
+  );
   await step('login', () => login(chorus));
   await step('database', () => databaseTier(env, db.url));
   await step('memory', () => memory(env));

@@ -41,7 +41,7 @@ function assertNoRefusals(runs: Run[]): void {
 export async function login(chorus: Chorus): Promise<Row[]> {
   const bodies = await registerAccounts(chorus.httpUrl);
   const loginUrl = `${chorus.httpUrl}/v1/auth/login`;
-  // bcrypt runs on the libuv pool: both sides get every core and the same number of compares in flight.
+  // bcrypt runs on threads of its own (raw: libuv pool; Chorus: worker threads): both sides get every core and the same number of compares in flight.
   pin(chorus.pid, 'all');
   try {
     const loginRun = (seconds: number): Promise<Run> =>

@@ -20,7 +20,8 @@ export type Operation =
   | 'deleteAccount'
   | 'export'
   | 'loginAttempts'
-  | 'listUsers';
+  | 'listUsers'
+  | 'setUserRole';
 
 export interface AuthApi {
   readonly name: 'rest' | 'grpc';
@@ -28,7 +29,7 @@ export interface AuthApi {
 }
 
 interface RestRoute {
-  method: 'get' | 'post' | 'delete';
+  method: 'get' | 'post' | 'put' | 'delete';
   path: (body: Record<string, unknown>) => string;
 }
 
@@ -46,6 +47,7 @@ const REST: Record<Operation, RestRoute> = {
   export: { method: 'get', path: () => '/v1/me/export' },
   loginAttempts: { method: 'get', path: () => '/v1/me/login-attempts' },
   listUsers: { method: 'get', path: () => '/v1/admin/users' },
+  setUserRole: { method: 'put', path: (body) => `/v1/admin/users/${String(body.id)}/role` },
 };
 
 const GRPC: Record<Operation, string> = {
@@ -62,6 +64,7 @@ const GRPC: Record<Operation, string> = {
   export: 'ExportData',
   loginAttempts: 'ListLoginAttempts',
   listUsers: 'ListUsers',
+  setUserRole: 'SetUserRole',
 };
 
 export function restApi(httpUrl: string): AuthApi {
@@ -69,8 +72,11 @@ export function restApi(httpUrl: string): AuthApi {
     name: 'rest',
     async call<T>(op: Operation, body: Record<string, unknown> = {}, token?: string): Promise<Outcome<T>> {
       const route = REST[op];
-      // The session id travels in the path; everything else in the query (GET) or the JSON body.
-      const rest = op === 'revokeSession' ? Object.fromEntries(Object.entries(body).filter(([k]) => k !== 'id')) : body;
+      // The session or user id travels in the path; everything else in the query (GET) or the JSON body.
+      const rest =
+        op === 'revokeSession' || op === 'setUserRole'
+          ? Object.fromEntries(Object.entries(body).filter(([k]) => k !== 'id'))
+          : body;
       let req = request(httpUrl)[route.method](route.path(body)).set('user-agent', 'chorus-e2e/1.0');
       if (token) {
         req = req.set('authorization', `Bearer ${token}`);

@@ -11,6 +11,7 @@ import { AUTH_TEST_SETTINGS, loginRest, PASSWORD, registerRest, uniqueEmail } fr
 /** 36 two-byte characters and one more: 37 characters, 73 bytes. */
 const PASSWORD_73_BYTES = `${'é'.repeat(36)}a`;
 const EMAIL = 'valid@example.com';
+const UNKNOWN_USER = '00000000-0000-4000-8000-000000000000';
 
 type Auth = 'none' | 'user' | 'admin';
 
@@ -86,6 +87,9 @@ const CASES: BadCase[] = [
   { op: 'loginAttempts', auth: 'user', body: { limit: 'many' }, field: 'limit', restOnly: true },
   { op: 'listUsers', auth: 'admin', body: { offset: -5 }, field: 'offset' },
   { op: 'listUsers', auth: 'admin', body: { sort: 'email' }, field: 'sort', restOnly: true },
+  { op: 'setUserRole', auth: 'admin', body: { id: 'not-a-uuid', role: 'admin' }, field: 'id' },
+  { op: 'setUserRole', auth: 'admin', body: { id: UNKNOWN_USER, role: 'root' }, field: 'role' },
+  { op: 'setUserRole', auth: 'admin', body: { id: UNKNOWN_USER }, field: 'role' },
   ...(['me', 'sessions', 'logout', 'logoutEverywhere', 'export'] as const).map((op): BadCase => ({
     op,
     auth: 'user',
@@ -109,7 +113,7 @@ describe('Bad input on every auth endpoint', () => {
     apis = [restApi(app.httpUrl), grpcApi(grpc)];
     tokens.user = (await registerRest(app.httpUrl)).tokens.accessToken;
     const adminEmail = uniqueEmail('admin');
-    await createAdminCli(AppModule, ['--email', adminEmail, '--password', PASSWORD]);
+    await createAdminCli(AppModule, ['--email', adminEmail], { readPassword: () => Promise.resolve(PASSWORD) });
     tokens.admin = (await loginRest(app.httpUrl, adminEmail)).tokens.accessToken;
   });
 

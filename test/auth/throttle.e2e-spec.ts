@@ -19,7 +19,7 @@ const THROTTLE_SETTINGS: Record<string, string> = {
   AUTH_REGISTER_MAX_PER_IP: '3',
   AUTH_REGISTER_WINDOW_SECONDS: '60',
   // Lets each scenario speak from its own client address over REST.
-  HTTP_TRUST_PROXY: 'true',
+  HTTP_TRUSTED_PROXIES: '127.0.0.0/8,::1',
 };
 
 let ipSeq = 0;

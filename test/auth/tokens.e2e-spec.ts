@@ -20,6 +20,9 @@ import {
 
 const jwt = new JwtService({});
 
+/** The password an operator would type or pipe into create-admin. */
+const GIVEN_PASSWORD = { readPassword: () => Promise.resolve(PASSWORD) };
+
 function sign(payload: Record<string, unknown>, overrides: { secret?: string; audience?: string } = {}): string {
   return jwt.sign(payload, {
     secret: overrides.secret ?? JWT_SECRET,
@@ -82,7 +85,7 @@ describe('Tokens, roles and concurrent registration', () => {
   it('should refuse an admin-only route to a user token and allow it to an admin token', async () => {
     const { tokens } = await registerRest(app.httpUrl);
     const adminEmail = uniqueEmail('admin');
-    expect(await createAdminCli(AppModule, ['--email', adminEmail, '--password', PASSWORD])).toContain('created admin');
+    expect(await createAdminCli(AppModule, ['--email', adminEmail], GIVEN_PASSWORD)).toContain('created admin');
     const admin = (await request(app.httpUrl).post('/v1/auth/login').send({ email: adminEmail, password: PASSWORD }))
       .body as AuthBody;
     expect(admin.user.role).toBe('admin');
@@ -101,19 +104,40 @@ describe('Tokens, roles and concurrent registration', () => {
     }
   });
 
-  it('should promote an existing account with create-admin and never let registration pick a role', async () => {
-    const { user } = await registerRest(app.httpUrl);
-    expect(await createAdminCli(AppModule, [`--email=${user.email}`, '--password', 'ignored password'])).toContain(
-      'promoted',
-    );
+  it('should let an admin promote and demote another account on both transports, never its own', async () => {
+    const adminEmail = uniqueEmail('admin');
+    await createAdminCli(AppModule, ['--email', adminEmail], GIVEN_PASSWORD);
+    const admin = (await request(app.httpUrl).post('/v1/auth/login').send({ email: adminEmail, password: PASSWORD }))
+      .body as AuthBody;
+    const asAdmin = admin.tokens.accessToken;
+    for (const api of apis) {
+      const { user, tokens } = await registerRest(app.httpUrl);
+      expectError(
+        await api.call('setUserRole', { id: user.id, role: 'admin' }, tokens.accessToken),
+        'PERMISSION_DENIED',
+      );
+      const promoted = expectOk(await api.call('setUserRole', { id: user.id, role: 'admin' }, asAdmin));
+      expect(promoted).toMatchObject({ id: user.id, email: user.email, role: 'admin' });
+      // The guard reads the role from the account, so the token the user already holds carries the change.
+      expectOk(await api.call('listUsers', {}, tokens.accessToken));
+      expectOk(await api.call('setUserRole', { id: user.id, role: 'user' }, asAdmin));
+      expectError(await api.call('listUsers', {}, tokens.accessToken), 'PERMISSION_DENIED');
+      expectError(await api.call('setUserRole', { id: admin.user.id, role: 'user' }, asAdmin), 'INVALID_ARGUMENT');
+      expectError(await api.call('setUserRole', { id: randomUUID(), role: 'admin' }, asAdmin), 'NOT_FOUND');
+    }
     const rows = await queryDatabase<{ role: string }>(app.database.url, 'SELECT role FROM auth_users WHERE id = $1', [
-      user.id,
+      admin.user.id,
     ]);
-    expect(rows[0].role).toBe('admin');
-    await expect(createAdminCli(AppModule, ['--email', 'not-an-email', '--password', PASSWORD])).rejects.toThrow(
-      'email',
-    );
-    await expect(createAdminCli(AppModule, [])).rejects.toThrow('usage');
+    expect(rows).toEqual([{ role: 'admin' }]);
+  });
+
+  it('should refuse bad create-admin input and never let registration pick a role', async () => {
+    await expect(createAdminCli(AppModule, ['--email', 'not-an-email'], GIVEN_PASSWORD)).rejects.toThrow('email');
+    await expect(createAdminCli(AppModule, [], GIVEN_PASSWORD)).rejects.toThrow('usage');
+    const registered = await request(app.httpUrl)
+      .post('/v1/auth/register')
+      .send({ email: uniqueEmail(), password: PASSWORD, role: 'admin' });
+    expect(registered.status).toBe(400);
   });
 
   it('should let exactly one of 20 concurrent registrations of one email succeed', async () => {

@@ -1,6 +1,7 @@
 import { type FixtureStore, slug } from './fixture.store';
 import { lrclibGet, lrclibSearch } from './fake-lrclib';
 import { deezerPage, itunesPage, musicbrainzPage, spotifyPage } from './fake-search';
+import { idSearchTerms, musicbrainzIdSearch } from './fake-mb-id-search';
 
 export interface FakeAnswer {
   status: number;
@@ -50,6 +51,10 @@ function musicbrainz(store: FixtureStore, req: FakeRequest): FakeAnswer {
     return fileOr(store, `musicbrainz/${entity}/${id}.json`, notFound);
   }
   const query = req.query.get('query') ?? '';
+  const ids = idSearchTerms(entity, query);
+  if (ids) {
+    return ok(musicbrainzPage(musicbrainzIdSearch(store, entity, ids), `${entity}s`, req.query));
+  }
   const found = query.startsWith('barcode:')
     ? barcodeSearch(store, query)
     : store.read(`musicbrainz/search/${entity}/${slug(query)}.json`);

@@ -163,6 +163,19 @@ describe('Chorus start: starts, or says in one line why not', () => {
     expect(line).toContain('must be a postgres:// URL or empty');
   });
 
+  it('should fail in one line naming HTTP_TRUSTED_PROXIES when the replaced HTTP_TRUST_PROXY is set', async () => {
+    const sut = await spawnApp({ HTTP_TRUST_PROXY: 'true', ...SECRET });
+    const line = await failureLine(sut);
+    expect(line).toContain('HTTP_TRUST_PROXY was removed: replaced by HTTP_TRUSTED_PROXIES');
+  });
+
+  it('should fail in one line when HTTP_TRUSTED_PROXIES would trust every address', async () => {
+    const sut = await spawnApp({ HTTP_TRUSTED_PROXIES: '10.0.0.0/8,0.0.0.0/0', ...SECRET });
+    const line = await failureLine(sut);
+    expect(line).toContain('HTTP_TRUSTED_PROXIES');
+    expect(line).toContain('"0.0.0.0/0" trusts every address');
+  });
+
   it('should fail in one line naming the migration that failed', async () => {
     const db = await createTestDatabase('bad_migration');
     try {

@@ -40,3 +40,11 @@ describe('docker compose observability profile', () => {
     expect(script).toContain('export GF_SECURITY_ADMIN_PASSWORD="$$GRAFANA_ADMIN_PASSWORD"');
   });
 });
+
+describe('docker compose app', () => {
+  it('should trust no proxy unless told which: the app is published directly', () => {
+    const environment = compose.services.chorus?.environment ?? {};
+    expect(environment.HTTP_TRUST_PROXY).toBeUndefined();
+    expect(environment.HTTP_TRUSTED_PROXIES).toBe('${HTTP_TRUSTED_PROXIES:-}');
+  });
+});

@@ -11,8 +11,10 @@ import {
   GrpcSettings,
   HttpSettings,
   MetricsSettings,
+  parseSettings,
   RedisSettings,
   TracingSettings,
+  trustedProxyEntryProblem,
 } from '@app/core';
 import { HealthSettings } from '@app/health';
 import { AuthSettings } from '@app/auth';
@@ -251,6 +253,19 @@ describe('Kubernetes manifests', () => {
       expect(Number(config.HTTP_PORT)).toBe(httpPort);
       expect(Number(config.GRPC_PORT)).toBe(grpcPort);
       expect(Object.keys(config)).not.toEqual(expect.arrayContaining(['DATABASE_URL']));
+    }
+  });
+
+  it('should trust proxies by address, an example of the cluster ranges, never everyone', () => {
+    for (const { manifests } of rendered) {
+      const config = one<ConfigMap>(manifests, 'ConfigMap').data ?? {};
+      expect(config.HTTP_TRUST_PROXY).toBeUndefined();
+      const entries = (config.HTTP_TRUSTED_PROXIES ?? '').split(',').map((entry) => entry.trim());
+      expect(entries.length).toBeGreaterThan(0);
+      for (const entry of entries) {
+        expect({ entry, problem: trustedProxyEntryProblem(entry) }).toEqual({ entry, problem: undefined });
+      }
+      expect(parseSettings(HttpSettings, config).HTTP_TRUSTED_PROXIES).toBe(config.HTTP_TRUSTED_PROXIES);
     }
   });
 

@@ -78,7 +78,12 @@ const PUBLIC_GRPC = new Set([
 ]);
 
 const ADMIN_REST = (key: string): boolean => / \/v1\/admin\//.test(key);
-const ADMIN_GRPC = new Set(['AuthService/ListUsers', 'CatalogService/PurgeEntity', 'CatalogService/PurgeSearch']);
+const ADMIN_GRPC = new Set([
+  'AuthService/ListUsers',
+  'AuthService/SetUserRole',
+  'CatalogService/PurgeEntity',
+  'CatalogService/PurgeSearch',
+]);
 
 const jwt = new JwtService({});
 const b64 = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString('base64url');

@@ -52,7 +52,7 @@ export async function login(httpUrl: string, email: string, password = PASSWORD)
 /** An account with the admin role, made the way an operator would (the create-admin command). */
 export async function admin(httpUrl: string): Promise<Account> {
   const email = uniqueEmail('admin');
-  await createAdminCli(AppModule, ['--email', email, '--password', PASSWORD]);
+  await createAdminCli(AppModule, ['--email', email], { readPassword: () => Promise.resolve(PASSWORD) });
   return login(httpUrl, email);
 }
 

@@ -3,12 +3,21 @@ import { loadSync } from '@grpc/proto-loader';
 import { protoPath as healthProtoPath } from 'grpc-health-check';
 import { chorusProtoFiles, PROTO_LOADER_OPTIONS } from '@app/contracts';
 
-type UnaryMethod = (
+type UnaryMethod = ((
   request: unknown,
   metadata: Metadata,
   options: { deadline: number },
   callback: (error: ServiceError | null, response: unknown) => void,
-) => void;
+) => void) & { responseStream?: boolean };
+
+type ServerStreamMethod = (request: unknown, metadata: Metadata, options: { deadline: number }) => ClientReadable;
+
+interface ClientReadable {
+  on(event: 'data', listener: (message: unknown) => void): void;
+  on(event: 'error', listener: (error: ServiceError) => void): void;
+  on(event: 'metadata', listener: (metadata: Metadata) => void): void;
+  on(event: 'status', listener: (status: { metadata?: Metadata }) => void): void;
+}
 
 type ClientConstructor = new (address: string, creds: ReturnType<typeof credentials.createInsecure>) => Client;
 
@@ -43,6 +52,9 @@ export function grpcCall<T = Record<string, unknown>>(
   if (typeof fn !== 'function') {
     throw new Error(`no gRPC method ${method}`);
   }
+  if (fn.responseStream) {
+    return serverStream<T>(client, fn as unknown as ServerStreamMethod, request, metadata, timeoutMs);
+  }
   return new Promise((resolve) => {
     let responseMetadata: Metadata | undefined;
     let outcome: { error: ServiceError | null; response: unknown } | undefined;
@@ -67,6 +79,37 @@ export function grpcCall<T = Record<string, unknown>>(
     call.on?.('status', (status) => {
       trailers = status.metadata ?? new Metadata();
       settle();
+    });
+  });
+}
+
+/** A server-streaming call, answered as `{ messages }`: every message the server sent, in order. */
+function serverStream<T>(
+  client: Client,
+  fn: ServerStreamMethod,
+  request: unknown,
+  metadata: Metadata,
+  timeoutMs: number,
+): Promise<GrpcResult<T>> {
+  return new Promise((resolve) => {
+    const messages: unknown[] = [];
+    let responseMetadata: Metadata | undefined;
+    let error: ServiceError | undefined;
+    const call = fn.call(client, request, metadata, { deadline: Date.now() + timeoutMs });
+    call.on('data', (message) => messages.push(message));
+    call.on('metadata', (md) => {
+      responseMetadata = md;
+    });
+    call.on('error', (failure) => {
+      error = failure;
+    });
+    call.on('status', (status) => {
+      const trailers = status.metadata ?? new Metadata();
+      resolve(
+        error
+          ? { error, metadata: error.metadata, trailers }
+          : { response: { messages } as T, metadata: responseMetadata, trailers },
+      );
     });
   });
 }

@@ -21,13 +21,17 @@ export interface SpawnedApp {
 export interface SpawnOptions {
   /** Another copy of the built app (a checkout elsewhere); the working directory is set to its root. */
   appRoot?: string;
+  /** Options for node itself, before the entry point (e.g. `--expose-gc`). */
+  nodeArgs?: string[];
+  /** Opens an IPC channel to the child (`process.send` / 'message'), e.g. for test/support/heap-probe.js. */
+  ipc?: boolean;
 }
 
 export async function spawnApp(env: Record<string, string>, options: SpawnOptions = {}): Promise<SpawnedApp> {
   const httpPort = env.HTTP_PORT ?? String(await freePort());
   const grpcPort = env.GRPC_PORT ?? String(await freePort());
   const main = options.appRoot ? resolve(options.appRoot, 'dist', 'apps', 'api', 'src', 'main.js') : MAIN_JS;
-  const child = spawn(process.execPath, [main], {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), main], {
     cwd: options.appRoot,
     env: {
       PATH: process.env.PATH ?? '',
@@ -39,7 +43,7 @@ export async function spawnApp(env: Record<string, string>, options: SpawnOption
       GRPC_PORT: grpcPort,
       ...env,
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: options.ipc ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
   let err = '';

@@ -12,6 +12,7 @@ import { SessionService } from './application/session.service';
 import { UserAdminService } from './application/user-admin.service';
 import { authSettings } from './auth.settings';
 import { AuthCrypto } from './application/auth-crypto';
+import { BcryptWorkers } from './application/bcrypt-workers';
 import { AuthGuard } from './transport/auth.guard';
 import { AdminController } from './transport/admin.controller';
 import { AuthController } from './transport/auth.controller';
@@ -42,6 +43,7 @@ import { LoginThrottle } from './application/login-throttle';
   ],
   controllers: [AuthController, MeController, AdminController],
   providers: [
+    BcryptWorkers,
     AuthCrypto,
     UserRepository,
     SessionRepository,

@@ -1,5 +1,5 @@
 import { parseSettings, resetSettingsCache, SettingsError } from '@app/core';
-import { AuthSettings } from './auth.settings';
+import { AuthSettings, authSettings } from './auth.settings';
 
 const LONG = 'k'.repeat(32);
 
@@ -55,9 +55,20 @@ describe(AuthSettings.name, () => {
     expect(sut).toMatchObject({ AUTH_ACCESS_TTL: 900, AUTH_REFRESH_TTL: 2_592_000, AUTH_BCRYPT_COST: 12 });
   });
 
-  it('should refuse a bcrypt cost outside 4..15 and a malformed admin list', () => {
+  it('should refuse a bcrypt cost outside 4..15', () => {
     expect(() => parse({ AUTH_BCRYPT_COST: '3' })).toThrow(/AUTH_BCRYPT_COST/);
-    expect(() => parse({ AUTH_ADMIN_EMAILS: 'a@example.com, b@example.com' })).not.toThrow();
-    expect(() => parse({ AUTH_ADMIN_EMAILS: 'not an email' })).toThrow(/AUTH_ADMIN_EMAILS/);
+  });
+
+  it('should refuse the removed AUTH_ADMIN_EMAILS with one line that says what to use instead', () => {
+    process.env.AUTH_ADMIN_EMAILS = 'ops@example.com';
+    resetSettingsCache();
+    try {
+      expect(() => authSettings()).toThrow(SettingsError);
+      expect(() => authSettings()).toThrow(/^AUTH_ADMIN_EMAILS was removed: .*npm run user:create-admin[^\n]*$/);
+    } finally {
+      delete process.env.AUTH_ADMIN_EMAILS;
+      resetSettingsCache();
+    }
+    expect(() => authSettings()).not.toThrow();
   });
 });

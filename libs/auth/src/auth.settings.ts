@@ -1,5 +1,5 @@
 import { Transform } from 'class-transformer';
-import { Matches, Validate, ValidatorConstraint, type ValidatorConstraintInterface } from 'class-validator';
+import { Validate, ValidatorConstraint, type ValidatorConstraintInterface } from 'class-validator';
 import { AppSettings, defineSettings, IntSetting, parseSettings } from '@app/core';
 import { SecretValue } from './domain/secret-value';
 
@@ -44,8 +44,6 @@ const toSecret = ({ obj, key }: { obj: Record<string, unknown>; key: string }): 
   return new SecretValue(typeof given === 'string' ? given : '');
 };
 
-const EMAIL_LIST = /^\s*([^\s,@]+@[^\s,@]+\s*(,\s*[^\s,@]+@[^\s,@]+\s*)*)?$/;
-
 export class AuthSettings {
   /** HMAC key of the access tokens (HS256). Empty in development: a random key per process. */
   // `obj[key]` is the value as given: class-transformer would copy a SecretValue default into a plain shell.
@@ -75,6 +73,10 @@ export class AuthSettings {
   @IntSetting(4, 15)
   AUTH_BCRYPT_COST = 12;
 
+  /** bcrypt hashes at once, on worker threads of their own; more logins wait in a queue. 0: the core count. */
+  @IntSetting(0, 256)
+  AUTH_HASH_CONCURRENCY = 0;
+
   /** Failed logins per account (email) within the window before further attempts are refused. */
   @IntSetting(1, 1_000_000)
   AUTH_LOGIN_MAX_FAILURES_PER_ACCOUNT = 5;
@@ -92,10 +94,12 @@ export class AuthSettings {
 
   @IntSetting(1, 86_400)
   AUTH_REGISTER_WINDOW_SECONDS = 3_600;
-
-  /** Comma-separated emails of existing accounts promoted to admin at boot. */
-  @Matches(EMAIL_LIST, { message: 'must be a comma-separated list of emails' })
-  AUTH_ADMIN_EMAILS = '';
 }
 
-export const authSettings = defineSettings('auth', AuthSettings);
+/** Registering never proved an email was the registrant's, so a listed email made whoever registered it first admin. */
+const REMOVED_AUTH_SETTINGS = {
+  AUTH_ADMIN_EMAILS:
+    "registering a listed email no longer makes an admin; unset it, and make admins with `npm run user:create-admin -- --email <email> [--promote-existing]` or an admin's PUT /v1/admin/users/{id}/role",
+};
+
+export const authSettings = defineSettings('auth', AuthSettings, REMOVED_AUTH_SETTINGS);

@@ -10,6 +10,7 @@ import { PurgeService } from './application/purge.service';
 import { ResolveService } from './application/resolve.service';
 import { ArtistAlbumsService } from './application/artist-albums.service';
 import { LookupService } from './application/lookup.service';
+import { BatchLookupService } from './application/batch-lookup.service';
 import { CodeFallthroughService } from './application/code-fallthrough.service';
 import { ProviderGateway } from './application/provider.gateway';
 import { AnswerRepository } from './persistence/answer.repository';
@@ -38,6 +39,7 @@ import { CatalogController } from './transport/catalog.controller';
     ProviderGateway,
     CodeFallthroughService,
     LookupService,
+    BatchLookupService,
     ArtistAlbumsService,
     SearchService,
     LyricsService,

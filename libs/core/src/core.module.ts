@@ -15,6 +15,7 @@ import { Clock } from './time/clock';
 import { createValidationPipe } from './transport/validation.pipe';
 import { RequestContextInterceptor } from './transport/request-context.interceptor';
 import { AnswerInterceptor } from './transport/answer.interceptor';
+import { ChunkStreamInterceptor } from './transport/stream/chunk-stream.interceptor';
 
 @Global()
 @Module({})
@@ -51,6 +52,7 @@ export class CoreModule {
         // In this order: the request context surrounds the answer's delivery, so its log lines carry the id.
         { provide: APP_INTERCEPTOR, useClass: RequestContextInterceptor },
         { provide: APP_INTERCEPTOR, useClass: AnswerInterceptor },
+        { provide: APP_INTERCEPTOR, useClass: ChunkStreamInterceptor },
       ],
       exports: [LifecycleState, Clock],
     };

@@ -1,14 +1,19 @@
 import { Injectable } from '@nestjs/common';
 import type { SqlSession } from '@app/core';
 
+/** Rows a contributor reads per statement for the export (keyset pages: see `keysetRows` in @app/core). */
+export const EXPORT_BATCH_ROWS = 500;
+
 /**
- * What another lib contributes to an account's lifecycle. `exportData` adds one section (under `section`) to
- * the user's export; `deleteData` removes the lib's rows inside the account deletion's transaction (rows with a
- * foreign key to auth_users ON DELETE CASCADE need no code here, but still belong in the export).
+ * What another lib contributes to an account's lifecycle. `exportRows` yields the items of one array section
+ * (under `section`) of the user's export, read from the database in pages of at most EXPORT_BATCH_ROWS rows, so
+ * the export streams in constant memory; an item may hold an AsyncIterable itself (written as an array as it is
+ * read). `deleteData` removes the lib's rows inside the account deletion's transaction (rows with a foreign key to
+ * auth_users ON DELETE CASCADE need no code here, but still belong in the export).
  */
 export interface AccountDataContributor {
   readonly section: string;
-  exportData(userId: string): Promise<unknown>;
+  exportRows(userId: string): AsyncIterable<unknown>;
   deleteData?(userId: string, tx: SqlSession): Promise<void>;
 }
 

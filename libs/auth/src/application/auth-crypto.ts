@@ -1,31 +1,34 @@
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { compare, hash } from 'bcrypt';
 import { authSettings, type AuthSettings } from '../auth.settings';
+import { BcryptWorkers } from './bcrypt-workers';
 
 /**
- * Password hashing and token randomness. bcrypt's async API runs on the libuv thread pool, so hashing never
- * blocks the event loop.
+ * Password hashing and token randomness. bcrypt runs on BcryptWorkers' threads, so hashing neither blocks the
+ * event loop nor takes libuv's pool away from DNS lookups.
  */
 @Injectable()
 export class AuthCrypto {
   /** Compared against when the email is unknown, so that path costs one bcrypt compare too. */
   private dummyHash?: Promise<string>;
 
-  constructor(@Inject(authSettings.KEY) private readonly settings: AuthSettings) {}
+  constructor(
+    @Inject(authSettings.KEY) private readonly settings: AuthSettings,
+    private readonly bcrypt: BcryptWorkers,
+  ) {}
 
   hashPassword(password: string): Promise<string> {
-    return hash(password, this.settings.AUTH_BCRYPT_COST);
+    return this.bcrypt.hash(password, this.settings.AUTH_BCRYPT_COST);
   }
 
   verifyPassword(password: string, passwordHash: string): Promise<boolean> {
-    return compare(password, passwordHash);
+    return this.bcrypt.compare(password, passwordHash);
   }
 
   /** Burns the time of a real comparison and always fails. */
   async verifyAgainstDummy(password: string): Promise<false> {
-    this.dummyHash ??= hash(randomBytes(16).toString('hex'), this.settings.AUTH_BCRYPT_COST);
-    await compare(password, await this.dummyHash);
+    this.dummyHash ??= this.hashPassword(randomBytes(16).toString('hex'));
+    await this.verifyPassword(password, await this.dummyHash);
     return false;
   }
 

@@ -1,6 +1,7 @@
 import { DomainError, ErrorCode, FakeClock } from '@app/core';
 import { AuthSettings } from '../auth.settings';
 import { AuthCrypto } from './auth-crypto';
+import { BcryptWorkers } from './bcrypt-workers';
 import type { SessionEntity } from '../persistence/session.entity';
 import type { NewSession, RevokeReason, SessionRepository } from '../persistence/session.repository';
 import type { UserRepository } from '../persistence/user.repository';
@@ -61,7 +62,7 @@ describe(SessionService.name, () => {
       sessions as unknown as SessionRepository,
       users,
       tokens,
-      new AuthCrypto(settings),
+      new AuthCrypto(settings, new BcryptWorkers(settings)),
       clock,
       settings,
       new AuthMetrics(),

@@ -1,61 +1,84 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
-import { toValidationError } from '@app/core';
-import { authSettings, type AuthSettings } from '../auth.settings';
+import { DomainError, ErrorCode, toValidationError, type Caller } from '@app/core';
 import { AuthCrypto } from './auth-crypto';
 import { RegisterDto } from '../transport/auth.dto';
+import type { Role } from '../domain/role';
 import { toUserView, type UserView } from '../domain/views';
-import { UserRepository } from '../persistence/user.repository';
+import { EmailTakenError, UserRepository } from '../persistence/user.repository';
 import { DEFAULT_PAGE } from './account.service';
 
-/** Admin-only operations, and the AUTH_ADMIN_EMAILS promotion at boot. */
+/**
+ * Admin-only operations. An account becomes admin only by intent: an operator's `npm run user:create-admin`, or
+ * an admin's call; every role change is logged as an audit line naming who made it.
+ */
 @Injectable()
-export class UserAdminService implements OnApplicationBootstrap {
+export class UserAdminService {
   private readonly logger = new Logger(UserAdminService.name);
 
   constructor(
     private readonly users: UserRepository,
     private readonly crypto: AuthCrypto,
-    @Inject(authSettings.KEY) private readonly settings: AuthSettings,
   ) {}
-
-  async onApplicationBootstrap(): Promise<void> {
-    const emails = this.settings.AUTH_ADMIN_EMAILS.split(',')
-      .map((email) => email.trim().toLowerCase())
-      .filter((email) => email.length > 0);
-    if (emails.length === 0) {
-      return;
-    }
-    try {
-      const promoted = await this.users.promoteByEmails(emails);
-      this.logger.log(`AUTH_ADMIN_EMAILS: ${promoted} account(s) promoted to admin`);
-    } catch (error) {
-      this.logger.warn(`AUTH_ADMIN_EMAILS not applied: ${(error as Error).message}`);
-    }
-  }
 
   async list(limit?: number, offset?: number): Promise<{ users: UserView[]; total: number }> {
     const page = await this.users.list(limit || DEFAULT_PAGE, offset ?? 0);
     return { users: page.users.map(toUserView), total: page.total };
   }
 
-  /**
-   * For `npm run user:create-admin`: creates an admin account, or promotes the existing account with that email
-   * (its password is left as it is). The same email and password rules as registration apply.
-   */
-  async createAdmin(email: string, password: string): Promise<{ user: UserView; created: boolean }> {
+  async findByEmail(email: string): Promise<UserView | null> {
+    const user = await this.users.findByEmail(email.trim());
+    return user ? toUserView(user) : null;
+  }
+
+  /** For `npm run user:create-admin`: a new admin account; the same email and password rules as registration. */
+  async createAdmin(email: string, password: string): Promise<UserView> {
     const input = plainToInstance(RegisterDto, { email, password });
     const errors = validateSync(input, { whitelist: true, forbidNonWhitelisted: true, stopAtFirstError: true });
     if (errors.length > 0) {
       throw toValidationError(errors);
     }
-    const existing = await this.users.findByEmail(input.email);
-    if (existing) {
-      await this.users.setRole(existing.id, 'admin');
-      return { user: toUserView({ ...existing, role: 'admin' }), created: false };
+    try {
+      const user = await this.users.create(input.email, await this.crypto.hashPassword(input.password), 'admin');
+      this.audit('create-admin', user.id, 'admin');
+      return toUserView(user);
+    } catch (error) {
+      if (error instanceof EmailTakenError) {
+        throw new DomainError(ErrorCode.ALREADY_EXISTS, 'An account with this email already exists', {
+          cause: error,
+        });
+      }
+      throw error;
     }
-    const user = await this.users.create(input.email, await this.crypto.hashPassword(input.password), 'admin');
-    return { user: toUserView(user), created: true };
+  }
+
+  /** For `npm run user:create-admin --promote-existing`: the role changes, the password stays as it is. */
+  async promoteExisting(userId: string): Promise<void> {
+    await this.users.setRole(userId, 'admin');
+    this.audit('create-admin --promote-existing', userId, 'admin');
+  }
+
+  /**
+   * An admin's promotion or demotion of another account. Its own role is refused, so the last admin cannot lock
+   * everyone out by mistake; the change applies to the account's next call, as the guard reads roles from it.
+   */
+  async setRole(caller: Caller, userId: string, role: Role): Promise<UserView> {
+    if (userId === caller.id) {
+      throw DomainError.invalid('id', 'must not be your own account; another admin changes your role');
+    }
+    const user = await this.users.findById(userId);
+    if (!user) {
+      throw DomainError.notFound('No such user');
+    }
+    if (user.role !== role) {
+      await this.users.setRole(userId, role);
+      this.audit(`admin ${caller.id}`, userId, role, user.role);
+    }
+    return toUserView({ ...user, role });
+  }
+
+  private audit(by: string, userId: string, role: Role, was?: string): void {
+    this.logger.log(`audit: role of user ${userId} set to ${role}${was ? ` (was ${was})` : ''} by ${by}`);
   }
 }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { SqlClient } from '@app/core';
+import { SqlClient, type KeysetCursor } from '@app/core';
 import type { LoginOutcome } from '../domain/login-outcome';
 import type { LoginAttemptEntity } from './login-attempt.entity';
 
@@ -35,4 +35,23 @@ export class LoginAttemptRepository {
       [userId, limit, offset],
     );
   }
+
+  /** One page of the user's login history for the export, newest first (see SessionRepository.exportPage). */
+  exportPage(userId: string, after: KeysetCursor | undefined, limit: number): Promise<LoginAttemptExportRow[]> {
+    if (after === undefined) {
+      return this.sql.query<LoginAttemptExportRow>(
+        `SELECT ${EXPORT_COLUMNS} FROM auth_login_attempts WHERE user_id = $1 ORDER BY at DESC, id DESC LIMIT $2`,
+        [userId, limit],
+      );
+    }
+    return this.sql.query<LoginAttemptExportRow>(
+      `SELECT ${EXPORT_COLUMNS} FROM auth_login_attempts
+        WHERE user_id = $1 AND (at, id) < ($2::timestamptz, $3::uuid) ORDER BY at DESC, id DESC LIMIT $4`,
+      [userId, after.cursorAt, after.id, limit],
+    );
+  }
 }
+
+const EXPORT_COLUMNS = 'id, user_id AS "userId", at, ip, user_agent AS "userAgent", outcome, at::text AS "cursorAt"';
+
+export type LoginAttemptExportRow = LoginAttemptEntity & KeysetCursor;

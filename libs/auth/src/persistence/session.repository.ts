@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { SqlClient } from '@app/core';
+import { SqlClient, type KeysetCursor } from '@app/core';
 import type { Role } from '../domain/role';
 import { INSERT_LOGIN_ATTEMPT } from './login-attempt.repository';
 import type { SessionEntity } from './session.entity';
@@ -15,6 +15,8 @@ export interface NewSession {
   now: Date;
   expiresAt: Date;
 }
+
+export type SessionExportRow = SessionEntity & KeysetCursor;
 
 export interface ActiveCaller {
   userId: string;
@@ -93,10 +95,23 @@ export class SessionRepository {
     );
   }
 
-  listAll(userId: string): Promise<SessionEntity[]> {
-    return this.sql.query<SessionEntity>(
-      `SELECT ${COLUMNS} FROM auth_sessions WHERE user_id = $1 ORDER BY created_at DESC`,
-      [userId],
+  /**
+   * One page of the user's sessions for the export, newest first: those after `after` (a row of the previous page).
+   * `cursorAt` is the creation time as PostgreSQL prints it, to the microsecond a JavaScript Date would lose.
+   */
+  exportPage(userId: string, after: KeysetCursor | undefined, limit: number): Promise<SessionExportRow[]> {
+    if (after === undefined) {
+      return this.sql.query<SessionExportRow>(
+        `SELECT ${COLUMNS}, created_at::text AS "cursorAt" FROM auth_sessions WHERE user_id = $1
+          ORDER BY created_at DESC, id DESC LIMIT $2`,
+        [userId, limit],
+      );
+    }
+    return this.sql.query<SessionExportRow>(
+      `SELECT ${COLUMNS}, created_at::text AS "cursorAt" FROM auth_sessions
+        WHERE user_id = $1 AND (created_at, id) < ($2::timestamptz, $3::uuid)
+        ORDER BY created_at DESC, id DESC LIMIT $4`,
+      [userId, after.cursorAt, after.id, limit],
     );
   }
 

@@ -54,17 +54,6 @@ export class UserRepository {
     await this.sql.execute(`UPDATE auth_users SET role = $2, updated_at = now() WHERE id = $1`, [id, role]);
   }
 
-  /** Promotes the existing accounts among `emails`; returns how many changed. */
-  async promoteByEmails(emails: string[]): Promise<number> {
-    if (emails.length === 0) {
-      return 0;
-    }
-    return this.sql.execute(
-      `UPDATE auth_users SET role = 'admin', updated_at = now() WHERE email = ANY($1::text[]) AND role = 'user'`,
-      [emails],
-    );
-  }
-
   /**
    * Deletes the account in one transaction: `before` first (other libs' rows), then the user row (sessions and
    * login attempts go with it, ON DELETE CASCADE).

@@ -1,4 +1,5 @@
-import { Equals, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { Equals, IsIn, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { ROLES, type Role } from '../domain/role';
 import { AccountEmail, AsSent, GivenPassword, NewPassword } from './validators';
 
 /** For requests without fields: any field is unknown and refused (class-validator needs one rule to run). */
@@ -63,4 +64,13 @@ export class PageDto {
   @Min(0)
   @IsInt()
   offset?: number;
+}
+
+export class SetUserRoleDto {
+  @IsUUID('all', { message: 'must be a user id (UUID)' })
+  @IsString()
+  id!: string;
+
+  @IsIn(ROLES, { message: `must be one of ${ROLES.join(', ')}` })
+  role!: Role;
 }

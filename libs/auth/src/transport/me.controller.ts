@@ -1,7 +1,7 @@
 import { Controller, Delete, Get, HttpCode, Post } from '@nestjs/common';
 import { GrpcMethod } from '@nestjs/microservices';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Input, type Caller } from '@app/core';
+import { ChunkStream, Input, type Caller } from '@app/core';
 import { AccountExportService } from '../application/account-export.service';
 import { AccountService } from '../application/account.service';
 import { SessionService } from '../application/session.service';
@@ -11,6 +11,11 @@ import { Authenticated, CurrentCaller, RequestClient } from './auth.decorators';
 import { ChangePasswordDto, DeleteAccountDto, EmptyDto, PageDto, RevokeSessionDto } from './auth.dto';
 
 const SERVICE = 'AuthService';
+const EXPORT_FILENAME = 'chorus-export.json';
+
+function toExportChunk(json: string): { json: string } {
+  return { json };
+}
 
 /** The signed-in user's own account, under /v1/me. */
 @ApiTags('me')
@@ -68,19 +73,29 @@ export class MeController {
     return {};
   }
 
-  /** REST answers the export document itself (a download); gRPC wraps it as `{ json }`. */
+  /**
+   * REST answers the export document itself (a download), written as it is read from the database; gRPC streams
+   * it in chunks (StreamExport), or answers it whole (ExportData) when it fits in one message.
+   */
   @Get('/v1/me/export')
   @ApiOperation({
     summary: 'Export the account',
-    description: 'Everything Chorus keeps about the account, as one JSON document to download.',
+    description:
+      'Everything Chorus keeps about the account, as one JSON document to download. It is streamed: a failure ' +
+      'part way cuts the connection rather than end a shorter document.',
   })
-  exportDocument(@Input() _dto: EmptyDto, @CurrentCaller() caller: Caller): Promise<Record<string, unknown>> {
-    return this.exports.export(caller);
+  async exportDocument(@Input() _dto: EmptyDto, @CurrentCaller() caller: Caller): Promise<ChunkStream> {
+    return ChunkStream.json(await this.exports.export(caller), toExportChunk, EXPORT_FILENAME);
+  }
+
+  @GrpcMethod(SERVICE, 'StreamExport')
+  async streamExport(@Input() _dto: EmptyDto, @CurrentCaller() caller: Caller): Promise<ChunkStream> {
+    return ChunkStream.json(await this.exports.export(caller), toExportChunk);
   }
 
   @GrpcMethod(SERVICE, 'ExportData')
   async exportData(@Input() _dto: EmptyDto, @CurrentCaller() caller: Caller): Promise<{ json: string }> {
-    return { json: JSON.stringify(await this.exports.export(caller)) };
+    return { json: await this.exports.exportWhole(caller) };
   }
 
   @Get('/v1/me/login-attempts')

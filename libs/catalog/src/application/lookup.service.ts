@@ -2,7 +2,14 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Artist, Release, Track } from '@app/providers';
 import { Answers, type Answer } from '@app/core';
 import { catalogSettings, catalogTtls, type CatalogSettings } from '../catalog.settings';
-import { formatCatalogId, parseCatalogId, parseIsrc, splitNamespacedId, type EntityKind } from '../domain/catalog-id';
+import {
+  formatCatalogId,
+  parseCatalogId,
+  parseIsrc,
+  splitNamespacedId,
+  type CatalogId,
+  type EntityKind,
+} from '../domain/catalog-id';
 import { EntityRepository, type AlbumView } from '../persistence/entity.repository';
 import { BarcodeRepository } from '../persistence/barcode.repository';
 import { ReadThrough, type ReadSpec } from './read-through.service';
@@ -32,6 +39,11 @@ function withSource<T extends { id: string }>(value: T): T & { source: string } 
   return { ...value, source: splitNamespacedId(value.id).provider };
 }
 
+/** The read path's key of an entity looked up by its public id. */
+export function entityKey(kind: EntityKind, publicId: string): string {
+  return `${kind}:${publicId}`;
+}
+
 /** Lookups by id, ISRC and barcode, each through the read path. */
 @Injectable()
 export class LookupService {
@@ -45,33 +57,45 @@ export class LookupService {
   ) {}
 
   getArtist(rawId: string): Promise<Answer<Artist>> {
-    const id = parseCatalogId(rawId, 'artist');
-    return this.readEntity('artist', formatCatalogId(id), {
+    return this.readThrough.read(this.artistSpec(parseCatalogId(rawId, 'artist')));
+  }
+
+  getTrack(rawId: string): Promise<Answer<Track>> {
+    return this.readThrough.read(this.trackSpec(parseCatalogId(rawId, 'track')));
+  }
+
+  getRelease(rawId: string): Promise<Answer<Release>> {
+    const id = parseCatalogId(rawId, 'release');
+    return this.readThrough.read(
+      this.entitySpec('release', formatCatalogId(id), {
+        fetch: () => this.providers.getRelease(id.nativeId),
+        save: (release, expiresAt) => this.entities.saveRelease(release, expiresAt),
+      }),
+    );
+  }
+
+  getAlbum(rawId: string): Promise<Answer<AlbumView>> {
+    return this.readThrough.read(this.albumSpec(parseCatalogId(rawId, 'album')));
+  }
+
+  /** The read of one artist as its single lookup makes it; batch lookups take the same one. */
+  artistSpec(id: CatalogId): ReadSpec<Artist> {
+    return this.entitySpec('artist', formatCatalogId(id), {
       fetch: () => this.providers.source(id.provider).getArtist(id.nativeId),
       save: (artist, expiresAt) => this.entities.saveArtist(artist, expiresAt),
     });
   }
 
-  getTrack(rawId: string): Promise<Answer<Track>> {
-    const id = parseCatalogId(rawId, 'track');
-    return this.readEntity('track', formatCatalogId(id), {
+  trackSpec(id: CatalogId): ReadSpec<Track> {
+    return this.entitySpec('track', formatCatalogId(id), {
       fetch: () => this.providers.source(id.provider).getTrack(id.nativeId),
       save: (track, expiresAt) => this.entities.saveTrack(track, expiresAt),
     });
   }
 
-  getRelease(rawId: string): Promise<Answer<Release>> {
-    const id = parseCatalogId(rawId, 'release');
-    return this.readEntity('release', formatCatalogId(id), {
-      fetch: () => this.providers.getRelease(id.nativeId),
-      save: (release, expiresAt) => this.entities.saveRelease(release, expiresAt),
-    });
-  }
-
-  getAlbum(rawId: string): Promise<Answer<AlbumView>> {
-    const id = parseCatalogId(rawId, 'album');
+  albumSpec(id: CatalogId): ReadSpec<AlbumView> {
     let representative: Release | undefined;
-    return this.readEntity('album', formatCatalogId(id), {
+    return this.entitySpec('album', formatCatalogId(id), {
       fetch: async () => {
         const album = await this.providers.source(id.provider).getAlbum(id.nativeId);
         representative = representativeRelease(album.releases);
@@ -116,22 +140,18 @@ export class LookupService {
     return Answers.map(answer, withSource);
   }
 
-  private readEntity<T>(
-    kind: EntityKind,
-    publicId: string,
-    spec: Pick<ReadSpec<T>, 'fetch' | 'save'>,
-  ): Promise<Answer<T>> {
-    const key = `${kind}:${publicId}`;
-    return this.readThrough.read<T>({
+  private entitySpec<T>(kind: EntityKind, publicId: string, spec: Pick<ReadSpec<T>, 'fetch' | 'save'>): ReadSpec<T> {
+    const key = entityKey(kind, publicId);
+    return {
       ...this.ttls(),
       ...spec,
       key,
       load: () => this.entities.findByPublicId<T>(kind, publicId, key),
       loadSeesMisses: true,
-    });
+    };
   }
 
-  private ttls(): { ttlSeconds: number; notFoundTtlSeconds: number } {
+  ttls(): { ttlSeconds: number; notFoundTtlSeconds: number } {
     return {
       ttlSeconds: catalogTtls(this.settings).entity,
       notFoundTtlSeconds: catalogTtls(this.settings).notFound,

@@ -11,7 +11,7 @@ import {
 } from '@app/core';
 import { catalogSettings, catalogTtls, type CatalogSettings } from '../catalog.settings';
 import { MissRepository } from '../persistence/miss.repository';
-import { expiryFrom, REMEMBERED_MISSING, type Loaded } from '../persistence/stored';
+import { expiryFrom, REMEMBERED_MISSING, type Loaded, type Stored } from '../persistence/stored';
 import { SingleFlight, type EarlyLock } from './single-flight.service';
 import { CatalogMetrics } from './catalog.metrics';
 
@@ -69,6 +69,45 @@ export class ReadThrough {
     return answer;
   }
 
+  /**
+   * What the cache or the catalog already holds, never asking a provider: undefined for a question never
+   * answered (or, with `staleAsCold`, answered long enough ago to ask again). A stale row is otherwise answered
+   * and refreshed in the background, as `read` does. Batch lookups ask this first and gather the rest.
+   */
+  async peek<T>(spec: ReadSpec<T>, options: { staleAsCold?: boolean } = {}): Promise<Answer<T> | undefined> {
+    const cached = await this.peekCached<T>(spec.key);
+    if (cached) {
+      return cached;
+    }
+    const loaded = await this.database(() => this.stored(spec));
+    if (loaded !== undefined && loaded !== REMEMBERED_MISSING && loaded.expiresAt.getTime() <= this.clock.nowMs()) {
+      if (options.staleAsCold) {
+        return undefined;
+      }
+      this.refreshInBackground(spec);
+    }
+    return loaded === undefined ? undefined : this.counted(this.settle(spec, loaded));
+  }
+
+  /** The memory or Redis answer to `key`, if fresh: a warm batch entry costs no read spec and no query. */
+  async peekCached<T>(key: string): Promise<Answer<T> | undefined> {
+    const cached = await this.cache.get<Cached<T>>(key);
+    if (cached && cached.value.expiresAt > this.clock.nowMs()) {
+      return this.counted(this.fromCache(key, cached.value));
+    }
+    return undefined;
+  }
+
+  /** Keeps an answer fetched outside `read` (a batch's search) in the memory and Redis layers. */
+  keep<T>(key: string, value: T, expiresAt: number): void {
+    this.remember(key, { value, expiresAt });
+  }
+
+  private counted<T>(answer: Answer<T>): Answer<T> {
+    this.metrics.recordAnswer(answer.freshness);
+    return answer;
+  }
+
   private async answer<T>(spec: ReadSpec<T>): Promise<Answer<T>> {
     const cached = await this.cache.get<Cached<T>>(spec.key);
     if (cached && cached.value.expiresAt > this.clock.nowMs()) {
@@ -87,8 +126,18 @@ export class ReadThrough {
       const fetched = await this.fetchOnce(spec, early);
       return Answers.of(fetched.value, 'MISS', fetched.expiresAt);
     }
-    if (loaded === REMEMBERED_MISSING) {
+    if (loaded === REMEMBERED_MISSING || loaded.expiresAt.getTime() > this.clock.nowMs()) {
       early.release();
+    } else {
+      // The refresh asks the provider again: it takes over the lock asked for above.
+      this.refreshInBackground(spec, early);
+    }
+    return this.settle(spec, loaded);
+  }
+
+  /** A stored row (or remembered "not found") as an answer; a fresh one is also put in the cache. */
+  private settle<T>(spec: ReadSpec<T>, loaded: Stored<T> | typeof REMEMBERED_MISSING): Answer<T> {
+    if (loaded === REMEMBERED_MISSING) {
       this.remember(spec.key, {
         missing: true,
         expiresAt: this.clock.nowMs() + catalogTtls(this.settings).miss * 1000,
@@ -97,12 +146,9 @@ export class ReadThrough {
     }
     const expiresAt = loaded.expiresAt.getTime();
     if (expiresAt > this.clock.nowMs()) {
-      early.release();
       this.remember(spec.key, { value: loaded.value, expiresAt });
       return Answers.of(loaded.value, 'HIT', expiresAt);
     }
-    // The refresh asks the provider again: it takes over the lock asked for above.
-    this.refreshInBackground(spec, early);
     return Answers.of(loaded.value, 'STALE', expiresAt);
   }
 
@@ -192,7 +238,7 @@ export class ReadThrough {
   }
 
   /** PostgreSQL being away turns into UNAVAILABLE for the caller, never into a 500. */
-  private async database<R>(operation: () => Promise<R>): Promise<R> {
+  async database<R>(operation: () => Promise<R>): Promise<R> {
     try {
       return await operation();
     } catch (error) {

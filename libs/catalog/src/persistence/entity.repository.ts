@@ -3,7 +3,7 @@ import type { Album, Artist, ExternalUrl, Release, Track } from '@app/providers'
 import { SqlClient, type SqlSession } from '@app/core';
 import type { EntityKind } from '../domain/catalog-id';
 import { deleteLookups, EntityWriter } from './entity-writer';
-import { ENTITY_TABLES } from './lookup-tables';
+import { ENTITY_TABLES, type Writable } from './lookup-tables';
 import type { LinkAnswer } from './answer.repository';
 import { REMEMBERED_MISSING, toStored, type Loaded, type Stored, type StoredRow } from './stored';
 
@@ -29,6 +29,27 @@ export class EntityRepository {
       return toStored<T>(row);
     }
     return rows.length > 0 ? REMEMBERED_MISSING : undefined;
+  }
+
+  /**
+   * A partial row (a batch's search hit, a track seen on a release): what is known short of a lookup. Single
+   * lookups never answer these; batch lookups do, saying so.
+   */
+  async findPartial<T>(kind: EntityKind, publicId: string): Promise<Stored<T> | undefined> {
+    const rows = await this.sql.query<StoredRow>(
+      `SELECT data, expires_at FROM ${ENTITY_TABLES[kind]} WHERE public_id = $1 AND NOT complete`,
+      [publicId],
+    );
+    return toStored<T>(rows[0]);
+  }
+
+  /** Search hits kept as partial rows, all or nothing; a complete row of the same entity is left as it is. */
+  async savePartials(kind: EntityKind, entities: Writable[], expiresAt: Date): Promise<void> {
+    await this.inWriteTransaction(expiresAt, async (writer) => {
+      for (const entity of entities) {
+        await writer.write(kind, entity, false);
+      }
+    });
   }
 
   /** The URL relations of the kept artists among `publicIds` (MusicBrainz artists carry their platform links). */

@@ -1,4 +1,4 @@
-import { Controller, Delete, Get, HttpCode, UseInterceptors } from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, Post, UseInterceptors } from '@nestjs/common';
 import { GrpcMethod } from '@nestjs/microservices';
 import { ApiBearerAuth, ApiGatewayTimeoutResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { Answers, Input } from '@app/core';
@@ -10,11 +10,14 @@ import { PurgeService } from '../application/purge.service';
 import { ResolveService } from '../application/resolve.service';
 import { ArtistAlbumsService } from '../application/artist-albums.service';
 import { LookupService } from '../application/lookup.service';
+import { BatchLookupService } from '../application/batch-lookup.service';
+import { toBatchResponse } from './batch.response';
 import { SearchService } from '../application/search.service';
 import { toSearchResponse } from './search.response';
 import { withAnswerStatus } from './answer-status.response';
 import {
   BarcodeDto,
+  BatchGetDto,
   CoverDto,
   IdDto,
   IsrcDto,
@@ -43,6 +46,7 @@ export class CatalogController {
     private readonly lyricsService: LyricsService,
     private readonly linksService: LinksService,
     private readonly purges: PurgeService,
+    private readonly batches: BatchLookupService,
   ) {}
 
   @Get('v1/search')
@@ -121,6 +125,31 @@ export class CatalogController {
   async getTrackLinks(@Input() dto: IdDto) {
     const answer = await this.linksService.getLinks(dto.id);
     return Answers.map(answer, () => withAnswerStatus(answer));
+  }
+
+  // `::` is Fastify's escaped colon: the path is the literal /v1/tracks:batchGet (AIP-231), not a parameter.
+  @Post('v1/tracks::batchGet')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Up to 100 tracks by id in one call, each entry with its own status' })
+  @GrpcMethod('CatalogService', 'BatchGetTracks')
+  async batchGetTracks(@Input() dto: BatchGetDto) {
+    return toBatchResponse('track', await this.batches.get('track', dto.ids));
+  }
+
+  @Post('v1/albums::batchGet')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Up to 100 albums by id in one call, each entry with its own status' })
+  @GrpcMethod('CatalogService', 'BatchGetAlbums')
+  async batchGetAlbums(@Input() dto: BatchGetDto) {
+    return toBatchResponse('album', await this.batches.get('album', dto.ids));
+  }
+
+  @Post('v1/artists::batchGet')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Up to 100 artists by id in one call, each entry with its own status' })
+  @GrpcMethod('CatalogService', 'BatchGetArtists')
+  async batchGetArtists(@Input() dto: BatchGetDto) {
+    return toBatchResponse('artist', await this.batches.get('artist', dto.ids));
   }
 
   @Get('v1/resolve')

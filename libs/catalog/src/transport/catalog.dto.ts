@@ -1,6 +1,19 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, MaxLength, Min } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Length,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+} from 'class-validator';
 import { COVER_SIZES, type CoverSize } from '../application/cover-art.service';
 import type { EntityKind } from '../domain/catalog-id';
 import { SEARCH_TYPES, type SearchType } from '../application/provider.gateway';
@@ -127,4 +140,24 @@ export class PurgeSearchDto {
   @ApiProperty({ enum: SEARCH_TYPES })
   @IsIn(SEARCH_TYPES)
   type!: SearchType;
+}
+
+/** The most ids one batch lookup takes. */
+export const BATCH_MAX_IDS = 100;
+
+export class BatchGetDto {
+  @ApiProperty({
+    type: [String],
+    minItems: 1,
+    maxItems: BATCH_MAX_IDS,
+    description: `1 to ${BATCH_MAX_IDS} ids, as the single lookups take them; duplicates are answered once`,
+    example: [ID_EXAMPLE, 'deezer:3135556'],
+  })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(BATCH_MAX_IDS)
+  // A malformed id is that entry's INVALID_ARGUMENT; only what is not an id at all fails the request.
+  @IsString({ each: true })
+  @MaxLength(100, { each: true })
+  ids!: string[];
 }

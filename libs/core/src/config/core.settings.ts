@@ -1,4 +1,12 @@
-import { IsString, Matches } from 'class-validator';
+import {
+  IsString,
+  Matches,
+  Validate,
+  ValidatorConstraint,
+  type ValidationArguments,
+  type ValidatorConstraintInterface,
+} from 'class-validator';
+import { trustedProxyEntryProblem } from '../transport/client-address';
 import { defineSettings } from './settings';
 import { BooleanSetting, IntSetting, OneOfSetting } from './setting-decorators';
 
@@ -18,6 +26,30 @@ export class AppSettings {
   SHUTDOWN_DRAIN_DELAY_MS = 0;
 }
 
+function trustedProxiesProblem(value: unknown): string | undefined {
+  if (typeof value !== 'string') {
+    return 'is not text';
+  }
+  if (value.trim() === '') {
+    return undefined;
+  }
+  return value
+    .split(',')
+    .map((entry) => trustedProxyEntryProblem(entry.trim()))
+    .find((problem) => problem !== undefined);
+}
+
+@ValidatorConstraint({ name: 'trustedProxies' })
+export class TrustedProxiesConstraint implements ValidatorConstraintInterface {
+  validate(value: unknown): boolean {
+    return trustedProxiesProblem(value) === undefined;
+  }
+
+  defaultMessage(args: ValidationArguments): string {
+    return `must be empty or comma-separated addresses/CIDR ranges of your proxies (e.g. 10.0.0.0/8): ${trustedProxiesProblem(args.value) ?? ''}`;
+  }
+}
+
 export class HttpSettings {
   @IntSetting(0, 65_535)
   HTTP_PORT = 8080;
@@ -28,8 +60,13 @@ export class HttpSettings {
   @IntSetting(1024, 100 * 1024 * 1024)
   HTTP_BODY_LIMIT_BYTES = 1_048_576;
 
-  @BooleanSetting()
-  HTTP_TRUST_PROXY = false;
+  /**
+   * Addresses or CIDR ranges of the reverse proxies / ingress in front of Chorus, comma-separated
+   * (`10.0.0.0/8,fd00::/8`). The client is the right-most X-Forwarded-For hop that is not one of them, on REST and
+   * gRPC alike. Empty (the default): no proxy is trusted and the TCP peer is the client.
+   */
+  @Validate(TrustedProxiesConstraint)
+  HTTP_TRUSTED_PROXIES = '';
 
   /** Swagger UI at /docs and the document at /docs-json. */
   @BooleanSetting()
@@ -124,7 +161,13 @@ export class RedisSettings {
 }
 
 export const appSettings = defineSettings('app', AppSettings);
-export const httpSettings = defineSettings('http', HttpSettings);
+/** A boolean trusted every peer's X-Forwarded-For: any client could pick its own address. */
+const REMOVED_HTTP_SETTINGS = {
+  HTTP_TRUST_PROXY:
+    'replaced by HTTP_TRUSTED_PROXIES: list the addresses or CIDR ranges of your proxies (e.g. HTTP_TRUSTED_PROXIES=10.0.0.0/8)',
+};
+
+export const httpSettings = defineSettings('http', HttpSettings, REMOVED_HTTP_SETTINGS);
 export const grpcSettings = defineSettings('grpc', GrpcSettings);
 export const databaseSettings = defineSettings('database', DatabaseSettings);
 export const redisSettings = defineSettings('redis', RedisSettings);

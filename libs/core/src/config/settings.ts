@@ -52,6 +52,16 @@ export function rawSettings(): RawSettings {
   return cachedRaw;
 }
 
+/**
+ * A value given to a one-off command through the environment (or the CHORUS_CONFIG file), such as the password
+ * of `npm run user:create-admin`: read here because only this module reads the environment, and not a declared
+ * setting because the app itself never uses it.
+ */
+export function commandInput(name: string): string | undefined {
+  const value = rawSettings()[name];
+  return value === undefined || value === '' ? undefined : value;
+}
+
 /** True when an operator gave the setting a value (environment or CHORUS_CONFIG), rather than relying on the default. */
 export function isSettingSet(name: string): boolean {
   const value = rawSettings()[name];
@@ -91,17 +101,34 @@ interface DeclaredArea {
   factory: () => unknown;
 }
 
+/** Settings an area no longer has, each with what to do instead (the rest of the boot error line). */
+export type RemovedSettings = Readonly<Record<string, string>>;
+
+/** A removed setting left in place would otherwise be ignored silently, and the operator would think it still acts. */
+function refuseRemoved(removed: RemovedSettings): void {
+  for (const [name, instead] of Object.entries(removed)) {
+    if (isSettingSet(name)) {
+      throw new SettingsError(`${name} was removed: ${instead}`);
+    }
+  }
+}
+
 const registry: DeclaredArea[] = [];
 
 /**
  * Declares one area's settings (a class whose property names are the env names and whose initial values are
- * the defaults). Returns a `registerAs` factory for `ConfigModule.forFeature` / `@Inject(x.KEY)`.
+ * the defaults), and the names it no longer has: given a value, those fail the boot with what to do instead.
+ * Returns a `registerAs` factory for `ConfigModule.forFeature` / `@Inject(x.KEY)`.
  */
 export function defineSettings<T extends object>(
   namespace: string,
   cls: SettingsClass<T>,
+  removed: RemovedSettings = {},
 ): ConfigFactory<T> & ConfigFactoryKeyHost<T> {
-  const factory = (): T => parseSettings(cls);
+  const factory = (): T => {
+    refuseRemoved(removed);
+    return parseSettings(cls);
+  };
   registry.push({ namespace, cls, factory });
   return registerAs(namespace, factory);
 }

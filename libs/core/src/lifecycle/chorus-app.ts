@@ -20,6 +20,8 @@ import { shutdownTracing, startTracing } from '../tracing/tracing';
 import { acceptRequestId, REQUEST_ID_HEADER } from '../transport/call-context';
 import { buildGrpcOptions, type GrpcServerAttachment } from '../transport/grpc/grpc.options';
 import { installAccessLog } from '../transport/http/access-log';
+import { installClientAddress } from '../transport/http/client-address.hook';
+import { normalizeAddress, TrustedProxies } from '../transport/client-address';
 import { installBodyDepthLimit } from '../transport/http/body-depth-limit';
 import { installNotModified } from '../transport/http/not-modified';
 import { LifecycleState } from './lifecycle.state';
@@ -116,9 +118,11 @@ export async function createChorusApp(rootModule: Type, options: ChorusAppOption
   // grpc-js writes its own errors to stderr (a bind failure among them); they belong in the log, not before the
   // one line a failed start prints there.
   setGrpcLogger({ error: (...parts: unknown[]) => logger.warn(parts.map(String).join(' '), 'grpc-js') });
+  const trusted = new TrustedProxies(settings.http.HTTP_TRUSTED_PROXIES);
   const adapter = new FastifyAdapter({
     bodyLimit: settings.http.HTTP_BODY_LIMIT_BYTES,
-    trustProxy: settings.http.HTTP_TRUST_PROXY,
+    // The same trust for Fastify's own request.ip/protocol/host as for the client address (installClientAddress).
+    trustProxy: trusted.empty ? false : (address: string) => trusted.trusts(normalizeAddress(address) ?? ''),
     genReqId: (request: IncomingMessage) => acceptRequestId(request.headers[REQUEST_ID_HEADER]),
     return503OnClosing: true,
     // A malformed URL or an over-long path parameter, refused by Fastify before routing: the same problem answer.
@@ -142,6 +146,7 @@ export async function createChorusApp(rootModule: Type, options: ChorusAppOption
   const fastify = app.getHttpAdapter().getInstance();
   // The HTTP edge (libs/core/src/transport/http/): only what Nest's pipeline cannot express; each file says why.
   installSecurity(app, settings.http);
+  installClientAddress(fastify, trusted);
   installBodyDepthLimit(fastify);
   installNotModified(fastify);
   installAccessLog(fastify, { logger, metrics: metrics.enabled ? metrics : undefined });
@@ -154,14 +159,13 @@ export async function createChorusApp(rootModule: Type, options: ChorusAppOption
     setupOpenApi(app, options.routeAccess);
   }
   const attachments = (options.grpcAttachments ?? []).map((type) => app.get(type));
-  const grpcOptions = buildGrpcOptions(
-    settings.grpc,
-    attachments,
-    logger.access.isLevelEnabled('info')
+  const grpcOptions = buildGrpcOptions(settings.grpc, attachments, {
+    trusted,
+    onCompleted: logger.access.isLevelEnabled('info')
       ? (completion) => logger.access.info({ ...completion, transport: 'rpc' }, 'request completed')
       : undefined,
-    metrics.enabled ? grpcMetricsObserver(metrics) : undefined,
-  );
+    observe: metrics.enabled ? grpcMetricsObserver(metrics) : undefined,
+  });
   app.connectMicroservice(grpcOptions, { inheritAppConfig: true });
   return { app, logger, settings };
 }

@@ -22,6 +22,8 @@ const PATTERN_METADATA = 'microservices:pattern';
 const EXCLUDE_ENDPOINT = 'swagger/apiExcludeEndpoint';
 const EXCLUDE_CONTROLLER = 'swagger/apiExcludeController';
 
+const PATH_PARAM = /(?<!:):([A-Za-z0-9_]+)/g;
+
 function joinPath(...parts: unknown[]): string {
   const segments = parts
     .filter((part): part is string => typeof part === 'string')
@@ -71,14 +73,15 @@ function routesOf(controller: Type): RouteInfo[] {
     }
     const httpMethod = RequestMethod[requestMethod].toLowerCase();
     const nestPath = joinPath(Reflect.getMetadata(PATH_METADATA, controller), routePath);
-    const pathParams = [...nestPath.matchAll(/:([A-Za-z0-9_]+)/g)].map((match) => match[1]);
+    // `::` is Fastify's escaped literal colon (`/v1/tracks::batchGet` serves `/v1/tracks:batchGet`).
+    const pathParams = [...nestPath.matchAll(PATH_PARAM)].map((match) => match[1]);
     const httpCode = Reflect.getMetadata(HTTP_CODE_METADATA, handler) as number | undefined;
     routes.push({
       controller,
       handler,
       methodName,
       httpMethod,
-      path: nestPath.replace(/:([A-Za-z0-9_]+)/g, '{$1}'),
+      path: nestPath.replace(PATH_PARAM, '{$1}').replaceAll('::', ':'),
       pathParams,
       successStatus: httpCode ?? (httpMethod === 'post' ? 201 : 200),
       input: inputOf(controller, methodName, httpMethod),

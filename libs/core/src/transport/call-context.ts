@@ -3,6 +3,7 @@ import type { ArgumentsHost } from '@nestjs/common';
 import { Metadata, type ServerUnaryCall } from '@grpc/grpc-js';
 import type { FastifyRequest } from 'fastify';
 import { isTracingEnabled, setSpanAttribute } from '../tracing/tracing';
+import { normalizePeer } from './client-address';
 
 export const REQUEST_ID_HEADER = 'x-request-id';
 const SAFE_REQUEST_ID = /^[\w.:-]{1,128}$/;
@@ -65,15 +66,25 @@ export function headerOf(host: ArgumentsHost, name: string): string | undefined 
   return Array.isArray(value) ? value[0] : value;
 }
 
+/**
+ * Client addresses resolved at each transport's edge (clientAddress under HTTP_TRUSTED_PROXIES), keyed by the
+ * object both the edge and Nest's handler hold: the Fastify request, or the gRPC call's request metadata.
+ */
+const clientAddresses = new WeakMap<object, string>();
+
+export function setClientAddress(key: FastifyRequest | Metadata, address: string): void {
+  clientAddresses.set(key, address);
+}
+
+/** The caller's address on either transport, as the edge resolved it (the bare TCP peer if it did not). */
 export function clientIpOf(host: ArgumentsHost): string {
   if (isRpc(host)) {
+    const resolved = clientAddresses.get(rpcMetadataOf(host));
     const peer = rpcCallOf(host)?.getPeer() ?? '';
-    return peer
-      .replace(/^ipv[46]:/, '')
-      .replace(/:\d+$/, '')
-      .replace(/^\[(.*)\]$/, '$1');
+    return resolved ?? normalizePeer(peer) ?? peer;
   }
-  return httpRequestOf(host).ip;
+  const request = httpRequestOf(host);
+  return clientAddresses.get(request) ?? normalizePeer(request.socket.remoteAddress ?? '') ?? '';
 }
 
 /** The signed-in caller of a request, set by the auth guard on either transport. */

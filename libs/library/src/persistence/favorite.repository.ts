@@ -76,11 +76,29 @@ export class FavoriteRepository {
     return Number(rows[0].n);
   }
 
-  async exportAll(userId: string): Promise<FavoriteView[]> {
-    const rows = await this.sql.query<FavoriteRow>(
-      `SELECT ${COLUMNS} FROM library_favorites WHERE user_id = $1 ORDER BY created_at DESC, entity_id`,
-      [userId],
-    );
-    return rows.map(toView);
+  /**
+   * One page of the export, in list order (newest first; ties by id, then type): the rows after `after`, the last
+   * row of the page before. The cursor's time is PostgreSQL's text, to the microsecond.
+   */
+  async exportPage(userId: string, after: FavoriteExportRow | undefined, limit: number): Promise<FavoriteExportRow[]> {
+    const rows =
+      after === undefined
+        ? await this.sql.query<FavoriteRow & { cursor_at: string }>(
+            `SELECT ${COLUMNS}, created_at::text AS cursor_at FROM library_favorites WHERE user_id = $1
+             ORDER BY created_at DESC, entity_id, entity_type LIMIT $2`,
+            [userId, limit],
+          )
+        : await this.sql.query<FavoriteRow & { cursor_at: string }>(
+            `SELECT ${COLUMNS}, created_at::text AS cursor_at FROM library_favorites WHERE user_id = $1
+               AND (created_at < $2::timestamptz OR (created_at = $2::timestamptz AND (entity_id, entity_type) > ($3, $4)))
+             ORDER BY created_at DESC, entity_id, entity_type LIMIT $5`,
+            [userId, after.cursorAt, after.view.id, after.view.type, limit],
+          );
+    return rows.map((row) => ({ view: toView(row), cursorAt: row.cursor_at }));
   }
+}
+
+export interface FavoriteExportRow {
+  view: FavoriteView;
+  cursorAt: string;
 }

@@ -102,11 +102,26 @@ export class PlayRepository {
     return affected;
   }
 
-  async exportAll(userId: string): Promise<PlayView[]> {
-    const rows = await this.sql.query<PlayRow>(
-      `SELECT ${COLUMNS} FROM library_plays WHERE user_id = $1 ORDER BY played_at DESC, id`,
-      [userId],
-    );
-    return rows.map(toView);
+  /** One page of the export, in list order (most recent first, ties by id), after the last row of the page before. */
+  async exportPage(userId: string, after: PlayExportRow | undefined, limit: number): Promise<PlayExportRow[]> {
+    const rows =
+      after === undefined
+        ? await this.sql.query<PlayRow & { cursor_at: string }>(
+            `SELECT ${COLUMNS}, played_at::text AS cursor_at FROM library_plays WHERE user_id = $1
+             ORDER BY played_at DESC, id LIMIT $2`,
+            [userId, limit],
+          )
+        : await this.sql.query<PlayRow & { cursor_at: string }>(
+            `SELECT ${COLUMNS}, played_at::text AS cursor_at FROM library_plays WHERE user_id = $1
+               AND (played_at < $2::timestamptz OR (played_at = $2::timestamptz AND id > $3::uuid))
+             ORDER BY played_at DESC, id LIMIT $4`,
+            [userId, after.cursorAt, after.view.id, limit],
+          );
+    return rows.map((row) => ({ view: toView(row), cursorAt: row.cursor_at }));
   }
+}
+
+export interface PlayExportRow {
+  view: PlayView;
+  cursorAt: string;
 }

@@ -19,10 +19,6 @@ export interface NewPlaylist {
 
 export type PlaylistPatch = Partial<Omit<NewPlaylist, 'sourceUrl'>>;
 
-export interface PlaylistExport extends PlaylistView {
-  tracks: PlaylistTrackView[];
-}
-
 /** Playlists and their track lists. Reads are scoped to what a viewer may see; writes to the owner. */
 @Injectable()
 export class PlaylistRepository {
@@ -96,19 +92,83 @@ export class PlaylistRepository {
     return { tracks: rows.map(toTrackView), total: Number(counted[0].n) };
   }
 
-  async exportAll(userId: string): Promise<PlaylistExport[]> {
-    const playlists = await this.sql.query<PlaylistRow>(
-      `SELECT ${PLAYLIST_COLUMNS} FROM library_playlists p WHERE p.user_id = $1 ORDER BY p.created_at, p.id`,
-      [userId],
-    );
-    const tracks = await this.sql.query<PlaylistTrackRow & { playlist_id: string }>(
-      `SELECT t.playlist_id, ${TRACK_COLUMNS} FROM library_playlist_tracks t
-       JOIN library_playlists p ON p.id = t.playlist_id WHERE p.user_id = $1 ORDER BY t.playlist_id, t.position`,
-      [userId],
-    );
-    return playlists.map((row) => ({
-      ...toPlaylistView(row),
-      tracks: tracks.filter((t) => t.playlist_id === row.id).map(toTrackView),
+  /**
+   * One page of the owner's playlists for the export, oldest first (ties by id), after `after`, the last row of
+   * the page before. `sortKey` orders rows as the query does, as a plain string (see exportTrackPage).
+   */
+  async exportPlaylistPage(
+    userId: string,
+    after: PlaylistExportRow | undefined,
+    limit: number,
+  ): Promise<PlaylistExportRow[]> {
+    // Two statements rather than one with `$2 IS NULL OR …`, so each keeps a plan that walks the index.
+    const select = `SELECT ${PLAYLIST_COLUMNS}, ${EXPORT_KEYS} FROM library_playlists p WHERE p.user_id = $1`;
+    const rows =
+      after === undefined
+        ? await this.sql.query<PlaylistRow & ExportKeys>(`${select} ORDER BY p.created_at, p.id LIMIT $2`, [
+            userId,
+            limit,
+          ])
+        : await this.sql.query<PlaylistRow & ExportKeys>(
+            `${select} AND (p.created_at, p.id) > ($2::timestamptz, $3::uuid) ORDER BY p.created_at, p.id LIMIT $4`,
+            [userId, after.cursorAt, after.view.id, limit],
+          );
+    return rows.map((row) => ({ view: toPlaylistView(row), cursorAt: row.cursor_at, sortKey: row.sort_key }));
+  }
+
+  /**
+   * One page of the tracks of all the owner's playlists, in the order of exportPlaylistPage and then by position,
+   * so an export groups them while reading both, in one pass.
+   */
+  async exportTrackPage(
+    userId: string,
+    after: PlaylistTrackExportRow | undefined,
+    limit: number,
+  ): Promise<PlaylistTrackExportRow[]> {
+    const select = `SELECT t.playlist_id, ${TRACK_COLUMNS}, ${EXPORT_KEYS}
+       FROM library_playlist_tracks t JOIN library_playlists p ON p.id = t.playlist_id WHERE p.user_id = $1`;
+    const order = 'ORDER BY p.created_at, p.id, t.position';
+    const rows =
+      after === undefined
+        ? await this.sql.query<PlaylistTrackRow & ExportKeys & { playlist_id: string }>(`${select} ${order} LIMIT $2`, [
+            userId,
+            limit,
+          ])
+        : await this.sql.query<PlaylistTrackRow & ExportKeys & { playlist_id: string }>(
+            `${select} AND (p.created_at, p.id, t.position) > ($2::timestamptz, $3::uuid, $4::int) ${order} LIMIT $5`,
+            [userId, after.cursorAt, after.playlistId, after.view.position, limit],
+          );
+    return rows.map((row) => ({
+      playlistId: row.playlist_id,
+      view: toTrackView(row),
+      cursorAt: row.cursor_at,
+      sortKey: row.sort_key,
     }));
   }
+}
+
+interface ExportKeys {
+  cursor_at: string;
+  sort_key: string;
+}
+
+/**
+ * The playlist's creation time as PostgreSQL prints it (the keyset cursor, to the microsecond), and a string that
+ * sorts as (created_at, id) do: zero-padded microseconds since the epoch, then the id (lower-case hex, which sorts
+ * as PostgreSQL sorts uuids).
+ */
+const EXPORT_KEYS = `p.created_at::text AS cursor_at,
+  lpad(((extract(epoch FROM p.created_at) * 1000000)::bigint)::text, 20, '0') || ' ' || p.id::text AS sort_key`;
+
+export interface PlaylistExportRow {
+  view: PlaylistView;
+  cursorAt: string;
+  sortKey: string;
+}
+
+export interface PlaylistTrackExportRow {
+  playlistId: string;
+  view: PlaylistTrackView;
+  cursorAt: string;
+  sortKey: string;
 }

@@ -5,7 +5,8 @@ import {
   type ServerInterceptor,
   type ServerMethodDefinition,
 } from '@grpc/grpc-js';
-import { REQUEST_ID_HEADER, rpcRequestId } from '../call-context';
+import { REQUEST_ID_HEADER, rpcRequestId, setClientAddress } from '../call-context';
+import { clientAddress, type TrustedProxies } from '../client-address';
 
 /**
  * Response metadata a call's handler chain decided (AnswerInterceptor: x-cache, cache-status), keyed by the call's
@@ -42,6 +43,17 @@ function withEntries(target: Metadata, requestMetadata: Metadata | undefined): M
   return target;
 }
 
+/** What the gRPC edge is told by the app: whom to trust, and whom to tell of calls. */
+export interface GrpcEdgeOptions {
+  trusted: TrustedProxies;
+  onCompleted?: (completion: RpcCompletion) => void;
+  observe?: RpcCallObserver;
+}
+
+function stringValues(metadata: Metadata, key: string): string[] {
+  return metadata.get(key).filter((value): value is string => typeof value === 'string');
+}
+
 /**
  * The gRPC edge, one grpc-js server interceptor (passed through Nest's channelOptions, grpc-js's public API) for
  * what a Nest interceptor cannot do:
@@ -49,12 +61,11 @@ function withEntries(target: Metadata, requestMetadata: Metadata | undefined): M
  *   interceptor, so metrics and the access log count them with the status the client really gets;
  * - trailing metadata: Nest completes a unary call through grpc-js's callback without trailers, so the request id
  *   and the answer's metadata (setRpcResponseMeta) are added here, as they are to the initial metadata;
- * - one request id per call, stored back into the request metadata before Nest sees it.
+ * - one request id per call, stored back into the request metadata before Nest sees it;
+ * - the client's address from the TCP peer and `x-forwarded-for` metadata, by the same rules as HTTP
+ *   (clientAddress): a gateway's forwarded address counts only when the peer is a trusted proxy.
  */
-export function grpcEdgeInterceptor(
-  onCompleted?: (completion: RpcCompletion) => void,
-  observe?: RpcCallObserver,
-): ServerInterceptor {
+export function grpcEdgeInterceptor({ trusted, onCompleted, observe }: GrpcEdgeOptions): ServerInterceptor {
   return (method, call) => {
     const started = performance.now();
     const observed = observe?.(method);
@@ -72,6 +83,10 @@ export function grpcEdgeInterceptor(
           onReceiveMetadata: (metadata, forward) => {
             requestMetadata = metadata;
             rpcRequestId(metadata);
+            setClientAddress(
+              metadata,
+              clientAddress(call.getPeer(), stringValues(metadata, 'x-forwarded-for'), trusted),
+            );
             forward(metadata);
           },
           onCancel: () => finish(grpcStatus.CANCELLED),

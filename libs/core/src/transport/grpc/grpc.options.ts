@@ -5,7 +5,7 @@ import { Transport, type GrpcOptions } from '@nestjs/microservices';
 import { protoPath as healthProtoPath } from 'grpc-health-check';
 import { CHORUS_PACKAGE, chorusProtoFiles, PROTO_LOADER_OPTIONS } from '@app/contracts';
 import type { GrpcSettings } from '../../config/core.settings';
-import { grpcEdgeInterceptor, type RpcCallObserver, type RpcCompletion } from './grpc-edge';
+import { grpcEdgeInterceptor, type GrpcEdgeOptions } from './grpc-edge';
 import { withMalformedRequestMarkers } from './malformed-request';
 
 /** Something that adds its own service to the raw gRPC server (health, reflection). */
@@ -20,8 +20,7 @@ export interface GrpcServerAttachment {
 export function buildGrpcOptions(
   settings: GrpcSettings,
   attachments: GrpcServerAttachment[],
-  onCompleted?: (completion: RpcCompletion) => void,
-  observe?: RpcCallObserver,
+  edge: GrpcEdgeOptions,
 ): GrpcOptions {
   const packageDefinition = withMalformedRequestMarkers(
     loadSync([...chorusProtoFiles(), healthProtoPath], PROTO_LOADER_OPTIONS),
@@ -37,7 +36,7 @@ export function buildGrpcOptions(
       maxSendMessageLength: settings.GRPC_MAX_MESSAGE_BYTES,
       gracefulShutdown: true,
       // grpc-js reads server interceptors from the options Nest passes through from channelOptions.
-      channelOptions: { interceptors: [grpcEdgeInterceptor(onCompleted, observe)] },
+      channelOptions: { interceptors: [grpcEdgeInterceptor(edge)] },
       onLoadPackageDefinition: (pkg: PackageDefinition, server: Server) => {
         for (const attachment of attachments) {
           attachment.attach(pkg, server);

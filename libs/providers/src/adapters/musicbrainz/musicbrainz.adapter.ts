@@ -13,6 +13,14 @@ const INC = {
   isrc: 'artist-credits isrcs',
 };
 
+/** The most hits one MusicBrainz search answers: a batch of MBIDs is asked for in groups this large. */
+export const MUSICBRAINZ_SEARCH_PAGE = 100;
+
+/** `rid:"a" OR rid:"b"`: the search for these MBIDs in one id field (rid, rgid, arid). */
+function idQuery(field: string, ids: readonly string[]): string {
+  return ids.map((id) => `${field}:"${mbid(id)}"`).join(' OR ');
+}
+
 /**
  * MusicBrainz WS/2 (JSON). Searches take a Lucene query (`artist:"Daft Punk" AND country:FR`) and return
  * MusicBrainz's relevance score; lookups take an MBID (bare or `musicbrainz:`-prefixed).
@@ -51,6 +59,24 @@ export class MusicBrainzAdapter {
 
   async getTrack(id: string): Promise<Track> {
     return await this.get(`/ws/2/recording/${mbid(id)}`, { inc: INC.track }, mapTrack);
+  }
+
+  /**
+   * Many entities by MBID in one call: MusicBrainz has no multi-id lookup, so this is a search on the id field
+   * (at most MUSICBRAINZ_SEARCH_PAGE ids). Search hits carry less than lookups: no genres and no URL relations
+   * (release groups' releases come without dates either). An id the search index lacks is simply absent, which
+   * does not prove it unknown (the index trails the database).
+   */
+  async artistsByIds(ids: readonly string[]): Promise<Artist[]> {
+    return (await this.searchArtists(idQuery('arid', ids), { limit: MUSICBRAINZ_SEARCH_PAGE })).items;
+  }
+
+  async albumsByIds(ids: readonly string[]): Promise<Album[]> {
+    return (await this.searchAlbums(idQuery('rgid', ids), { limit: MUSICBRAINZ_SEARCH_PAGE })).items;
+  }
+
+  async tracksByIds(ids: readonly string[]): Promise<Track[]> {
+    return (await this.searchTracks(idQuery('rid', ids), { limit: MUSICBRAINZ_SEARCH_PAGE })).items;
   }
 
   /** The recordings carrying an ISRC; NOT_FOUND when MusicBrainz knows none. */

@@ -1,0 +1,139 @@
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { authSettings, type AuthSettings } from '../auth.settings';
+
+type Job = { op: 'hash'; password: string; cost: number } | { op: 'compare'; password: string; hash: string };
+
+interface Pending {
+  job: Job;
+  resolve(value: string | boolean): void;
+  reject(error: Error): void;
+}
+
+type Answer = { value: string | boolean } | { error: string };
+
+// Inline (eval) source, so the same code runs from dist/ and under ts-jest/swc; bcrypt resolved from here.
+const WORKER_SOURCE = `
+const bcrypt = require(${JSON.stringify(require.resolve('bcrypt'))});
+const { parentPort } = require('node:worker_threads');
+parentPort.on('message', (job) => {
+  try {
+    const value = job.op === 'hash' ? bcrypt.hashSync(job.password, job.cost) : bcrypt.compareSync(job.password, job.hash);
+    parentPort.postMessage({ value });
+  } catch (error) {
+    parentPort.postMessage({ error: String((error && error.message) || error) });
+  }
+});`;
+
+/**
+ * bcrypt on worker threads of its own, at most `AUTH_HASH_CONCURRENCY` hashes at once (0: the core count), the
+ * rest queued in order. bcrypt's async API would run on libuv's 4-thread pool, which DNS lookups and file I/O
+ * share: a login flood would then stall every provider call's `dns.lookup`. Here a flood queues logins only.
+ */
+@Injectable()
+export class BcryptWorkers implements OnModuleDestroy {
+  readonly size: number;
+  private readonly idle: Worker[] = [];
+  private readonly busy = new Map<Worker, Pending>();
+  private readonly queue: Pending[] = [];
+  private started = 0;
+  private peak = 0;
+  private closed = false;
+
+  constructor(@Inject(authSettings.KEY) settings: Pick<AuthSettings, 'AUTH_HASH_CONCURRENCY'>) {
+    this.size = settings.AUTH_HASH_CONCURRENCY || availableParallelism();
+  }
+
+  hash(password: string, cost: number): Promise<string> {
+    return this.submit({ op: 'hash', password, cost }) as Promise<string>;
+  }
+
+  compare(password: string, hash: string): Promise<boolean> {
+    return this.submit({ op: 'compare', password, hash }) as Promise<boolean>;
+  }
+
+  /** The most hashes that ran at the same time so far (never above `size`). */
+  get peakConcurrency(): number {
+    return this.peak;
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    this.closed = true;
+    const workers = [...this.idle, ...this.busy.keys()];
+    for (const pending of [...this.queue, ...this.busy.values()]) {
+      pending.reject(new Error('bcrypt workers closed'));
+    }
+    this.queue.length = 0;
+    this.busy.clear();
+    this.idle.length = 0;
+    await Promise.all(workers.map((worker) => worker.terminate()));
+  }
+
+  private submit(job: Job): Promise<string | boolean> {
+    if (this.closed) {
+      return Promise.reject(new Error('bcrypt workers closed'));
+    }
+    return new Promise((resolve, reject) => {
+      this.queue.push({ job, resolve, reject });
+      this.dispatch();
+    });
+  }
+
+  private dispatch(): void {
+    while (this.queue.length > 0) {
+      const worker = this.idle.pop() ?? (this.started < this.size ? this.spawn() : undefined);
+      if (!worker) {
+        return;
+      }
+      const pending = this.queue.shift() as Pending;
+      this.busy.set(worker, pending);
+      this.peak = Math.max(this.peak, this.busy.size);
+      // Held open only while it works: an idle worker must not keep a finished command (create-admin) alive.
+      worker.ref();
+      worker.postMessage(pending.job);
+    }
+  }
+
+  private spawn(): Worker {
+    const worker = new Worker(WORKER_SOURCE, { eval: true, name: 'bcrypt' });
+    this.started += 1;
+    worker.on('message', (answer: Answer) => this.settle(worker, answer));
+    worker.on('error', (error) => this.lose(worker, error));
+    worker.on('exit', () => this.lose(worker, new Error('bcrypt worker exited')));
+    return worker;
+  }
+
+  private settle(worker: Worker, answer: Answer): void {
+    const pending = this.busy.get(worker);
+    this.busy.delete(worker);
+    worker.unref();
+    this.idle.push(worker);
+    if ('error' in answer) {
+      pending?.reject(new Error(answer.error));
+    } else {
+      pending?.resolve(answer.value);
+    }
+    this.dispatch();
+  }
+
+  /** A worker that died takes only its own job with it; the next job starts a fresh one. */
+  private lose(worker: Worker, error: Error): void {
+    if (this.closed) {
+      return;
+    }
+    const pending = this.busy.get(worker);
+    const idleAt = this.idle.indexOf(worker);
+    if (!pending && idleAt < 0) {
+      return;
+    }
+    this.busy.delete(worker);
+    if (idleAt >= 0) {
+      this.idle.splice(idleAt, 1);
+    }
+    this.started -= 1;
+    pending?.reject(error);
+    void worker.terminate();
+    this.dispatch();
+  }
+}

@@ -1,0 +1,207 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { Answers, Clock, DomainError, ErrorCode, type Answer } from '@app/core';
+import { MUSICBRAINZ_SEARCH_PAGE } from '@app/providers';
+import { formatCatalogId, parseCatalogId, type CatalogId } from '../domain/catalog-id';
+import { EntityRepository } from '../persistence/entity.repository';
+import type { Writable } from '../persistence/lookup-tables';
+import { expiryFrom } from '../persistence/stored';
+import { entityKey, LookupService } from './lookup.service';
+import { ProviderGateway } from './provider.gateway';
+import { ReadThrough, type ReadSpec } from './read-through.service';
+
+export type BatchKind = 'artist' | 'album' | 'track';
+
+/** How one id of a batch was answered: its answer (`summary` when it came from a search), or its error. */
+export type BatchOutcome =
+  { id: string; answer: Answer<unknown>; summary: boolean } | { id: string; error: DomainError };
+
+type Resolution = { answer: Answer<unknown>; summary: boolean } | { error: DomainError };
+
+interface Wanted {
+  key: string;
+  id: CatalogId;
+}
+
+function chunks<T>(list: readonly T[], size: number): T[][] {
+  return Array.from({ length: Math.ceil(list.length / size) }, (_v, i) => list.slice(i * size, (i + 1) * size));
+}
+
+/**
+ * Many lookups by id in one request. Every id first goes the single lookup's way through the cache and the
+ * catalog, so a warm id never reaches a provider. The cold MusicBrainz ids are then asked for together, up to
+ * a search page per call (MusicBrainz has no multi-id lookup); a hit is answered and kept as a *partial* row,
+ * because a search carries less than a lookup (no genres, no URL relations, no album track list): single lookups
+ * still fetch the full entity, and batch lookups answer the partial row again (marked `summary`) while it is
+ * fresh. Other providers have no batch endpoint: their cold ids are single lookups, paced by the provider limiter.
+ */
+@Injectable()
+export class BatchLookupService {
+  private readonly logger = new Logger(BatchLookupService.name);
+
+  constructor(
+    private readonly lookups: LookupService,
+    private readonly readThrough: ReadThrough,
+    private readonly entities: EntityRepository,
+    private readonly providers: ProviderGateway,
+    private readonly clock: Clock,
+  ) {}
+
+  /** One outcome per distinct id, in request order; ids naming the same entity share one resolution. */
+  async get(kind: BatchKind, ids: readonly string[]): Promise<BatchOutcome[]> {
+    const asked = [...new Set(ids)];
+    const parsed = asked.map((raw) => this.parse(kind, raw, ids.indexOf(raw)));
+    const wanted = new Map<string, CatalogId>();
+    for (const entry of parsed) {
+      if (entry.id) {
+        wanted.set(formatCatalogId(entry.id), entry.id);
+      }
+    }
+    const resolved = await this.resolveAll(
+      kind,
+      [...wanted].map(([key, id]) => ({ key, id })),
+    );
+    return parsed.map((entry): BatchOutcome => {
+      const outcome = entry.error ? { error: entry.error } : (resolved.get(entry.key) as Resolution);
+      return { id: entry.raw, ...outcome };
+    });
+  }
+
+  private parse(
+    kind: BatchKind,
+    raw: string,
+    index: number,
+  ): { raw: string; key: string; id?: CatalogId; error?: DomainError } {
+    try {
+      const id = parseCatalogId(raw, kind, `ids[${index}]`);
+      return { raw, key: formatCatalogId(id), id };
+    } catch (error) {
+      return { raw, key: '', error: this.asDomainError(error) };
+    }
+  }
+
+  private async resolveAll(kind: BatchKind, wanted: Wanted[]): Promise<Map<string, Resolution>> {
+    const resolved = new Map<string, Resolution>();
+    const known = await Promise.all(wanted.map((w) => this.known(kind, w.id)));
+    const cold = wanted.filter((w, i) => {
+      const found = known[i];
+      if (found) {
+        resolved.set(w.key, found);
+      }
+      return !found;
+    });
+    const coldMusicBrainz = cold.filter((w) => w.id.provider === 'musicbrainz');
+    const coldOther = cold.filter((w) => w.id.provider !== 'musicbrainz');
+    await Promise.all([
+      ...chunks(coldMusicBrainz, MUSICBRAINZ_SEARCH_PAGE).map((chunk) => this.searchTogether(kind, chunk, resolved)),
+      ...coldOther.map(async (w) => resolved.set(w.key, await this.single(kind, w.id))),
+    ]);
+    return resolved;
+  }
+
+  /** The full entity, else (MusicBrainz) a fresh partial one kept by an earlier batch; undefined when cold. */
+  private async known(kind: BatchKind, id: CatalogId): Promise<Resolution | undefined> {
+    try {
+      const warm = await this.readThrough.peekCached(entityKey(kind, formatCatalogId(id)));
+      if (warm) {
+        return { answer: warm, summary: false };
+      }
+      const full = await this.readThrough.peek(this.fullSpec(kind, id));
+      if (full) {
+        return { answer: full, summary: false };
+      }
+      if (id.provider !== 'musicbrainz') {
+        return undefined;
+      }
+      const partial = await this.readThrough.peek(this.partialSpec(kind, id), { staleAsCold: true });
+      return partial ? { answer: partial, summary: true } : undefined;
+    } catch (error) {
+      return { error: this.asDomainError(error) };
+    }
+  }
+
+  private async single(kind: BatchKind, id: CatalogId): Promise<Resolution> {
+    try {
+      return { answer: await this.readThrough.read(this.fullSpec(kind, id)), summary: false };
+    } catch (error) {
+      return { error: this.asDomainError(error) };
+    }
+  }
+
+  /**
+   * One search call for up to a page of cold MBIDs. Ids the search does not return go the single lookup's way:
+   * the search index trails MusicBrainz's database, so absence there proves nothing.
+   */
+  private async searchTogether(kind: BatchKind, chunk: Wanted[], resolved: Map<string, Resolution>): Promise<void> {
+    let hits: Map<string, Writable>;
+    try {
+      const found = await this.searchByIds(
+        kind,
+        chunk.map((w) => w.id.nativeId),
+      );
+      hits = new Map(found.map((hit) => [hit.id, hit]));
+    } catch (error) {
+      const failure = { error: this.asDomainError(error) };
+      chunk.forEach((w) => resolved.set(w.key, failure));
+      return;
+    }
+    const found = chunk.filter((w) => hits.has(w.key));
+    const values = found.map((w) => hits.get(w.key) as Writable);
+    const expiresAt = expiryFrom(this.lookups.ttls().ttlSeconds, this.clock.nowMs());
+    try {
+      await this.readThrough.database(() => this.entities.savePartials(kind, values, expiresAt));
+      found.forEach((w, i) => {
+        this.readThrough.keep(this.partialSpec(kind, w.id).key, values[i], expiresAt.getTime());
+        resolved.set(w.key, { answer: Answers.of(values[i], 'MISS', expiresAt.getTime()), summary: true });
+      });
+    } catch (error) {
+      const failure = { error: this.asDomainError(error) };
+      found.forEach((w) => resolved.set(w.key, failure));
+    }
+    const unlisted = chunk.filter((w) => !hits.has(w.key));
+    await Promise.all(unlisted.map(async (w) => resolved.set(w.key, await this.single(kind, w.id))));
+  }
+
+  private async searchByIds(kind: BatchKind, mbids: string[]): Promise<Writable[]> {
+    switch (kind) {
+      case 'artist':
+        return this.providers.musicbrainz.artistsByIds(mbids);
+      case 'track':
+        return this.providers.musicbrainz.tracksByIds(mbids);
+      case 'album':
+        // A release group hit has no track list; the album's shape keeps the field, empty.
+        return (await this.providers.musicbrainz.albumsByIds(mbids)).map((album) => ({ ...album, tracks: [] }));
+    }
+  }
+
+  private fullSpec(kind: BatchKind, id: CatalogId): ReadSpec<unknown> {
+    switch (kind) {
+      case 'artist':
+        return this.lookups.artistSpec(id);
+      case 'album':
+        return this.lookups.albumSpec(id);
+      case 'track':
+        return this.lookups.trackSpec(id);
+    }
+  }
+
+  /** A partial row is only ever peeked (stale counts as cold), never fetched through the read path. */
+  private partialSpec(kind: BatchKind, id: CatalogId): ReadSpec<unknown> {
+    const publicId = formatCatalogId(id);
+    return {
+      ...this.lookups.ttls(),
+      key: `partial:${kind}:${publicId}`,
+      load: () => this.entities.findPartial(kind, publicId),
+      loadSeesMisses: true,
+      fetch: () => Promise.reject(new DomainError(ErrorCode.INTERNAL, 'a partial row is not fetched')),
+      save: () => Promise.resolve(),
+    };
+  }
+
+  private asDomainError(error: unknown): DomainError {
+    if (error instanceof DomainError) {
+      return error;
+    }
+    this.logger.error({ msg: 'batch lookup failed', error: (error as Error).message });
+    return new DomainError(ErrorCode.INTERNAL, 'Internal error', { cause: error });
+  }
+}

@@ -1,0 +1,66 @@
+import { once } from 'node:events';
+import { Readable, type Writable } from 'node:stream';
+import {
+  Injectable,
+  StreamableFile,
+  type CallHandler,
+  type ExecutionContext,
+  type NestInterceptor,
+} from '@nestjs/common';
+import { map, mergeMap, Observable, of } from 'rxjs';
+import { isRpc } from '../call-context';
+import { ChunkStream } from './chunk-stream';
+
+/**
+ * Sends a `ChunkStream` a handler returns. REST: a stream body; Fastify pipes it into the socket, so the next chunk
+ * is read only when the client has taken the last ones, and a failure after the first byte cuts the connection
+ * (the client sees a broken download, never a short document that looks whole). gRPC: one message per chunk; Nest
+ * writes what it is given and buffers what the call will not take, so the next chunk is read only once the call
+ * has drained, and reading stops when the client cancels.
+ */
+@Injectable()
+export class ChunkStreamInterceptor implements NestInterceptor {
+  intercept(ctx: ExecutionContext, next: CallHandler): Observable<unknown> {
+    if (isRpc(ctx)) {
+      const call = ctx.getArgByIndex<Writable | undefined>(2);
+      // A ChunkStream becomes the call's messages, not one message.
+      return next
+        .handle()
+        .pipe(
+          mergeMap((result: unknown) => (result instanceof ChunkStream && call ? messages(result, call) : of(result))),
+        );
+    }
+    return next.handle().pipe(
+      map((result: unknown) =>
+        result instanceof ChunkStream
+          ? new StreamableFile(Readable.from(result.chunks, { objectMode: false }), {
+              type: result.contentType,
+              disposition: result.filename ? `attachment; filename="${result.filename}"` : undefined,
+            })
+          : result,
+      ),
+    );
+  }
+}
+
+function messages(stream: ChunkStream, call: Writable): Observable<unknown> {
+  return new Observable<unknown>((subscriber) => {
+    const stop = new AbortController();
+    const pump = async (): Promise<void> => {
+      for await (const chunk of stream.chunks) {
+        if (stop.signal.aborted) {
+          return;
+        }
+        subscriber.next(stream.toMessage(chunk));
+        if (call.writableNeedDrain) {
+          await once(call, 'drain', { signal: stop.signal });
+        }
+      }
+    };
+    pump().then(
+      () => subscriber.complete(),
+      (error: unknown) => (stop.signal.aborted ? undefined : subscriber.error(error)),
+    );
+    return () => stop.abort();
+  });
+}
