@@ -7,6 +7,8 @@ export interface FakeAnswer {
   status: number;
   body: unknown;
   contentType?: string;
+  /** Extra headers; `{{upstream}}` in a value is the fake's base URL (a redirect's Location). */
+  headers?: Record<string, string>;
 }
 
 export interface FakeRequest {
@@ -75,14 +77,15 @@ function barcodeSearch(store: FixtureStore, query: string): unknown {
   return store.read(`musicbrainz/search/release/barcode-${codes[0] ?? ''}.json`);
 }
 
-/** Stands for a JPEG: the relay only checks the content type and size. */
-export const FAKE_IMAGE_BYTES = 'fake-jpeg-bytes';
+export { FAKE_IMAGE_BYTES } from './fake-images';
 
 function coverartarchive(store: FixtureStore, req: FakeRequest): FakeAnswer {
   const [, kind, id, file] = req.path.split('/');
   const missing = { status: 404, body: 'Not Found', contentType: 'text/plain' };
   if (kind === 'release' && id && file?.endsWith('.jpg')) {
-    return { status: 200, body: FAKE_IMAGE_BYTES, contentType: 'image/jpeg' };
+    // As coverartarchive.org does: the bytes are on archive.org, in the release's item.
+    const location = `{{upstream}}/archive/download/mbid-${id}/mbid-${id}-${file}`;
+    return { status: 307, body: '', contentType: 'text/plain', headers: { location } };
   }
   return kind && id ? fileOr(store, `coverartarchive/${kind}/${id}.json`, missing) : missing;
 }

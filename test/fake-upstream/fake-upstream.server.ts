@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo, Socket } from 'node:net';
 import { FixtureStore } from './fixture.store';
 import { ROUTES, type FakeAnswer } from './fake-upstream.routes';
+import { FakeImages } from './fake-images';
 
 /** A switch on every request whose path starts with a prefix (e.g. `/musicbrainz/ws/2/artist`). */
 export interface Fault {
@@ -56,6 +57,8 @@ export class FakeUpstream {
   private faults: ActiveFault[] = [];
   private log: RecordedRequest[] = [];
   baseUrl = '';
+  /** The image bytes host (archive.org's part of Cover Art Archive), with its counters. */
+  readonly images = new FakeImages();
 
   constructor(private readonly options: FakeUpstreamOptions = {}) {
     this.store = new FixtureStore(options.fixturesDir);
@@ -116,10 +119,11 @@ export class FakeUpstream {
     this.log = [];
   }
 
-  /** Clears faults and the request log. */
+  /** Clears faults, the request log and the image host's counters and settings. */
   reset(): void {
     this.clearFaults();
     this.clearLog();
+    this.images.reset();
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -138,6 +142,10 @@ export class FakeUpstream {
     }
     if (fault?.reset) {
       req.socket.destroy();
+      return;
+    }
+    if (!fault?.status && url.pathname.startsWith('/archive/')) {
+      await this.images.serve(res, url.pathname);
       return;
     }
     const answer = fault?.status ? this.faultAnswer(fault) : this.route(req, url);
@@ -180,6 +188,9 @@ export class FakeUpstream {
     const headers: Record<string, string | number> = {
       'content-type': answer.contentType ?? 'application/json; charset=utf-8',
     };
+    for (const [name, value] of Object.entries(answer.headers ?? {})) {
+      headers[name] = value.replaceAll('{{upstream}}', this.baseUrl);
+    }
     if (fault?.retryAfter !== undefined) {
       headers['retry-after'] = String(fault.retryAfter);
     }

@@ -13,6 +13,17 @@ export function slug(text: string): string {
     .replace(/^-+|-+$/g, '');
 }
 
+/** The album that generated albums are copies of (Discovery), and its release. */
+const TEMPLATE_ALBUM = '48117b82-8b3f-4b5c-8d47-0b7d7d5b3a2f';
+const TEMPLATE_RELEASE = '5f2a7e3c-1b4d-4c8e-9a6f-2d3b4c5e6f70';
+const GENERATED =
+  /^(musicbrainz|coverartarchive)\/(release-group|release)\/c0ffee0[01]-0000-4000-8000-([0-9a-f]{12})\.json$/;
+
+/** A generated album id (`c0ffee00-0000-4000-8000-<n as 12 hex digits>`), for tests that need many albums. */
+export function generatedAlbumId(n: number): string {
+  return `c0ffee00-0000-4000-8000-${n.toString(16).padStart(12, '0')}`;
+}
+
 /** Reads fixture files (cached) and lists fixture folders, for the fake upstream's routes. */
 export class FixtureStore {
   private readonly cache = new Map<string, unknown>();
@@ -28,7 +39,30 @@ export class FixtureStore {
       const file = join(this.dir, relative);
       this.cache.set(relative, existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as unknown) : undefined);
     }
-    return this.cache.get(relative);
+    return this.cache.get(relative) ?? this.generated(relative);
+  }
+
+  /**
+   * A generated album (`generatedAlbumId`) and its release (`c0ffee01-…` with the same suffix): the template's
+   * release group, release and cover art under the new ids, so each album has its own image URLs.
+   */
+  private generated(relative: string): unknown {
+    const match = GENERATED.exec(relative);
+    if (!match) {
+      return undefined;
+    }
+    const [, provider, kind, suffix] = match as unknown as [string, string, string, string];
+    const id = kind === 'release' ? TEMPLATE_RELEASE : TEMPLATE_ALBUM;
+    const file = join(this.dir, provider, kind, `${id}.json`);
+    if (!existsSync(file)) {
+      return undefined;
+    }
+    const template = readFileSync(file, 'utf8');
+    return JSON.parse(
+      template
+        .replaceAll(TEMPLATE_ALBUM, `c0ffee00-0000-4000-8000-${suffix}`)
+        .replaceAll(TEMPLATE_RELEASE, `c0ffee01-0000-4000-8000-${suffix}`),
+    ) as unknown;
   }
 
   /** Every parsed file of a folder (e.g. all Deezer tracks, to find one by ISRC). */

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createChorusApp, listenChorus, resetSettingsCache, stopChorus, type ChorusApp } from '@app/core';
 import { APP_OPTIONS, AppModule } from '../../apps/api/src/app.module';
 import { createTestDatabase, type TestDatabase } from './database';
@@ -20,8 +23,11 @@ export async function bootTestApp(settings: Record<string, string> = {}, databas
   const db = database ?? (await createTestDatabase());
   const httpPort = await freePort();
   const grpcPort = await freePort();
+  // Each app keeps its files (the cover store) in a folder of its own, unless the test shares one on purpose.
+  const dataDir = settings.DATA_DIR === undefined ? mkdtempSync(join(tmpdir(), 'chorus-data-')) : undefined;
   const env: Record<string, string> = {
     NODE_ENV: 'test',
+    DATA_DIR: dataDir ?? '',
     LOG_LEVEL: 'silent',
     DATABASE_URL: db.url,
     REDIS_URL: SHARED_REDIS_URL,
@@ -53,6 +59,9 @@ export async function bootTestApp(settings: Record<string, string> = {}, databas
       await stopChorus(chorus);
       if (!database) {
         await db.drop();
+      }
+      if (dataDir !== undefined) {
+        rmSync(dataDir, { recursive: true, force: true });
       }
     },
   };

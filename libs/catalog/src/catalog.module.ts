@@ -4,6 +4,7 @@ import { ProvidersModule } from '@app/providers';
 import { catalogSettings } from './catalog.settings';
 import { CoverArtService } from './application/cover-art.service';
 import { CoverImageFetcher } from './application/cover-image.fetcher';
+import { CoverFileStore } from './persistence/cover-file.store';
 import { LinksService } from './application/links.service';
 import { LyricsService } from './application/lyrics.service';
 import { PurgeService } from './application/purge.service';
@@ -44,6 +45,7 @@ import { CatalogController } from './transport/catalog.controller';
     SearchService,
     LyricsService,
     LinksService,
+    CoverFileStore,
     CoverImageFetcher,
     CoverArtService,
     ResolveService,

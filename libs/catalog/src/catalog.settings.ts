@@ -23,6 +23,17 @@ export class CatalogSettings {
   @IntSetting(1_024, 50 * 1024 * 1024)
   CATALOG_COVER_MAX_BYTES = 10 * 1024 * 1024;
 
+  /**
+   * Byte budget of the cover images kept under DATA_DIR/covers; the least recently used go first. An image is
+   * kept even when it alone exceeds the budget (it is served right after), with everything else evicted.
+   */
+  @IntSetting(1_024, 1024 ** 4)
+  CATALOG_COVER_CACHE_MAX_BYTES = 512 * 1024 * 1024;
+
+  /** Cover downloads one process runs at once; the excess waits a quarter of CATALOG_COVER_TIMEOUT_MS, then 503. */
+  @IntSetting(1, 256)
+  CATALOG_COVER_MAX_DOWNLOADS = 8;
+
   /** Upper bound on fetching one cover image from a provider's image host. */
   @IntSetting(100, 120_000)
   CATALOG_COVER_TIMEOUT_MS = 10_000;

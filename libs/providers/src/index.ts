@@ -12,3 +12,4 @@ export * from './application/provider-status.service';
 export * from './domain/provider-status.types';
 export type { BreakerState } from './upstream/provider-policies';
 export { PROVIDER_METRIC } from './upstream/provider.metrics';
+export { ImageClient, type ImageDownload, type StreamedResponse } from './upstream/image.client';

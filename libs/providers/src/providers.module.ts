@@ -8,6 +8,7 @@ import { MusicBrainzAdapter } from './adapters/musicbrainz/musicbrainz.adapter';
 import { SpotifyTokenService } from './adapters/spotify/spotify-token.service';
 import { SpotifyAdapter } from './adapters/spotify/spotify.adapter';
 import { HttpClient } from './upstream/http.client';
+import { ImageClient } from './upstream/image.client';
 import { UpstreamTransport } from './upstream/upstream.transport';
 import { ProviderRateLimiter } from './upstream/provider-rate.limiter';
 import { providersSettings } from './providers.settings';
@@ -38,9 +39,10 @@ const ADAPTERS = [
     UpstreamTransport,
     ProviderStatusService,
     HttpClient,
+    ImageClient,
     SpotifyTokenService,
     ...ADAPTERS,
   ],
-  exports: [...ADAPTERS, ProviderStatusService, ProviderRegistry],
+  exports: [...ADAPTERS, ProviderStatusService, ProviderRegistry, ImageClient],
 })
 export class ProvidersModule {}

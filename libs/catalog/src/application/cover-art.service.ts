@@ -7,7 +7,8 @@ import { LookupService, representativeRelease } from './lookup.service';
 import { AnswerRepository } from '../persistence/answer.repository';
 import type { AlbumView } from '../persistence/entity.repository';
 import { ReadThrough } from './read-through.service';
-import { CoverImageFetcher, type CoverImage } from './cover-image.fetcher';
+import { CoverImageFetcher } from './cover-image.fetcher';
+import type { OpenCover } from '../persistence/cover-file.store';
 
 export interface AlbumCoverArt {
   albumId: string;
@@ -47,8 +48,11 @@ export class CoverArtService {
     return Answers.combine(answer.value, [albumAnswer, answer]);
   }
 
-  /** The front cover's bytes in the asked size, relayed so clients need not reach the image hosts. */
-  async getCoverImage(rawId: string, size: CoverSize): Promise<Answer<CoverImage>> {
+  /**
+   * The front cover in the asked size, opened from the cover store (downloaded into it first when not kept), so
+   * clients need not reach the image hosts. The caller sends or closes the file.
+   */
+  async getCoverImage(rawId: string, size: CoverSize): Promise<Answer<OpenCover>> {
     const answer = await this.getCoverArt(rawId);
     const art = answer.value;
     const image = art.images.find((i) => i.front) ?? art.images[0];
@@ -56,8 +60,8 @@ export class CoverArtService {
       throw DomainError.notFound(`No cover art for ${art.albumId}`);
     }
     const thumbnail = size === 'original' ? undefined : image.thumbnails.find((t) => String(t.width) === size);
-    const bytes = await this.fetcher.fetch(thumbnail?.url ?? image.url, this.settings.CATALOG_COVER_MAX_BYTES);
-    return Answers.map(answer, () => bytes);
+    const file = await this.fetcher.fetch(thumbnail?.url ?? image.url);
+    return Answers.map(answer, () => file);
   }
 
   private async fromArchive(album: AlbumView): Promise<AlbumCoverArt> {

@@ -1,99 +1,128 @@
+import { createHash } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { Inject, Injectable } from '@nestjs/common';
-import { ProviderRegistry } from '@app/providers';
+import { ImageClient, type StreamedResponse } from '@app/providers';
 import { DomainError, ErrorCode } from '@app/core';
 import { catalogSettings, type CatalogSettings } from '../catalog.settings';
+import { CoverFileStore, imageSubtype, type CoverEntry, type OpenCover } from '../persistence/cover-file.store';
+import { DownloadSlots } from './download-slots';
 
-export interface CoverImage {
+interface Downloaded {
+  tempPath: string;
+  hash: string;
   contentType: string;
-  data: Buffer;
+  size: number;
 }
 
-/** Image hosts of the providers; redirects are followed only within these (and the configured base URLs). */
-const IMAGE_HOST_SUFFIXES = ['coverartarchive.org', 'archive.org', 'dzcdn.net', 'mzstatic.com', 'scdn.co'];
-const MAX_REDIRECTS = 5;
+/** What a cover image is kept under: its source URL, hashed to a fixed-length file name part. */
+export function coverKey(url: string): string {
+  return createHash('sha256').update(url).digest('hex').slice(0, 32);
+}
 
 /**
- * Fetches cover bytes for the relay. The URL comes from the catalog, never from the caller, and each hop of a
- * redirect chain must stay on a provider image host, so the relay cannot be turned against other hosts.
+ * Cover bytes for the relay, from the store when kept, else downloaded once: concurrent requests for one image
+ * share one download (single flight), at most CATALOG_COVER_MAX_DOWNLOADS run at once, and the body is streamed
+ * to a file with the byte cap counted as it arrives, so no image is ever held whole in memory.
  */
 @Injectable()
 export class CoverImageFetcher {
-  private readonly configuredHosts: Set<string>;
+  readonly slots: DownloadSlots;
+  private readonly inflight = new Map<string, Promise<CoverEntry>>();
 
   constructor(
-    registry: ProviderRegistry,
+    private readonly images: ImageClient,
+    private readonly store: CoverFileStore,
     @Inject(catalogSettings.KEY) private readonly settings: CatalogSettings,
   ) {
-    this.configuredHosts = new Set(registry.all().map((provider) => new URL(provider.baseUrl).host));
+    // Waiting longer than a quarter of what one download may take means the queue is not draining: better a
+    // quick 503 with Retry-After than requests piling up behind slow image hosts.
+    this.slots = new DownloadSlots(settings.CATALOG_COVER_MAX_DOWNLOADS, settings.CATALOG_COVER_TIMEOUT_MS / 4);
   }
 
-  /** Providers still hand out plain-http image links (old Cover Art Archive answers); ask their hosts over https. */
-  private upgraded(url: URL): URL {
-    if (url.protocol === 'http:' && !this.configuredHosts.has(url.host) && this.isImageHost(url)) {
-      url.protocol = 'https:';
+  /** The image at `url`, opened for reading (the caller closes it). */
+  async fetch(url: string): Promise<OpenCover> {
+    const key = coverKey(url);
+    const kept = this.store.get(key);
+    const opened = kept && (await this.store.open(kept));
+    if (opened) {
+      return opened;
     }
-    return url;
-  }
-
-  private isImageHost(url: URL): boolean {
-    return IMAGE_HOST_SUFFIXES.some((s) => url.hostname === s || url.hostname.endsWith(`.${s}`));
-  }
-
-  allowed(url: URL): boolean {
-    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-      return false;
+    const entry = await this.once(key, url);
+    const fresh = await this.store.open(entry);
+    if (!fresh) {
+      throw this.unavailable('the image was evicted before it could be sent', this.settings.CATALOG_COVER_TIMEOUT_MS);
     }
-    if (this.configuredHosts.has(url.host)) {
-      return true;
-    }
-    return url.protocol === 'https:' && this.isImageHost(url);
+    return fresh;
   }
 
-  async fetch(rawUrl: string, maxBytes: number): Promise<CoverImage> {
-    let url = this.upgraded(new URL(rawUrl));
-    for (let hop = 0; hop <= MAX_REDIRECTS; hop += 1) {
-      if (!this.allowed(url)) {
-        throw this.unavailable(`refusing to fetch from ${url.host}`);
-      }
-      const response = await fetch(url, {
-        redirect: 'manual',
-        signal: AbortSignal.timeout(this.settings.CATALOG_COVER_TIMEOUT_MS),
-      }).catch((error: unknown) => {
-        throw this.unavailable((error as Error).message);
+  private once(key: string, url: string): Promise<CoverEntry> {
+    let running = this.inflight.get(key);
+    if (!running) {
+      running = this.download(key, url).finally(() => this.inflight.delete(key));
+      this.inflight.set(key, running);
+    }
+    return running;
+  }
+
+  private async download(key: string, url: string): Promise<CoverEntry> {
+    const release = await this.slots.acquire();
+    let file: Downloaded;
+    try {
+      file = await this.images.download({
+        url,
+        timeoutMs: this.settings.CATALOG_COVER_TIMEOUT_MS,
+        consume: (response) => this.toFile(response),
       });
-      const location = response.headers.get('location');
-      if (response.status >= 300 && response.status < 400 && location) {
-        url = this.upgraded(new URL(location, url));
-        continue;
-      }
-      return this.read(response, maxBytes);
+    } finally {
+      release();
     }
-    throw this.unavailable('too many redirects');
+    return this.store.commit(key, file.tempPath, file.hash, file.contentType, file.size);
   }
 
-  private unavailable(message: string): DomainError {
-    return new DomainError(ErrorCode.UPSTREAM_UNAVAILABLE, `cover image: ${message}`, {
-      retryAfterSeconds: this.settings.CATALOG_UPSTREAM_RETRY_AFTER_SECONDS,
-    });
-  }
-
-  private async read(response: Response, maxBytes: number): Promise<CoverImage> {
-    if (response.status === 404) {
-      throw DomainError.notFound('cover image not found');
+  /** Streams the body into a temporary file, hashing it and refusing it past the byte cap. */
+  private async toFile(response: StreamedResponse): Promise<Downloaded> {
+    const contentType = String(response.headers['content-type'] ?? '');
+    if (imageSubtype(contentType) === undefined) {
+      throw this.unavailable(`the image host answered ${contentType || 'no content type'}, not an image`);
     }
-    const contentType = response.headers.get('content-type') ?? '';
-    if (!response.ok || !contentType.startsWith('image/')) {
-      throw this.unavailable(`unexpected answer ${response.status} ${contentType}`);
+    const maxBytes = this.settings.CATALOG_COVER_MAX_BYTES;
+    if (Number(response.headers['content-length'] ?? 0) > maxBytes) {
+      throw this.tooLarge(maxBytes);
     }
-    const chunks: Buffer[] = [];
+    const hash = createHash('sha256');
     let size = 0;
-    for await (const chunk of response.body ?? []) {
-      size += (chunk as Uint8Array).byteLength;
-      if (size > maxBytes) {
-        throw this.unavailable(`image larger than ${maxBytes} bytes`);
-      }
-      chunks.push(Buffer.from(chunk as Uint8Array));
+    const counter = new Transform({
+      transform: (chunk: Buffer, _encoding, done) => {
+        size += chunk.length;
+        if (size > maxBytes) {
+          done(this.tooLarge(maxBytes));
+          return;
+        }
+        hash.update(chunk);
+        done(null, chunk);
+      },
+    });
+    const tempPath = await this.store.tempPath();
+    try {
+      await pipeline(response.body, counter, createWriteStream(tempPath));
+    } catch (error) {
+      await this.store.discard(tempPath);
+      throw error;
     }
-    return { contentType, data: Buffer.concat(chunks) };
+    return { tempPath, hash: hash.digest('hex'), contentType, size };
+  }
+
+  private tooLarge(maxBytes: number): DomainError {
+    return new DomainError(
+      ErrorCode.UPSTREAM_UNAVAILABLE,
+      `cover image: larger than the ${maxBytes}-byte cap (CATALOG_COVER_MAX_BYTES), not relayed`,
+    );
+  }
+
+  private unavailable(message: string, retryAfterMs?: number): DomainError {
+    const retryAfterSeconds = Math.ceil((retryAfterMs ?? 1000) / 1000);
+    return new DomainError(ErrorCode.UPSTREAM_UNAVAILABLE, `cover image: ${message}`, { retryAfterSeconds });
   }
 }

@@ -1,6 +1,6 @@
 import { Injectable, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { map, type Observable } from 'rxjs';
+import { mergeMap, type Observable, type ObservableInput } from 'rxjs';
 import type { Answer } from '../answer/answer';
 import { cacheControlFor, FRESHNESS_META } from '../answer/answer-policy';
 import { Clock } from '../time/clock';
@@ -8,6 +8,7 @@ import { callerOf, httpRequestOf, isRpc, rpcMetadataOf } from './call-context';
 import { setRpcResponseMeta } from './grpc/grpc-edge';
 import { encodeJson, etagMatches, etagOf } from './http/etag';
 import { markNotModified } from './http/not-modified';
+import { isStreamedBody, type StreamedBody } from './http/streamed-body';
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 
@@ -26,24 +27,27 @@ export function isAnswer(value: unknown): value is Answer<unknown> {
 /**
  * Turns the `Answer<T>` a handler returns into what its transport says about it, and sends the value:
  * - both: `x-cache` and RFC 9211 `cache-status` (gRPC: initial and trailing metadata, added by the gRPC edge);
- * - REST: an ETag over the bytes sent (for JSON computed once per kept answer), Cache-Control from
- *   `cacheControlFor`, and 304 when the client's If-None-Match already names those bytes.
+ * - REST: an ETag over the bytes sent (for JSON computed once per kept answer; a `StreamedBody` brings its own),
+ *   Cache-Control from `cacheControlFor`, and 304 when the client's If-None-Match already names those bytes.
  */
 @Injectable()
 export class AnswerInterceptor implements NestInterceptor {
   constructor(private readonly clock: Clock) {}
 
   intercept(ctx: ExecutionContext, next: CallHandler): Observable<unknown> {
-    return next.handle().pipe(map((result: unknown) => (isAnswer(result) ? this.deliver(ctx, result) : result)));
+    return next.handle().pipe(mergeMap((result: unknown) => (isAnswer(result) ? this.deliver(ctx, result) : [result])));
   }
 
-  private deliver(ctx: ExecutionContext, answer: Answer<unknown>): unknown {
+  private deliver(ctx: ExecutionContext, answer: Answer<unknown>): ObservableInput<unknown> {
     const meta = FRESHNESS_META[answer.freshness];
     if (isRpc(ctx)) {
       setRpcResponseMeta(rpcMetadataOf(ctx), meta);
-      return answer.value;
+      return [answer.value];
     }
     const reply = ctx.switchToHttp().getResponse<FastifyReply>();
+    if (isStreamedBody(answer.value)) {
+      return this.deliverStream(ctx, reply, answer as Answer<StreamedBody>);
+    }
     const bytes = Buffer.isBuffer(answer.value) ? answer.value : undefined;
     const json = bytes === undefined ? encodeJson(answer.value) : undefined;
     const etag = json?.etag ?? etagOf(bytes as Buffer);
@@ -56,6 +60,29 @@ export class AnswerInterceptor implements NestInterceptor {
     if (etagMatches(httpRequestOf(ctx).headers['if-none-match'], etag)) {
       markNotModified(reply);
     }
-    return json?.body ?? bytes;
+    return [json?.body ?? bytes];
+  }
+
+  /** A streamed body: its own ETag, and on a match nothing is read (the 304 is answered from the validator). */
+  private async deliverStream(
+    ctx: ExecutionContext,
+    reply: FastifyReply,
+    answer: Answer<StreamedBody>,
+  ): Promise<unknown> {
+    const body = answer.value;
+    const cacheControl = cacheControlFor({ answer, now: this.clock.nowMs(), signedIn: callerOf(ctx) !== undefined });
+    void reply.headers({
+      ...FRESHNESS_META[answer.freshness],
+      etag: body.etag,
+      'cache-control': cacheControl,
+      'content-type': body.contentType,
+      'content-length': body.length,
+    });
+    if (etagMatches(httpRequestOf(ctx).headers['if-none-match'], body.etag)) {
+      markNotModified(reply);
+      await body.discard();
+      return '';
+    }
+    return body.open();
   }
 }

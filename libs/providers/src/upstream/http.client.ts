@@ -9,7 +9,7 @@ import { ProviderPolicies } from './provider-policies';
 import { ProviderStatusService } from '../application/provider-status.service';
 import { UnexpectedShapeError } from './json-reader';
 import { toDomainError, UpstreamFailure } from './upstream-failure';
-import { UpstreamTransport, type TransportResponse } from './upstream.transport';
+import { UpstreamTransport, type StreamedResponse, type TransportResponse } from './upstream.transport';
 import { chorusUserAgent } from './user-agent';
 
 export type QueryValue = string | number | undefined;
@@ -34,7 +34,24 @@ export interface UpstreamCall<T> {
   parse: (json: unknown, status: number) => T;
 }
 
-function header(response: TransportResponse, name: string): string | undefined {
+/** A GET whose body is streamed to `consume` (cover images), each redirect hop vetted by the caller. */
+export interface StreamCall<T> {
+  url: URL;
+  accept: string;
+  /** Deadline of one attempt, body included. */
+  timeoutMs: number;
+  maxRedirects: number;
+  /** The URL to ask next for a redirect's Location (e.g. upgraded to https), or undefined to refuse it. */
+  redirect: (location: URL) => URL | undefined;
+  /** Reads a 2xx answer's body; called afresh for each attempt. */
+  consume: (response: StreamedResponse) => Promise<T>;
+}
+
+type Hop<T> = { value: T } | { next: URL };
+
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+
+function header(response: Pick<TransportResponse, 'headers'>, name: string): string | undefined {
   const value = response.headers[name];
   return Array.isArray(value) ? value[0] : value;
 }
@@ -79,8 +96,21 @@ export class HttpClient {
       throw new DomainError(ErrorCode.UPSTREAM_UNAVAILABLE, `${provider} is disabled (not configured)`);
     }
     const idempotent = call.idempotent ?? (call.method ?? 'GET') === 'GET';
+    return this.guarded(provider, idempotent, () => this.attempt(config, call));
+  }
+
+  /** A streamed GET with the same User-Agent, rate limit, retries, breaker, status and metrics as `request`. */
+  async stream<T>(provider: ProviderName, call: StreamCall<T>): Promise<T> {
+    const config = this.registry.get(provider);
+    if (!config.enabled) {
+      throw new DomainError(ErrorCode.UPSTREAM_UNAVAILABLE, `${provider} is disabled (not configured)`);
+    }
+    return this.guarded(provider, true, () => this.attemptStream(config, call));
+  }
+
+  private async guarded<T>(provider: ProviderName, idempotent: boolean, attempt: () => Promise<T>): Promise<T> {
     try {
-      const result = await this.policies.execute(provider, idempotent, () => this.attempt(config, call));
+      const result = await this.policies.execute(provider, idempotent, attempt);
       this.status.recordSuccess(provider);
       this.metrics.recordRequest(provider, 'success');
       return result;
@@ -96,11 +126,59 @@ export class HttpClient {
     }
   }
 
-  private async attempt<T>(config: ProviderConfig, call: UpstreamCall<T>): Promise<T> {
+  /** Waits for the provider's rate-limit slot; resolves with when the call itself starts. */
+  private async slot(provider: ProviderName): Promise<number> {
     const waitStarted = performance.now();
-    await this.limiter.acquire(config.name);
+    await this.limiter.acquire(provider);
     const started = performance.now();
-    this.metrics.observeLimiterWait(config.name, (started - waitStarted) / 1000);
+    this.metrics.observeLimiterWait(provider, (started - waitStarted) / 1000);
+    return started;
+  }
+
+  private recordLatency(provider: ProviderName, started: number): void {
+    const elapsed = performance.now() - started;
+    this.status.recordLatency(provider, elapsed);
+    this.metrics.observeLatency(provider, elapsed / 1000);
+  }
+
+  private async attemptStream<T>(config: ProviderConfig, call: StreamCall<T>): Promise<T> {
+    const started = await this.slot(config.name);
+    let url = call.url;
+    for (let hop = 0; hop <= call.maxRedirects; hop += 1) {
+      const request = { method: 'GET' as const, url, timeoutMs: call.timeoutMs };
+      const headers = { accept: call.accept, 'user-agent': this.userAgent };
+      const outcome = await this.transport.stream({ ...request, headers }, (response) => this.hop(url, response, call));
+      if ('value' in outcome) {
+        this.recordLatency(config.name, started);
+        return outcome.value;
+      }
+      const next = call.redirect(outcome.next);
+      if (next === undefined) {
+        throw new UpstreamFailure('invalid-body', `redirect to ${outcome.next.host} refused`);
+      }
+      url = next;
+    }
+    throw new UpstreamFailure('invalid-body', `more than ${call.maxRedirects} redirects`);
+  }
+
+  private async hop<T>(url: URL, response: StreamedResponse, call: StreamCall<T>): Promise<Hop<T>> {
+    const location = header(response, 'location');
+    if (REDIRECT_STATUSES.has(response.status) && location !== undefined) {
+      return { next: new URL(location, url) };
+    }
+    if (response.status >= 400) {
+      const retryAfterMs = parseRetryAfter(header(response, 'retry-after'), Date.now());
+      const message = response.status === 404 ? 'not found' : `answered HTTP ${response.status}`;
+      throw UpstreamFailure.status(response.status, retryAfterMs, message);
+    }
+    if (response.status < 200 || response.status >= 300) {
+      throw new UpstreamFailure('invalid-body', `unexpected HTTP ${response.status}`, { status: response.status });
+    }
+    return { value: await call.consume(response) };
+  }
+
+  private async attempt<T>(config: ProviderConfig, call: UpstreamCall<T>): Promise<T> {
+    const started = await this.slot(config.name);
     const response = await this.transport.send({
       method: call.method ?? 'GET',
       url: this.url(config, call),
@@ -109,9 +187,7 @@ export class HttpClient {
       timeoutMs: config.timeoutMs,
       maxBytes: this.settings.PROVIDER_MAX_RESPONSE_BYTES,
     });
-    const elapsed = performance.now() - started;
-    this.status.recordLatency(config.name, elapsed);
-    this.metrics.observeLatency(config.name, elapsed / 1000);
+    this.recordLatency(config.name, started);
     return this.interpret(response, call);
   }
 

@@ -1,4 +1,5 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { DomainError } from '@app/core';
 import { Agent, interceptors, request, type Dispatcher } from 'undici';
 import { providersSettings, type ProvidersSettings } from '../providers.settings';
 import { UpstreamFailure } from './upstream-failure';
@@ -11,6 +12,15 @@ export interface TransportRequest {
   timeoutMs: number;
   maxBytes: number;
 }
+
+/** One hop of a streamed download: the status, headers and the body still unread (undici's Readable). */
+export interface StreamedResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: Dispatcher.ResponseData['body'];
+}
+
+export type StreamRequest = Omit<TransportRequest, 'method' | 'body' | 'maxBytes'> & { method: 'GET' };
 
 export interface TransportResponse {
   status: number;
@@ -68,6 +78,37 @@ export class UpstreamTransport implements OnApplicationShutdown {
       return { status: response.statusCode, headers: response.headers, body };
     } catch (error) {
       throw this.classify(error, controller.signal.aborted, req.timeoutMs);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /**
+   * One GET whose body is handed to `consume` unread, redirects not followed (the caller vets each hop). The
+   * deadline covers `consume` too, so a slow body cannot hold a download slot past `timeoutMs`.
+   */
+  async stream<T>(req: StreamRequest, consume: (response: StreamedResponse) => Promise<T>): Promise<T> {
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), req.timeoutMs);
+    try {
+      const response = await request(req.url, {
+        method: req.method,
+        headers: req.headers,
+        signal: controller.signal,
+        dispatcher: this.agent,
+      });
+      try {
+        return await consume({ status: response.statusCode, headers: response.headers, body: response.body });
+      } finally {
+        // Whatever consume left unread (a redirect's body, a refused image) must not keep the socket busy; the
+        // abort that destroying it reports is expected.
+        if (!response.body.destroyed) {
+          response.body.on('error', () => undefined).destroy();
+        }
+      }
+    } catch (error) {
+      // consume refusing the body (too large, not an image) is its own answer, not a transport failure.
+      throw error instanceof DomainError ? error : this.classify(error, controller.signal.aborted, req.timeoutMs);
     } finally {
       clearTimeout(timer);
     }
