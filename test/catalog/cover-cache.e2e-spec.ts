@@ -134,6 +134,28 @@ describe('Cover image cache', () => {
     expect(rest.body.detail).toContain('CATALOG_COVER_MAX_BYTES');
     expect(coverFiles(dataDir)).toEqual(before);
   });
+
+  it('should answer 503 with Retry-After (UNAVAILABLE on gRPC) when every download slot stays busy', async () => {
+    const release = fake.images.hold();
+    // supertest sends on `then`: start them now, so they take the slots while the fake holds the bytes.
+    const held = Array.from({ length: MAX_DOWNLOADS }, (_, i) =>
+      request(sut.httpUrl)
+        .get(`/v1/cover/${album(200 + i)}`)
+        .then((answer) => answer),
+    );
+    await fake.images.arrived(MAX_DOWNLOADS);
+
+    const rest = await request(sut.httpUrl).get(`/v1/cover/${album(210)}`);
+    const rpc = await grpcCall(grpc, 'GetCover', { id: album(211), size: 'original' });
+    release();
+    const heldAnswers = await Promise.all(held);
+
+    expectProblem(rest, 503);
+    expect(Number(rest.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+    expect(rpc.error?.code).toBe(GrpcStatus.UNAVAILABLE);
+    expect(heldAnswers.map((answer) => answer.status)).toEqual(Array(MAX_DOWNLOADS).fill(200));
+    expect(fake.images.served).toBe(MAX_DOWNLOADS);
+  });
 });
 
 describe('Cover image cache on disk', () => {
