@@ -12,6 +12,8 @@ export interface Fault {
   status?: number;
   /** Retry-After header value sent with `status`. */
   retryAfter?: string | number;
+  /** Location header sent with `status` (a redirect); `{{upstream}}` stands for the fake's base URL. */
+  location?: string;
   /** A 200 whose body is not JSON. */
   malformed?: boolean;
   /** Declares the full Content-Length, sends half the body, then closes the connection. */
@@ -193,6 +195,9 @@ export class FakeUpstream {
     }
     if (fault?.retryAfter !== undefined) {
       headers['retry-after'] = String(fault.retryAfter);
+    }
+    if (fault?.location !== undefined) {
+      headers.location = fault.location.replaceAll('{{upstream}}', this.baseUrl);
     }
     if (fault?.malformed) {
       res.writeHead(200, headers).end(`${text.slice(0, Math.max(1, text.length - 3))}<html>`);

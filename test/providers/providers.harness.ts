@@ -39,6 +39,8 @@ export function testSettings(upstream: FakeUpstream): Record<string, string> {
     PROVIDER_BREAKER_FAILURES: '100',
     PROVIDER_BREAKER_HALF_OPEN_AFTER_MS: '300',
     PROVIDER_QUEUE_MAX_WAIT_MS: '5000',
+    // Every test caller is 127.0.0.1: the per-caller budget is tested in test/security/provider-quotas.
+    PROVIDER_CALLER_BUDGET: '100000/60s',
   };
 }
 

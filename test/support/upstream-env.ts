@@ -23,6 +23,8 @@ export function upstreamEnv(fake: FakeUpstream, extra: Record<string, string> = 
     SPOTIFY_CLIENT_SECRET: 'test-secret',
     PROVIDER_RETRY_ATTEMPTS: '1',
     PROVIDER_BREAKER_FAILURES: '50',
+    // Every test caller is 127.0.0.1: the per-caller budget is tested in test/security/provider-quotas.
+    PROVIDER_CALLER_BUDGET: '100000/60s',
     AUTH_JWT_SECRET: 'test-secret-of-at-least-thirty-two-bytes!!',
     AUTH_BCRYPT_COST: '4',
   };

@@ -11,6 +11,7 @@ import { HttpClient } from './upstream/http.client';
 import { ImageClient } from './upstream/image.client';
 import { UpstreamTransport } from './upstream/upstream.transport';
 import { ProviderRateLimiter } from './upstream/provider-rate.limiter';
+import { CallerBudget } from './upstream/caller-budget';
 import { providersSettings } from './providers.settings';
 import { ProviderRegistry } from './application/provider.registry';
 import { ProviderPolicies } from './upstream/provider-policies';
@@ -36,6 +37,7 @@ const ADAPTERS = [
     ProviderMetrics,
     ProviderPolicies,
     ProviderRateLimiter,
+    CallerBudget,
     UpstreamTransport,
     ProviderStatusService,
     HttpClient,

@@ -1,4 +1,4 @@
-import { IsString } from 'class-validator';
+import { IsString, Matches } from 'class-validator';
 import { defineSettings, formatSettingMap, IntSetting, MapSetting } from '@app/core';
 import {
   BASE_URL_MAP,
@@ -59,6 +59,12 @@ export class ProvidersSettings {
   /** How long an open breaker fails fast before letting one probe through. */
   @IntSetting(10, 3_600_000)
   PROVIDER_BREAKER_HALF_OPEN_AFTER_MS = 30_000;
+  /**
+   * `POINTS/SECONDS` (`60/60s`): provider calls one caller (a signed-in user, else a client address) may cause per
+   * window, across replicas with Redis; beyond it RATE_LIMITED (429). Answers from a cache or the catalog are free.
+   */
+  @Matches(/^[1-9]\d{0,5}\/[1-9]\d{0,4}s?$/, { message: 'must be POINTS/SECONDS like 60/60s (1-999999 per 1-99999 s)' })
+  PROVIDER_CALLER_BUDGET = '60/60s';
   /** How long a call may queue for its turn under the rate limit before failing with UPSTREAM_UNAVAILABLE. */
   @IntSetting(0, 120_000)
   PROVIDER_QUEUE_MAX_WAIT_MS = 10_000;

@@ -61,7 +61,9 @@ describe(AuthGuard.name, () => {
   });
 
   const codeOf = (ctx: ExecutionContext): Promise<ErrorCode | boolean> =>
-    sut.canActivate(ctx).catch((error: unknown) => (error instanceof DomainError ? error.code : ErrorCode.INTERNAL));
+    Promise.resolve()
+      .then(() => sut.canActivate(ctx))
+      .catch((error: unknown) => (error instanceof DomainError ? error.code : ErrorCode.INTERNAL));
 
   it('should leave handlers without auth metadata open', async () => {
     const proto = OpenController.prototype;

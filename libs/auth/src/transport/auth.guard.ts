@@ -4,7 +4,7 @@ import { DomainError, ErrorCode, headerOf, setCaller } from '@app/core';
 import { Clock } from '@app/core';
 import { SessionRepository, type ActiveCaller } from '../persistence/session.repository';
 import { AccessTokenService } from '../application/access-token.service';
-import { readRouteAccess } from './auth.decorators';
+import { readRouteAccess, type RouteAccess } from './auth.decorators';
 
 const BEARER = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*)$/i;
 
@@ -16,6 +16,8 @@ const BEARER = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*)$/i;
 @Injectable()
 export class AuthGuard implements CanActivate {
   private readonly logger = new Logger(AuthGuard.name);
+  /** A route's access rule is metadata fixed at boot: read once per controller and handler, not on every call. */
+  private readonly access = new WeakMap<object, WeakMap<object, RouteAccess>>();
 
   constructor(
     private readonly reflector: Reflector,
@@ -24,12 +26,36 @@ export class AuthGuard implements CanActivate {
     private readonly clock: Clock,
   ) {}
 
-  async canActivate(ctx: ExecutionContext): Promise<boolean> {
-    const access = readRouteAccess(ctx.getHandler(), ctx.getClass(), this.reflector);
-    const header = headerOf(ctx, 'authorization')?.trim() ?? '';
-    if (access.signIn === 'none' || (access.signIn === 'optional' && header === '')) {
+  /** An open route answers at once, without a promise; only a token to check goes the asynchronous way. */
+  canActivate(ctx: ExecutionContext): boolean | Promise<boolean> {
+    const access = this.accessOf(ctx);
+    if (access.signIn === 'none') {
       return true;
     }
+    const header = headerOf(ctx, 'authorization')?.trim() ?? '';
+    if (access.signIn === 'optional' && header === '') {
+      return true;
+    }
+    return this.signedIn(ctx, access, header);
+  }
+
+  private accessOf(ctx: ExecutionContext): RouteAccess {
+    const controller = ctx.getClass();
+    const handler = ctx.getHandler();
+    let byHandler = this.access.get(controller);
+    if (byHandler === undefined) {
+      byHandler = new WeakMap();
+      this.access.set(controller, byHandler);
+    }
+    let access = byHandler.get(handler);
+    if (access === undefined) {
+      access = readRouteAccess(handler, controller, this.reflector);
+      byHandler.set(handler, access);
+    }
+    return access;
+  }
+
+  private async signedIn(ctx: ExecutionContext, access: RouteAccess, header: string): Promise<boolean> {
     const match = BEARER.exec(header);
     if (!match) {
       throw DomainError.unauthenticated('A bearer access token is required');

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Track } from '@app/providers';
-import { Answers, DomainError, ErrorCode, type Answer, type SourceFailure } from '@app/core';
+import { Answers, DomainError, ErrorCode, rateLimitedAmong, type Answer, type SourceFailure } from '@app/core';
 import { catalogSettings, catalogTtls, type CatalogSettings } from '../catalog.settings';
 import { splitNamespacedId, type SourceProvider } from '../domain/catalog-id';
 import { LookupService } from './lookup.service';
@@ -77,6 +77,10 @@ export class LinksService {
     const own = splitNamespacedId(track.id).provider;
     const platforms = PLATFORMS.filter((p) => p !== own && this.providers.isEnabled(p));
     const settled = await Promise.allSettled(platforms.map((platform) => this.linkOn(track, platform)));
+    const limited = rateLimitedAmong(settled);
+    if (limited) {
+      throw limited;
+    }
     const links: PlatformLink[] = [this.toLink(own, track, 'source')];
     const answered: Answer<LinkAnswer>[] = [];
     const failures: SourceFailure[] = [];

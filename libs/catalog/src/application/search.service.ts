@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ExternalUrl } from '@app/providers';
-import { Answers, DomainError, ErrorCode, type Answer, type SourceFailure } from '@app/core';
+import { Answers, DomainError, ErrorCode, rateLimitedAmong, type Answer, type SourceFailure } from '@app/core';
 import { catalogSettings, catalogTtls, type CatalogSettings } from '../catalog.settings';
 import type { SourceProvider } from '../domain/catalog-id';
 import { ProviderGateway, type SearchType } from './provider.gateway';
@@ -147,6 +147,10 @@ export class SearchService {
           return this.providers.searchWindow(provider, type, providerQuery, window);
         }),
       );
+      const limited = rateLimitedAmong(settled);
+      if (limited) {
+        throw limited;
+      }
       const results: WindowResult[] = [];
       settled.forEach((outcome, index) => {
         if (outcome.status === 'fulfilled') {

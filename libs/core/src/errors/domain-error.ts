@@ -16,6 +16,21 @@ export interface FieldViolation {
   message: string;
 }
 
+/**
+ * A caller's budget that ran out (draft-ietf-httpapi-ratelimit-headers): the transports render it as
+ * `RateLimit-Policy` / `RateLimit` headers (REST) or metadata (gRPC).
+ */
+export interface RateLimitState {
+  /** The policy's name, e.g. `provider`. */
+  policy: string;
+  /** Quota units per window. */
+  quota: number;
+  windowSeconds: number;
+  remaining: number;
+  /** Seconds until the quota is restored. */
+  resetSeconds: number;
+}
+
 export interface DomainErrorOptions {
   violations?: FieldViolation[];
   /** Seconds a client should wait before retrying (RATE_LIMITED, UPSTREAM_UNAVAILABLE). */
@@ -23,6 +38,8 @@ export interface DomainErrorOptions {
   cause?: unknown;
   /** Extra members of the problem document (REST only), e.g. the failing health checks. */
   extensions?: Record<string, unknown>;
+  /** With RATE_LIMITED: the budget that ran out. */
+  rateLimit?: RateLimitState;
 }
 
 /** The one error type services throw; the exception filter maps its code to each transport. */
@@ -31,6 +48,7 @@ export class DomainError extends Error {
   readonly violations: FieldViolation[];
   readonly retryAfterSeconds?: number;
   readonly extensions?: Record<string, unknown>;
+  readonly rateLimit?: RateLimitState;
 
   constructor(
     readonly code: ErrorCode,
@@ -41,6 +59,7 @@ export class DomainError extends Error {
     this.violations = options.violations ?? [];
     this.retryAfterSeconds = options.retryAfterSeconds;
     this.extensions = options.extensions;
+    this.rateLimit = options.rateLimit;
   }
 
   static invalid(field: string, message: string): DomainError {
@@ -58,4 +77,21 @@ export class DomainError extends Error {
   static permissionDenied(message = 'Not allowed'): DomainError {
     return new DomainError(ErrorCode.PERMISSION_DENIED, message);
   }
+}
+
+/**
+ * The caller's own RATE_LIMITED among the outcomes of a fan-out, if any: it fails the whole request (429)
+ * rather than showing up as one provider's failure in a PARTIAL answer.
+ */
+export function rateLimitedAmong(outcomes: readonly PromiseSettledResult<unknown>[]): DomainError | undefined {
+  for (const outcome of outcomes) {
+    if (
+      outcome.status === 'rejected' &&
+      outcome.reason instanceof DomainError &&
+      outcome.reason.code === ErrorCode.RATE_LIMITED
+    ) {
+      return outcome.reason;
+    }
+  }
+  return undefined;
 }

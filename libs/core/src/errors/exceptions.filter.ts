@@ -2,7 +2,7 @@ import { Catch, HttpException, Inject, Logger, type ArgumentsHost, type Exceptio
 import { Metadata } from '@grpc/grpc-js';
 import type { FastifyReply } from 'fastify';
 import { throwError, type Observable } from 'rxjs';
-import { DomainError, ErrorCode, type FieldViolation } from './domain-error';
+import { DomainError, ErrorCode, type FieldViolation, type RateLimitState } from './domain-error';
 import { codeOfHttpStatus, grpcStatusOf, httpStatusOf, titleOf } from './error-mapping';
 import { isRpc, operationOf, REQUEST_ID_HEADER, requestIdOf } from '../transport/call-context';
 import { isDatabaseUnavailable } from '../database/database-unavailable';
@@ -15,6 +15,16 @@ export interface NormalizedError {
   violations: FieldViolation[];
   retryAfterSeconds?: number;
   extensions?: Record<string, unknown>;
+  rateLimit?: RateLimitState;
+}
+
+/** The draft-ietf-httpapi-ratelimit-headers fields (structured-field form) of a budget that ran out. */
+export function rateLimitFields(state: RateLimitState): { 'ratelimit-policy': string; ratelimit: string } {
+  const name = JSON.stringify(state.policy);
+  return {
+    'ratelimit-policy': `${name};q=${state.quota};w=${state.windowSeconds}`,
+    ratelimit: `${name};r=${state.remaining};t=${state.resetSeconds}`,
+  };
 }
 
 export interface GrpcErrorObject {
@@ -50,6 +60,7 @@ export function normalizeError(error: unknown, databaseRetryAfterSeconds = 5): N
         error.retryAfterSeconds ??
         (error.code === ErrorCode.UPSTREAM_UNAVAILABLE ? DEFAULT_UNAVAILABLE_RETRY_AFTER_SECONDS : undefined),
       extensions: error.extensions,
+      rateLimit: error.rateLimit,
     };
   }
   if (error instanceof HttpException) {
@@ -109,6 +120,9 @@ export class ExceptionsFilter implements ExceptionFilter {
     if (error.retryAfterSeconds !== undefined) {
       metadata.set('retry-after', String(error.retryAfterSeconds));
     }
+    for (const [key, value] of Object.entries(error.rateLimit ? rateLimitFields(error.rateLimit) : {})) {
+      metadata.set(key, value);
+    }
     if (error.violations.length > 0) {
       metadata.set('chorus-field-violations', JSON.stringify(error.violations));
     }
@@ -146,6 +160,9 @@ export function sendProblem(reply: FastifyReply, error: NormalizedError, request
   }
   if (error.retryAfterSeconds !== undefined) {
     void reply.header('retry-after', String(Math.max(1, Math.ceil(error.retryAfterSeconds))));
+  }
+  for (const [key, value] of Object.entries(error.rateLimit ? rateLimitFields(error.rateLimit) : {})) {
+    void reply.header(key, value);
   }
   void reply
     .status(error.status)

@@ -75,7 +75,15 @@ function installSecurity(app: NestFastifyApplication, http: HttpSettings): void 
       origin: origins.includes('*') ? '*' : origins,
       methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
       allowedHeaders: ['authorization', 'content-type', 'if-none-match', REQUEST_ID_HEADER],
-      exposedHeaders: [REQUEST_ID_HEADER, 'etag', 'retry-after', 'x-cache', 'cache-status'],
+      exposedHeaders: [
+        REQUEST_ID_HEADER,
+        'etag',
+        'retry-after',
+        'x-cache',
+        'cache-status',
+        'ratelimit-policy',
+        'ratelimit',
+      ],
       maxAge: 600,
     });
   }

@@ -10,6 +10,8 @@ export interface RequestContext {
   /** Route template or gRPC method. */
   operation: string;
   userId?: string;
+  /** The client's address (as the transports establish it): whose budget anonymous provider work draws on. */
+  clientAddress?: string;
 }
 
 const storage = new AsyncLocalStorage<RequestContext>();

@@ -2,7 +2,7 @@ import { Injectable, type CallHandler, type ExecutionContext, type NestIntercept
 import { Observable } from 'rxjs';
 import { requestContext, type RequestContext } from '../logging/request-context';
 import { isTracingEnabled, nameActiveSpan } from '../tracing/tracing';
-import { callerOf, httpRequestOf, isRpc, operationOf, requestIdOf } from './call-context';
+import { callerOf, clientIpOf, httpRequestOf, isRpc, operationOf, requestIdOf } from './call-context';
 
 /**
  * Opens the call's request context (request id, caller, operation: what log lines carry) around pipes, handler
@@ -18,6 +18,7 @@ export class RequestContextInterceptor implements NestInterceptor {
       transport: rpc ? 'rpc' : 'http',
       operation: operationOf(ctx),
       userId: callerOf(ctx)?.id,
+      clientAddress: clientIpOf(ctx),
     };
     if (!rpc && isTracingEnabled()) {
       // The server span learns what only the router knows: the route template.

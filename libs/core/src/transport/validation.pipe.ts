@@ -1,5 +1,6 @@
 import { ValidationPipe, type ArgumentMetadata, type ValidationError } from '@nestjs/common';
 import { DomainError, ErrorCode, type FieldViolation } from '../errors/domain-error';
+import { BOOLEAN_TEXT, DECIMAL, ValidationPlans } from './validation-plan';
 
 function flatten(errors: ValidationError[], parent = ''): FieldViolation[] {
   return errors.flatMap((error) => {
@@ -14,9 +15,6 @@ export function toValidationError(errors: ValidationError[]): DomainError {
   const fields = [...new Set(violations.map((v) => v.field))].join(', ');
   return new DomainError(ErrorCode.INVALID_ARGUMENT, `Invalid request: ${fields}`, { violations });
 }
-
-const DECIMAL = /^-?\d+(\.\d+)?$/;
-const BOOLEAN_TEXT: Record<string, boolean> = { true: true, false: false };
 
 /**
  * Implicit conversion exists for query strings, where everything is text. Left alone it would also turn a JSON
@@ -51,7 +49,14 @@ function strictScalars(value: unknown, metatype: ArgumentMetadata['metatype']): 
 }
 
 class ChorusValidationPipe extends ValidationPipe {
+  /** Valid input of a flat DTO is judged by its rules read once (same answer; see ValidationPlans). */
+  private readonly plans = new ValidationPlans();
+
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    const planned = this.plans.accept(value, metadata.metatype);
+    if (planned !== undefined) {
+      return planned;
+    }
     return (await super.transform(strictScalars(value, metadata.metatype), metadata)) as unknown;
   }
 }

@@ -6,6 +6,7 @@ import {
   DEFAULT_BASE_URLS,
   DEFAULT_RATE_LIMITS,
   DEFAULT_TIMEOUTS_MS,
+  PROVIDER_DEFAULTS,
   RATE_LIMIT_MAP,
   SPOTIFY_ACCOUNTS,
   TIMEOUT_MAP,
@@ -19,6 +20,8 @@ export interface ProviderConfig {
   baseUrl: string;
   timeoutMs: number;
   rateLimit: RateLimit;
+  /** Known hosts besides the base URL's that its answers may redirect to. */
+  redirectHosts: readonly string[];
 }
 
 function trimSlash(url: string): string {
@@ -44,6 +47,7 @@ export class ProviderRegistry {
           baseUrl: trimSlash(this.baseUrls[name]),
           timeoutMs: timeouts[name],
           rateLimit: rateLimits[name],
+          redirectHosts: PROVIDER_DEFAULTS[name].redirectHosts,
         },
       ]),
     );

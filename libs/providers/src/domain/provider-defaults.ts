@@ -13,19 +13,51 @@ export interface ProviderDefaults {
   rateLimit: RateLimit;
   /** Upper bound on one HTTP attempt. */
   timeoutMs: number;
+  /**
+   * Hosts besides the base URL's own that the provider's answers may redirect to; `.example.org` also admits
+   * every subdomain. Redirects anywhere else are refused (upstream/redirect-policy.ts).
+   */
+  redirectHosts: readonly string[];
 }
 
 export const PROVIDER_DEFAULTS: Readonly<Record<ProviderName, ProviderDefaults>> = {
-  musicbrainz: { baseUrl: 'https://musicbrainz.org', rateLimit: { requests: 1, windowSec: 1 }, timeoutMs: 10_000 },
+  musicbrainz: {
+    baseUrl: 'https://musicbrainz.org',
+    rateLimit: { requests: 1, windowSec: 1 },
+    timeoutMs: 10_000,
+    redirectHosts: ['musicbrainz.org'],
+  },
   coverartarchive: {
     baseUrl: 'https://coverartarchive.org',
     rateLimit: { requests: 10, windowSec: 1 },
     timeoutMs: 10_000,
+    // Its JSON lives on the Internet Archive: coverartarchive.org → archive.org → ia*.us.archive.org.
+    redirectHosts: ['coverartarchive.org', 'archive.org', '.archive.org'],
   },
-  lrclib: { baseUrl: 'https://lrclib.net', rateLimit: { requests: 5, windowSec: 1 }, timeoutMs: 10_000 },
-  deezer: { baseUrl: 'https://api.deezer.com', rateLimit: { requests: 50, windowSec: 5 }, timeoutMs: 8_000 },
-  itunes: { baseUrl: 'https://itunes.apple.com', rateLimit: { requests: 20, windowSec: 60 }, timeoutMs: 8_000 },
-  spotify: { baseUrl: 'https://api.spotify.com', rateLimit: { requests: 50, windowSec: 30 }, timeoutMs: 8_000 },
+  lrclib: {
+    baseUrl: 'https://lrclib.net',
+    rateLimit: { requests: 5, windowSec: 1 },
+    timeoutMs: 10_000,
+    redirectHosts: ['lrclib.net'],
+  },
+  deezer: {
+    baseUrl: 'https://api.deezer.com',
+    rateLimit: { requests: 50, windowSec: 5 },
+    timeoutMs: 8_000,
+    redirectHosts: ['api.deezer.com'],
+  },
+  itunes: {
+    baseUrl: 'https://itunes.apple.com',
+    rateLimit: { requests: 20, windowSec: 60 },
+    timeoutMs: 8_000,
+    redirectHosts: ['itunes.apple.com'],
+  },
+  spotify: {
+    baseUrl: 'https://api.spotify.com',
+    rateLimit: { requests: 50, windowSec: 30 },
+    timeoutMs: 8_000,
+    redirectHosts: ['api.spotify.com', 'accounts.spotify.com'],
+  },
 };
 
 /** Spotify's token endpoint lives on a host of its own; PROVIDER_BASE_URLS names it `spotify-accounts`. */

@@ -11,6 +11,8 @@ import { UnexpectedShapeError } from './json-reader';
 import { toDomainError, UpstreamFailure } from './upstream-failure';
 import { UpstreamTransport, type StreamedResponse, type TransportResponse } from './upstream.transport';
 import { chorusUserAgent } from './user-agent';
+import { CallerBudget, currentProviderCaller } from './caller-budget';
+import type { RedirectPolicy } from './redirect-policy';
 
 export type QueryValue = string | number | undefined;
 
@@ -86,6 +88,7 @@ export class HttpClient {
     private readonly transport: UpstreamTransport,
     private readonly status: ProviderStatusService,
     private readonly metrics: ProviderMetrics,
+    private readonly budget: CallerBudget,
   ) {
     this.userAgent = chorusUserAgent(settings.CHORUS_CONTACT);
   }
@@ -96,7 +99,9 @@ export class HttpClient {
       throw new DomainError(ErrorCode.UPSTREAM_UNAVAILABLE, `${provider} is disabled (not configured)`);
     }
     const idempotent = call.idempotent ?? (call.method ?? 'GET') === 'GET';
-    return this.guarded(provider, idempotent, () => this.attempt(config, call));
+    const caller = currentProviderCaller();
+    await this.budget.charge(caller);
+    return this.guarded(provider, idempotent, () => this.attempt(config, call, caller.key));
   }
 
   /** A streamed GET with the same User-Agent, rate limit, retries, breaker, status and metrics as `request`. */
@@ -105,7 +110,9 @@ export class HttpClient {
     if (!config.enabled) {
       throw new DomainError(ErrorCode.UPSTREAM_UNAVAILABLE, `${provider} is disabled (not configured)`);
     }
-    return this.guarded(provider, true, () => this.attemptStream(config, call));
+    const caller = currentProviderCaller();
+    await this.budget.charge(caller);
+    return this.guarded(provider, true, () => this.attemptStream(config, call, caller.key));
   }
 
   private async guarded<T>(provider: ProviderName, idempotent: boolean, attempt: () => Promise<T>): Promise<T> {
@@ -127,9 +134,9 @@ export class HttpClient {
   }
 
   /** Waits for the provider's rate-limit slot; resolves with when the call itself starts. */
-  private async slot(provider: ProviderName): Promise<number> {
+  private async slot(provider: ProviderName, caller: string): Promise<number> {
     const waitStarted = performance.now();
-    await this.limiter.acquire(provider);
+    await this.limiter.acquire(provider, caller);
     const started = performance.now();
     this.metrics.observeLimiterWait(provider, (started - waitStarted) / 1000);
     return started;
@@ -141,8 +148,8 @@ export class HttpClient {
     this.metrics.observeLatency(provider, elapsed / 1000);
   }
 
-  private async attemptStream<T>(config: ProviderConfig, call: StreamCall<T>): Promise<T> {
-    const started = await this.slot(config.name);
+  private async attemptStream<T>(config: ProviderConfig, call: StreamCall<T>, caller: string): Promise<T> {
+    const started = await this.slot(config.name, caller);
     let url = call.url;
     for (let hop = 0; hop <= call.maxRedirects; hop += 1) {
       const request = { method: 'GET' as const, url, timeoutMs: call.timeoutMs };
@@ -177,8 +184,8 @@ export class HttpClient {
     return { value: await call.consume(response) };
   }
 
-  private async attempt<T>(config: ProviderConfig, call: UpstreamCall<T>): Promise<T> {
-    const started = await this.slot(config.name);
+  private async attempt<T>(config: ProviderConfig, call: UpstreamCall<T>, caller: string): Promise<T> {
+    const started = await this.slot(config.name, caller);
     const response = await this.transport.send({
       method: call.method ?? 'GET',
       url: this.url(config, call),
@@ -186,9 +193,15 @@ export class HttpClient {
       body: call.body,
       timeoutMs: config.timeoutMs,
       maxBytes: this.settings.PROVIDER_MAX_RESPONSE_BYTES,
+      redirects: this.redirectPolicy(config, call),
     });
     this.recordLatency(config.name, started);
     return this.interpret(response, call);
+  }
+
+  private redirectPolicy(config: ProviderConfig, call: UpstreamCall<unknown>): RedirectPolicy {
+    const ownHosts = [config.baseUrl, call.baseUrl ?? config.baseUrl].map((url) => new URL(url).host.toLowerCase());
+    return { ownHosts, knownHosts: config.redirectHosts };
   }
 
   private url(config: ProviderConfig, call: UpstreamCall<unknown>): URL {

@@ -6,9 +6,7 @@ import type { ProviderName } from '../domain/music.model';
 import { providersSettings, type ProvidersSettings } from '../providers.settings';
 import { ProviderRegistry } from '../application/provider.registry';
 import { Clock } from '@app/core';
-
-/** Spreads waiters that wake for the same free slot, so they do not all hit the limiter at once. */
-const WAKE_JITTER_MS = 15;
+import { FairQueue } from './fair-queue';
 
 /**
  * Shared slots a replica takes per Redis call (at most a tenth of a provider's window, so MusicBrainz's 1 per
@@ -18,6 +16,14 @@ const LEASE_SLOTS = 5;
 
 /** A lease asked of Redis: slots leased, no shared limit right now ('local'), or the ms until the window ends. */
 type Refill = 'leased' | 'local' | number;
+
+/** A call waiting for its slot. */
+interface Waiter {
+  /** Clock ms after which it would rather fail than wait. */
+  deadline: number;
+  grant: () => void;
+  fail: (error: unknown) => void;
+}
 
 /** Slots this process took from the current shared window and has not used yet. */
 interface Lease {
@@ -31,8 +37,9 @@ interface Lease {
  * counter is shared by every replica, which takes up to LEASE_SLOTS slots per Redis call and hands
  * them out itself until the window ends (slots a replica leaves unused are lost, never exceeded); when Redis is
  * absent, down or slow (bounded by REDIS_TIMEOUT_MS) each process falls back to its own in-memory counter, so a
- * call never hangs on Redis. A call waits for its turn up to PROVIDER_QUEUE_MAX_WAIT_MS, then fails with a
- * `queue-full` failure carrying a Retry-After.
+ * call never hangs on Redis. Calls wait in one fair queue per provider, a lane per caller served round-robin, so
+ * a caller with a hundred calls queued delays another caller's one call by at most a slot or two. A call waits
+ * for its turn up to PROVIDER_QUEUE_MAX_WAIT_MS, then fails with a `queue-full` failure carrying a Retry-After.
  */
 @Injectable()
 export class ProviderRateLimiter {
@@ -41,6 +48,8 @@ export class ProviderRateLimiter {
   private readonly shared = new Map<ProviderName, { limiter: RateLimiterAbstract; points: number; lease: number }>();
   private readonly leases = new Map<ProviderName, Lease>();
   private readonly refills = new Map<ProviderName, Promise<Refill>>();
+  private readonly queues = new Map<ProviderName, FairQueue<string, Waiter>>();
+  private readonly pumping = new Set<ProviderName>();
   private usingFallback = false;
 
   constructor(
@@ -63,20 +72,57 @@ export class ProviderRateLimiter {
     }
   }
 
-  /** Resolves when the provider may be called now; throws `UpstreamFailure('queue-full')` past the max wait. */
-  async acquire(provider: ProviderName): Promise<void> {
+  /**
+   * Resolves when the provider may be called now; throws `UpstreamFailure('queue-full')` past the max wait.
+   * `caller` names the queue lane (one per user or client address).
+   */
+  acquire(provider: ProviderName, caller: string): Promise<void> {
     const deadline = this.clock.nowMs() + this.settings.PROVIDER_QUEUE_MAX_WAIT_MS;
-    for (;;) {
-      const waitMs = await this.tryConsume(provider);
+    let queue = this.queues.get(provider);
+    if (queue === undefined) {
+      queue = new FairQueue<string, Waiter>();
+      this.queues.set(provider, queue);
+    }
+    const waiting = new Promise<void>((grant, fail) => queue.push(caller, { deadline, grant, fail }));
+    if (!this.pumping.has(provider)) {
+      this.pumping.add(provider);
+      void this.pump(provider, queue);
+    }
+    return waiting;
+  }
+
+  /**
+   * Hands out the provider's slots to its waiters, one at a time, as the limit frees them. It stops in the same
+   * tick in which it finds the queue empty, so the next `acquire` starts a new one.
+   */
+  private async pump(provider: ProviderName, queue: FairQueue<string, Waiter>): Promise<void> {
+    while (queue.size > 0) {
+      let waitMs: number;
+      try {
+        waitMs = await this.tryConsume(provider);
+      } catch (error) {
+        queue.removeWhere(() => true).forEach((waiter) => waiter.fail(error));
+        break;
+      }
       if (waitMs <= 0) {
-        return;
+        queue.shift()?.grant();
+      } else {
+        await this.expireAndWait(queue, waitMs);
       }
-      if (this.clock.nowMs() + waitMs > deadline) {
-        throw new UpstreamFailure('queue-full', 'too many requests queued for the rate limit', {
-          retryAfterMs: waitMs,
-        });
-      }
-      await this.clock.sleep(waitMs + Math.floor(Math.random() * WAKE_JITTER_MS));
+    }
+    this.pumping.delete(provider);
+  }
+
+  /** Fails the waiters that would wait past their deadline for the next slot, then waits for it. */
+  private async expireAndWait(queue: FairQueue<string, Waiter>, waitMs: number): Promise<void> {
+    const freeAt = this.clock.nowMs() + waitMs;
+    for (const waiter of queue.removeWhere((candidate) => candidate.deadline < freeAt)) {
+      waiter.fail(
+        new UpstreamFailure('queue-full', 'too many requests queued for the rate limit', { retryAfterMs: waitMs }),
+      );
+    }
+    if (queue.size > 0) {
+      await this.clock.sleep(waitMs);
     }
   }
 

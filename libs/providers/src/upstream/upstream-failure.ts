@@ -2,7 +2,8 @@ import { DomainError, ErrorCode } from '@app/core';
 import { BrokenCircuitError, IsolatedCircuitError } from 'cockatiel';
 import { UnexpectedShapeError } from './json-reader';
 
-export type FailureKind = 'timeout' | 'connection' | 'status' | 'too-large' | 'invalid-body' | 'queue-full';
+export type FailureKind =
+  'timeout' | 'connection' | 'status' | 'too-large' | 'invalid-body' | 'queue-full' | 'redirect';
 
 interface FailureDetails {
   status?: number;

@@ -1,8 +1,9 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { DomainError } from '@app/core';
-import { Agent, interceptors, request, type Dispatcher } from 'undici';
+import { Agent, request, type Dispatcher } from 'undici';
 import { providersSettings, type ProvidersSettings } from '../providers.settings';
 import { UpstreamFailure } from './upstream-failure';
+import { redirectRefusal, type RedirectPolicy } from './redirect-policy';
 
 export interface TransportRequest {
   method: 'GET' | 'POST';
@@ -11,6 +12,8 @@ export interface TransportRequest {
   body?: string;
   timeoutMs: number;
   maxBytes: number;
+  /** Where the call may be redirected; every hop is checked. */
+  redirects: RedirectPolicy;
 }
 
 /** One hop of a streamed download: the status, headers and the body still unread (undici's Readable). */
@@ -20,12 +23,26 @@ export interface StreamedResponse {
   body: Dispatcher.ResponseData['body'];
 }
 
-export type StreamRequest = Omit<TransportRequest, 'method' | 'body' | 'maxBytes'> & { method: 'GET' };
+export type StreamRequest = Omit<TransportRequest, 'method' | 'body' | 'maxBytes' | 'redirects'> & { method: 'GET' };
 
 export interface TransportResponse {
   status: number;
   headers: Record<string, string | string[] | undefined>;
   body: Buffer;
+}
+
+/** Cover Art Archive takes two (coverartarchive.org → archive.org → an ia*.us.archive.org node). */
+const MAX_REDIRECTS = 3;
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+/** Credentials meant for one origin are not carried to another. */
+const ORIGIN_BOUND_HEADERS = ['authorization', 'cookie'];
+
+/** One request of a chain of redirects. */
+interface Hop {
+  url: URL;
+  method: 'GET' | 'POST';
+  headers: Record<string, string>;
+  body?: string;
 }
 
 const CONNECT_TIMEOUT_CODES = new Set(['UND_ERR_CONNECT_TIMEOUT']);
@@ -37,14 +54,14 @@ function errorCode(error: unknown): string | undefined {
 }
 
 /**
- * The only outbound HTTP I/O of the gateway: one keep-alive undici Agent (connect timeout, follows up to 3
- * redirects, as Cover Art Archive redirects to archive.org), a total deadline per attempt, and a body size cap.
- * Transport problems come out as `UpstreamFailure` (timeout, connection, too-large); statuses are returned.
+ * The only outbound HTTP I/O of the gateway: one keep-alive undici Agent (connect timeout), a total deadline per
+ * attempt, and a body size cap. Redirects are followed here, up to MAX_REDIRECTS, each hop checked against the
+ * provider's redirect policy (undici's own redirect interceptor cannot refuse a hop). Transport problems come out
+ * as `UpstreamFailure` (timeout, connection, too-large, redirect); statuses are returned.
  */
 @Injectable()
 export class UpstreamTransport implements OnApplicationShutdown {
   private readonly agent: Agent;
-  private readonly dispatcher: Dispatcher;
 
   constructor(@Inject(providersSettings.KEY) settings: ProvidersSettings) {
     this.agent = new Agent({
@@ -52,7 +69,6 @@ export class UpstreamTransport implements OnApplicationShutdown {
       keepAliveTimeout: 10_000,
       connections: 32,
     });
-    this.dispatcher = this.agent.compose(interceptors.redirect({ maxRedirections: 3 }));
   }
 
   /**
@@ -67,20 +83,50 @@ export class UpstreamTransport implements OnApplicationShutdown {
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), req.timeoutMs);
     try {
-      const response = await request(req.url, {
-        method: req.method,
-        headers: req.headers,
-        body: req.body,
-        signal: controller.signal,
-        dispatcher: this.dispatcher,
-      });
-      const body = await this.readBody(response, req.maxBytes);
-      return { status: response.statusCode, headers: response.headers, body };
+      return await this.follow(req, controller.signal);
     } catch (error) {
       throw this.classify(error, controller.signal.aborted, req.timeoutMs);
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  private async follow(req: TransportRequest, signal: AbortSignal): Promise<TransportResponse> {
+    let hop: Hop = { url: req.url, method: req.method, headers: req.headers, body: req.body };
+    for (let redirects = 0; ; redirects += 1) {
+      const { url, method, headers, body } = hop;
+      const response = await request(url, { method, headers, body, signal, dispatcher: this.agent });
+      const location = REDIRECT_STATUSES.has(response.statusCode) ? response.headers.location : undefined;
+      if (typeof location !== 'string') {
+        const body = await this.readBody(response, req.maxBytes);
+        return { status: response.statusCode, headers: response.headers, body };
+      }
+      await response.body.dump();
+      if (redirects >= MAX_REDIRECTS) {
+        throw new UpstreamFailure('redirect', `more than ${MAX_REDIRECTS} redirects`);
+      }
+      hop = this.nextHop(hop, response.statusCode, location, req.redirects);
+    }
+  }
+
+  private nextHop(hop: Hop, status: number, location: string, policy: RedirectPolicy): Hop {
+    let url: URL;
+    try {
+      url = new URL(location, hop.url);
+    } catch {
+      throw new UpstreamFailure('redirect', 'redirect to an invalid URL refused');
+    }
+    const refusal = redirectRefusal(hop.url, url, policy);
+    if (refusal !== undefined) {
+      throw new UpstreamFailure('redirect', refusal);
+    }
+    const headers =
+      url.origin === hop.url.origin
+        ? hop.headers
+        : Object.fromEntries(Object.entries(hop.headers).filter(([name]) => !ORIGIN_BOUND_HEADERS.includes(name)));
+    // As browsers do: 303, and 301/302 after a POST, fetch the new location with GET.
+    const toGet = status === 303 || (hop.method === 'POST' && (status === 301 || status === 302));
+    return toGet ? { url, method: 'GET', headers } : { ...hop, url, headers };
   }
 
   /**
