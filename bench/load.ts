@@ -33,6 +33,23 @@ export interface HttpLoad {
   amount?: number;
   method?: 'GET' | 'POST';
   body?: string;
+  /** Bodies sent in turn, one per request (overrides `body`): e.g. logins spread over several accounts. */
+  bodies?: string[];
+}
+
+/** autocannon's request list for `bodies`: each request takes the next body, round robin over all connections. */
+function rotating(method: 'GET' | 'POST', bodies: string[]): autocannon.Options['requests'] {
+  let next = 0;
+  return [
+    {
+      method,
+      setupRequest: (request) => {
+        const body = bodies[next % bodies.length];
+        next += 1;
+        return { ...request, body };
+      },
+    },
+  ];
 }
 
 /** autocannon, in this (load generator) process. Throughput counts 2xx answers only. */
@@ -44,7 +61,8 @@ export async function httpLoad(load: HttpLoad, serverPid: number): Promise<Run> 
       ...(load.amount ? { amount: load.amount } : { duration: load.durationSec ?? 5 }),
       method: load.method ?? 'GET',
       body: load.body,
-      headers: load.body ? { 'content-type': 'application/json' } : undefined,
+      requests: load.bodies ? rotating(load.method ?? 'GET', load.bodies) : undefined,
+      headers: load.body || load.bodies ? { 'content-type': 'application/json' } : undefined,
       timeout: 10,
     }),
   );

@@ -11,6 +11,14 @@ declare module 'autocannon' {
       headers?: Record<string, string>;
       pipelining?: number;
       timeout?: number;
+      /** Called before each request of a connection; what it returns is sent instead. */
+      requests?: Array<{ method?: 'GET' | 'POST'; setupRequest?: (request: Request) => Request }>;
+    }
+    interface Request {
+      method?: string;
+      path?: string;
+      body?: string;
+      headers?: Record<string, string>;
     }
     interface Stats {
       average: number;

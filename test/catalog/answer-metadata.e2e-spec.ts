@@ -45,12 +45,12 @@ describe('Answer metadata (REST and gRPC)', () => {
     const first = await request(sut.httpUrl).get(ARTIST_PATH);
     expect(first.status).toBe(200);
     expect(first.headers['x-cache']).toBe('MISS');
-    expect(first.headers['cache-status']).toBe('chorus; fwd=miss; stored');
+    expect(first.headers['cache-status']).toBe('chorus-app; fwd=miss; stored');
     const second = await request(sut.httpUrl).get(ARTIST_PATH).set('x-request-id', 'answer-check-1');
     expect(second.status).toBe(200);
     expect(second.text).toBe(first.text);
     expect(second.headers['x-cache']).toBe('HIT');
-    expect(second.headers['cache-status']).toBe('chorus; hit');
+    expect(second.headers['cache-status']).toBe('chorus-app; hit');
     expect(second.headers['x-request-id']).toBe('answer-check-1');
     expect(second.headers['content-type']).toBe('application/json; charset=utf-8');
     expect(second.headers.etag).toMatch(/^W\/"[\w-]{27}"$/);
@@ -118,9 +118,9 @@ describe('Answer metadata (REST and gRPC)', () => {
       );
       expect(second.response).toEqual(first.response);
       expect(second.metadata?.get('x-cache')).toEqual(['HIT']);
-      expect(second.metadata?.get('cache-status')).toEqual(['chorus; hit']);
+      expect(second.metadata?.get('cache-status')).toEqual(['chorus-app; hit']);
       expect(second.metadata?.get('x-request-id')).toEqual(['rpc-answer-1']);
-      expect(second.trailers?.get('cache-status')).toEqual(['chorus; hit']);
+      expect(second.trailers?.get('cache-status')).toEqual(['chorus-app; hit']);
       expect(second.trailers?.get('x-request-id')).toEqual(['rpc-answer-1']);
 
       const invalid = await grpcCall(client, 'GetArtist', { id: 'not-an-id' });

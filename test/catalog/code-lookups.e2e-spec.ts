@@ -12,6 +12,9 @@ const DEEZER_ONLY_ISRC = 'GBDUW0000054';
 const DEEZER_ONLY_UPC_13 = '0886443927087';
 const ITUNES_ONLY_UPC_12 = '196588012341';
 const DIE_WITH_A_SMILE_UPC = '602475093060';
+/** Only Spotify keeps this UPC; for the second, Spotify's fuzzy search answers Discovery, whose UPC is another. */
+const SPOTIFY_ONLY_UPC = '889851234563';
+const SPOTIFY_NEAR_MISS_UPC = '889851234570';
 const DISCOVERY = 'musicbrainz:48117b82-8b3f-4b5c-8d47-0b7d7d5b3a2f';
 const PROVIDERS = ['/musicbrainz', '/deezer', '/itunes', '/spotify'];
 
@@ -78,6 +81,28 @@ describe('Lookups by code fall through the providers, over REST and gRPC', () =>
     expect(rest.body).toMatchObject({ id: 'itunes:1728639278', source: 'itunes' });
   });
 
+  it('should answer a barcode only Spotify knows through its upc: search, on both transports', async () => {
+    const rest = await request(sut.httpUrl).get(`/v1/albums/by-barcode/${SPOTIFY_ONLY_UPC}`);
+    expect(rest.status).toBe(200);
+    expect(rest.body).toMatchObject({ id: 'spotify:3SpotifyOnlyUpcAlbum00', source: 'spotify' });
+    // Every provider before it was asked and did not know the code.
+    expect(fake.count('/musicbrainz/ws/2/release')).toBe(1);
+    expect(fake.count(`/deezer/album/upc:${SPOTIFY_ONLY_UPC}`)).toBe(1);
+    expect(fake.requests('/itunes/lookup').map((r) => r.query.upc)).toContain(SPOTIFY_ONLY_UPC);
+    expect(fake.requests('/spotify/v1/search').map((r) => r.query.q)).toContain(`upc:${SPOTIFY_ONLY_UPC}`);
+    const rpc = await grpcCall<Coded>(grpc, 'GetAlbumByBarcode', { barcode: `0${SPOTIFY_ONLY_UPC}` });
+    expect(rpc.error).toBeUndefined();
+    expect(rpc.response).toMatchObject({ id: 'spotify:3SpotifyOnlyUpcAlbum00', source: 'spotify' });
+  });
+
+  it('should not take a Spotify search hit whose album carries another barcode', async () => {
+    const rest = await request(sut.httpUrl).get(`/v1/albums/by-barcode/${SPOTIFY_NEAR_MISS_UPC}`);
+    expect(rest.status).toBe(404);
+    expect(fake.requests('/spotify/v1/search').map((r) => r.query.q)).toContain(`upc:${SPOTIFY_NEAR_MISS_UPC}`);
+    const rpc = await grpcCall(grpc, 'GetAlbumByBarcode', { barcode: SPOTIFY_NEAR_MISS_UPC });
+    expect(rpc.error?.code).toBe(GrpcStatus.NOT_FOUND);
+  });
+
   it('should give the 12- and 13-digit forms of one barcode one answer, asked once', async () => {
     const twelve = await request(sut.httpUrl).get('/v1/albums/by-barcode/724384960650');
     const thirteen = await request(sut.httpUrl).get('/v1/albums/by-barcode/0724384960650');
@@ -110,7 +135,9 @@ describe('Lookups by code fall through the providers, over REST and gRPC', () =>
     expect(rest.body.detail).toMatch(/musicbrainz.*deezer.*itunes.*spotify/);
     const rpc = await grpcCall(grpc, 'GetTrackByIsrc', { isrc: 'USUM72409273' });
     expect(rpc.error?.code).toBe(GrpcStatus.UNAVAILABLE);
-    const misses = await queryDatabase(sut.database.url, `SELECT key FROM catalog_misses WHERE key LIKE 'barcode:%'`);
+    const misses = await queryDatabase(sut.database.url, `SELECT key FROM catalog_misses WHERE key LIKE $1`, [
+      `barcode:%${DIE_WITH_A_SMILE_UPC}`,
+    ]);
     expect(misses).toEqual([]);
 
     fake.clearFaults();

@@ -125,7 +125,7 @@ describe('Catalog read path', () => {
       const stale = await request(sut.httpUrl).get(`/v1/tracks/${HBFS}`);
       expect(stale.status).toBe(200);
       expect(stale.headers['x-cache']).toBe('STALE');
-      expect(stale.headers['cache-status']).toBe('chorus; hit; detail=stale');
+      expect(stale.headers['cache-status']).toBe('chorus-app; hit; detail=stale');
       expect(stale.headers['cache-control']).toBe('public, max-age=0, must-revalidate');
       expect(stale.headers['cache-control']).toContain('max-age=0');
       // Answered before the provider (1.5 s away) answered the refresh, not after it.

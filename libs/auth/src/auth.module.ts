@@ -7,6 +7,7 @@ import { AccountExportService } from './application/account-export.service';
 import { AccountService } from './application/account.service';
 import { LoginService } from './application/login.service';
 import { RegisterService } from './application/register.service';
+import { AuthRetention } from './application/auth-retention';
 import { AuthMetrics } from './application/auth.metrics';
 import { SessionService } from './application/session.service';
 import { UserAdminService } from './application/user-admin.service';
@@ -50,6 +51,7 @@ import { LoginThrottle } from './application/login-throttle';
     AccessTokenService,
     LoginThrottle,
     AuthMetrics,
+    AuthRetention,
     SessionService,
     RegisterService,
     LoginService,

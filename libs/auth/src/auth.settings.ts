@@ -94,6 +94,10 @@ export class AuthSettings {
 
   @IntSetting(1, 86_400)
   AUTH_REGISTER_WINDOW_SECONDS = 3_600;
+
+  /** Days login attempts are kept (the user's login history); the scheduled retention cleanup deletes older ones. */
+  @IntSetting(1, 3_650)
+  AUTH_LOGIN_HISTORY_DAYS = 90;
 }
 
 /** Registering never proved an email was the registrant's, so a listed email made whoever registered it first admin. */

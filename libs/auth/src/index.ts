@@ -11,3 +11,4 @@ export * from './application/user-admin.service';
 export * from './application/create-admin.cli';
 export { AUTH_METRIC } from './application/auth.metrics';
 export type { LoginOutcome } from './domain/login-outcome';
+export { AuthRetention } from './application/auth-retention';

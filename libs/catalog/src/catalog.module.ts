@@ -17,6 +17,7 @@ import { ProviderGateway } from './application/provider.gateway';
 import { AnswerRepository } from './persistence/answer.repository';
 import { BarcodeRepository } from './persistence/barcode.repository';
 import { EntityRepository } from './persistence/entity.repository';
+import { CatalogRetention } from './application/catalog-retention';
 import { MissRepository } from './persistence/miss.repository';
 import { SearchRepository } from './persistence/search.repository';
 import { ReadThrough } from './application/read-through.service';
@@ -34,6 +35,7 @@ import { CatalogController } from './transport/catalog.controller';
     SearchRepository,
     AnswerRepository,
     MissRepository,
+    CatalogRetention,
     SingleFlight,
     CatalogMetrics,
     ReadThrough,

@@ -10,3 +10,4 @@ export type { AlbumView } from './persistence/entity.repository';
 export { deleteLookups, EntityWriter } from './persistence/entity-writer';
 export { ENTITY_TABLES, LOOKUP_TABLES, type LookupTable } from './persistence/lookup-tables';
 export { CATALOG_METRIC } from './application/catalog.metrics';
+export { CatalogRetention, SEARCH_STALE_KEEP_MS } from './application/catalog-retention';

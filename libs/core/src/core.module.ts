@@ -12,6 +12,8 @@ import type { DatabaseModuleOptions } from './database/data-source.options';
 import { ExceptionsFilter } from './errors/exceptions.filter';
 import { LifecycleState } from './lifecycle/lifecycle.state';
 import { Clock } from './time/clock';
+import { RetentionRegistry } from './retention/retention.registry';
+import { RetentionService } from './retention/retention.service';
 import { createValidationPipe } from './transport/validation.pipe';
 import { RequestContextInterceptor } from './transport/request-context.interceptor';
 import { AnswerInterceptor } from './transport/answer.interceptor';
@@ -47,6 +49,8 @@ export class CoreModule {
       providers: [
         LifecycleState,
         Clock,
+        RetentionRegistry,
+        RetentionService,
         { provide: APP_PIPE, useFactory: createValidationPipe },
         { provide: APP_FILTER, useClass: ExceptionsFilter },
         // In this order: the request context surrounds the answer's delivery, so its log lines carry the id.
@@ -54,7 +58,7 @@ export class CoreModule {
         { provide: APP_INTERCEPTOR, useClass: AnswerInterceptor },
         { provide: APP_INTERCEPTOR, useClass: ChunkStreamInterceptor },
       ],
-      exports: [LifecycleState, Clock],
+      exports: [LifecycleState, Clock, RetentionRegistry, RetentionService],
     };
   }
 }

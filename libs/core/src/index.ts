@@ -29,6 +29,8 @@ export * from './database/data-source.options';
 export * from './database/migration.runner';
 export * from './database/sql.client';
 export * from './database/keyset';
+export * from './retention/retention.registry';
+export * from './retention/retention.service';
 export * from './cache/cache.service';
 export * from './cache/redis.connection';
 export * from './http-cache/http-cache';

@@ -5,7 +5,7 @@ import { BcryptWorkers } from './bcrypt-workers';
 describe(BcryptWorkers.name, () => {
   let sut: BcryptWorkers;
 
-  afterEach(() => sut.onModuleDestroy());
+  afterEach(() => sut.onApplicationShutdown());
 
   it('should run at most N hashes at once while many logins are in flight, and answer each right', async () => {
     sut = new BcryptWorkers({ AUTH_HASH_CONCURRENCY: 2 });

@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { authSettings, type AuthSettings } from '../auth.settings';
 
 type Job = { op: 'hash'; password: string; cost: number } | { op: 'compare'; password: string; hash: string };
@@ -32,7 +32,7 @@ parentPort.on('message', (job) => {
  * share: a login flood would then stall every provider call's `dns.lookup`. Here a flood queues logins only.
  */
 @Injectable()
-export class BcryptWorkers implements OnModuleDestroy {
+export class BcryptWorkers implements OnApplicationShutdown {
   readonly size: number;
   private readonly idle: Worker[] = [];
   private readonly busy = new Map<Worker, Pending>();
@@ -40,6 +40,7 @@ export class BcryptWorkers implements OnModuleDestroy {
   private started = 0;
   private peak = 0;
   private closed = false;
+  private whenIdle?: () => void;
 
   constructor(@Inject(authSettings.KEY) settings: Pick<AuthSettings, 'AUTH_HASH_CONCURRENCY'>) {
     this.size = settings.AUTH_HASH_CONCURRENCY || availableParallelism();
@@ -58,14 +59,16 @@ export class BcryptWorkers implements OnModuleDestroy {
     return this.peak;
   }
 
-  async onModuleDestroy(): Promise<void> {
-    this.closed = true;
-    const workers = [...this.idle, ...this.busy.keys()];
-    for (const pending of [...this.queue, ...this.busy.values()]) {
-      pending.reject(new Error('bcrypt workers closed'));
+  /**
+   * After the servers stopped taking requests: the hashes of requests still in flight finish first (a SIGTERM
+   * must not turn a login under way into a 500), then the workers go.
+   */
+  async onApplicationShutdown(): Promise<void> {
+    if (this.busy.size > 0 || this.queue.length > 0) {
+      await new Promise<void>((resolve) => (this.whenIdle = resolve));
     }
-    this.queue.length = 0;
-    this.busy.clear();
+    this.closed = true;
+    const workers = [...this.idle];
     this.idle.length = 0;
     await Promise.all(workers.map((worker) => worker.terminate()));
   }
@@ -95,8 +98,9 @@ export class BcryptWorkers implements OnModuleDestroy {
     }
   }
 
+  /** No node options of the parent's (`--require` preloads, inspectors): a worker only runs bcrypt. */
   private spawn(): Worker {
-    const worker = new Worker(WORKER_SOURCE, { eval: true, name: 'bcrypt' });
+    const worker = new Worker(WORKER_SOURCE, { eval: true, name: 'bcrypt', execArgv: [] });
     this.started += 1;
     worker.on('message', (answer: Answer) => this.settle(worker, answer));
     worker.on('error', (error) => this.lose(worker, error));
@@ -115,13 +119,18 @@ export class BcryptWorkers implements OnModuleDestroy {
       pending?.resolve(answer.value);
     }
     this.dispatch();
+    this.notifyIdle();
+  }
+
+  private notifyIdle(): void {
+    if (this.whenIdle && this.busy.size === 0 && this.queue.length === 0) {
+      this.whenIdle();
+      this.whenIdle = undefined;
+    }
   }
 
   /** A worker that died takes only its own job with it; the next job starts a fresh one. */
   private lose(worker: Worker, error: Error): void {
-    if (this.closed) {
-      return;
-    }
     const pending = this.busy.get(worker);
     const idleAt = this.idle.indexOf(worker);
     if (!pending && idleAt < 0) {
@@ -135,5 +144,6 @@ export class BcryptWorkers implements OnModuleDestroy {
     pending?.reject(error);
     void worker.terminate();
     this.dispatch();
+    this.notifyIdle();
   }
 }

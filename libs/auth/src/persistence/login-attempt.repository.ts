@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { SqlClient, type KeysetCursor } from '@app/core';
+import { batchDeleteStatement, SqlClient, type KeysetCursor } from '@app/core';
 import type { LoginOutcome } from '../domain/login-outcome';
 import type { LoginAttemptEntity } from './login-attempt.entity';
 
@@ -28,6 +28,11 @@ export class LoginAttemptRepository {
     ]);
   }
 
+  /** Deletes at most `limit` attempts made before `cutoff` (retention); returns how many went. */
+  purgeBefore(cutoff: Date, limit: number): Promise<number> {
+    return this.sql.execute(PURGE_BEFORE, [limit, cutoff]);
+  }
+
   listByUser(userId: string, limit: number, offset: number): Promise<LoginAttemptEntity[]> {
     return this.sql.query<LoginAttemptEntity>(
       `SELECT id, user_id AS "userId", at, ip, user_agent AS "userAgent", outcome FROM auth_login_attempts
@@ -51,6 +56,8 @@ export class LoginAttemptRepository {
     );
   }
 }
+
+const PURGE_BEFORE = batchDeleteStatement('auth_login_attempts', 'at < $2');
 
 const EXPORT_COLUMNS = 'id, user_id AS "userId", at, ip, user_agent AS "userAgent", outcome, at::text AS "cursorAt"';
 

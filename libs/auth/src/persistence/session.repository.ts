@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { SqlClient, type KeysetCursor } from '@app/core';
+import { batchDeleteStatement, SqlClient, type KeysetCursor } from '@app/core';
 import type { Role } from '../domain/role';
 import { INSERT_LOGIN_ATTEMPT } from './login-attempt.repository';
 import type { SessionEntity } from './session.entity';
@@ -26,6 +26,8 @@ export interface ActiveCaller {
 const COLUMNS = `id, user_id AS "userId", refresh_hash AS "refreshHash", user_agent AS "userAgent", ip,
   created_at AS "createdAt", last_used_at AS "lastUsedAt", expires_at AS "expiresAt", revoked_at AS "revokedAt",
   revoked_reason AS "revokedReason"`;
+
+const PURGE_ENDED = batchDeleteStatement('auth_sessions', 'expires_at <= $2 OR revoked_at IS NOT NULL');
 
 /** The login record of a session opened by a login, with the session's own parameters. */
 const LOGIN_RECORD_CTE = `WITH login AS (${INSERT_LOGIN_ATTEMPT} VALUES ($2, $6, $5, $4, 'success'))`;
@@ -54,6 +56,14 @@ export class SessionRepository {
        VALUES ($1, $2, $3, $4, $5, $6, $6, $7)`,
       values,
     );
+  }
+
+  /**
+   * Deletes at most `limit` sessions that can no longer be used, expired or revoked (retention); returns how many
+   * went. A refresh token of a deleted session is refused just as one of a revoked session.
+   */
+  purgeEnded(now: Date, limit: number): Promise<number> {
+    return this.sql.execute(PURGE_ENDED, [limit, now]);
   }
 
   async findById(id: string): Promise<SessionEntity | null> {

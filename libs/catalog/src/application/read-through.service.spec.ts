@@ -117,6 +117,7 @@ describe(ReadThrough.name, () => {
       redis,
       { REDIS_KEY_PREFIX: 'test:' } as RedisSettings,
       { CATALOG_LOCK_TTL_MS: 1_000 } as CatalogSettings,
+      clock,
     );
     const metrics = {
       recordAnswer: (freshness: string) => answers.push(freshness),

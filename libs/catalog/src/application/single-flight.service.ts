@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { RedisConnection, redisSettings, type RedisSettings } from '@app/core';
+import { Clock, RedisConnection, redisSettings, type RedisSettings } from '@app/core';
 import { catalogSettings, type CatalogSettings } from '../catalog.settings';
 
 const RELEASE_SCRIPT = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
@@ -37,6 +37,7 @@ export class SingleFlight {
     private readonly redis: RedisConnection,
     @Inject(redisSettings.KEY) private readonly redisConfig: RedisSettings,
     @Inject(catalogSettings.KEY) private readonly settings: CatalogSettings,
+    private readonly clock: Clock,
   ) {}
 
   /**
@@ -76,9 +77,9 @@ export class SingleFlight {
   ): Promise<T> {
     const lockKey = this.lockKey(key);
     const token = early?.token ?? randomUUID();
-    const deadline = Date.now() + this.settings.CATALOG_LOCK_TTL_MS;
+    const deadline = this.clock.nowMs() + this.settings.CATALOG_LOCK_TTL_MS;
     let pending = early?.outcome;
-    while (Date.now() < deadline) {
+    while (this.clock.nowMs() < deadline) {
       const outcome = await (pending ?? this.lock(lockKey, token));
       pending = undefined;
       if (outcome !== 'held') {
@@ -123,8 +124,8 @@ export class SingleFlight {
 
   /** Polls for the other replica's answer until it appears, the lock goes away, or time runs out. */
   private async waitForHolder<T>(lockKey: string, peek: () => Promise<T | undefined>, deadline: number) {
-    while (Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+    while (this.clock.nowMs() < deadline) {
+      await this.clock.sleep(POLL_MS);
       const value = await peek();
       if (value !== undefined) {
         return value;

@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { SqlClient } from '@app/core';
+import { batchDeleteStatement, SqlClient } from '@app/core';
+
+const PURGE_EXPIRED = batchDeleteStatement('catalog_misses', 'expires_at <= $2');
 
 /** Remembered "not found" answers, so an unknown id does not reach the provider on every request. */
 @Injectable()
@@ -19,6 +21,11 @@ export class MissRepository {
        ON CONFLICT (key) DO UPDATE SET expires_at = EXCLUDED.expires_at, fetched_at = now()`,
       [key, expiresAt],
     );
+  }
+
+  /** Deletes at most `limit` misses past their expiry, which no lookup reads any more (retention). */
+  purgeExpired(now: Date, limit: number): Promise<number> {
+    return this.sql.execute(PURGE_EXPIRED, [limit, now]);
   }
 
   async forget(key: string): Promise<void> {

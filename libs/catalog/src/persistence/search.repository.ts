@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { SqlClient } from '@app/core';
+import { batchDeleteStatement, SqlClient } from '@app/core';
 import { toStored, type Stored, type StoredRow } from './stored';
 
 /** A provider's page of a search (an artist's albums are read as one). */
@@ -7,6 +7,8 @@ export interface StoredSearch<T> {
   items: T[];
   total: number;
 }
+
+const PURGE_EXPIRED = batchDeleteStatement('catalog_searches', 'expires_at < $2');
 
 /** Kept search answers: one row per question (type, normalized query, providers asked), its whole merged list. */
 @Injectable()
@@ -31,6 +33,11 @@ export class SearchRepository {
          expires_at = EXCLUDED.expires_at, fetched_at = now()`,
       [key, scope.type, scope.query, scope.provider, answer.items.map((i) => i.id), JSON.stringify(answer), expiresAt],
     );
+  }
+
+  /** Deletes at most `limit` kept searches that expired before `cutoff` (retention); returns how many went. */
+  purgeExpiredBefore(cutoff: Date, limit: number): Promise<number> {
+    return this.sql.execute(PURGE_EXPIRED, [limit, cutoff]);
   }
 
   /** Removes every kept page of one search; returns the keys, so the caches can forget them too. */

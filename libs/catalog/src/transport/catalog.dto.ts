@@ -159,5 +159,7 @@ export class BatchGetDto {
   // A malformed id is that entry's INVALID_ARGUMENT; only what is not an id at all fails the request.
   @IsString({ each: true })
   @MaxLength(100, { each: true })
+  // Text that cannot be an id of any form (control bytes, spaces, non-ASCII) is a broken request, not one entry.
+  @Matches(/^[!-~]+$/, { each: true, message: 'each id must be printable ASCII without spaces' })
   ids!: string[];
 }

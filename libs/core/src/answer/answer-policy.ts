@@ -3,11 +3,16 @@ import type { Answer, Freshness } from './answer';
 /** RFC 9111 caps what a cache must honour; a year is also what an answer that never changes may claim. */
 const MAX_AGE_CAP_SECONDS = 31_536_000;
 
-/** `x-cache` (the short form clients have used so far) and RFC 9211 `cache-status` for each freshness. */
+/**
+ * `x-cache` (the short form clients have used so far) and RFC 9211 `cache-status` for each freshness. The app's
+ * own cache tiers (L1, Redis, PostgreSQL) answer as one cache named `chorus-app`; the HTTP cache in front of the
+ * app is `chorus-http` and appends its member after this one (RFC 9211: each cache names itself, the last member
+ * is the cache closest to the client).
+ */
 export const FRESHNESS_META: Readonly<Record<Freshness, Readonly<Record<'x-cache' | 'cache-status', string>>>> = {
-  HIT: { 'x-cache': 'HIT', 'cache-status': 'chorus; hit' },
-  STALE: { 'x-cache': 'STALE', 'cache-status': 'chorus; hit; detail=stale' },
-  MISS: { 'x-cache': 'MISS', 'cache-status': 'chorus; fwd=miss; stored' },
+  HIT: { 'x-cache': 'HIT', 'cache-status': 'chorus-app; hit' },
+  STALE: { 'x-cache': 'STALE', 'cache-status': 'chorus-app; hit; detail=stale' },
+  MISS: { 'x-cache': 'MISS', 'cache-status': 'chorus-app; fwd=miss; stored' },
 };
 
 export interface AnswerPolicyInput {

@@ -129,6 +129,27 @@ export class SqlClient implements SqlSession, OnApplicationShutdown {
     }
   }
 
+  /**
+   * `work` on one pooled connection, outside any transaction, for what belongs to a connection rather than a
+   * statement (a session-level advisory lock). A connection whose work threw is discarded rather than returned,
+   * so nothing it still held (such a lock) outlives the call.
+   */
+  async withConnection<T>(work: (connection: SqlSession) => Promise<T>): Promise<T> {
+    const client = await this.connect();
+    let broken: Error | undefined;
+    try {
+      return await work({
+        query: <R>(text: string, params: unknown[] = []) => this.run<R>(client, text, params).then((r) => r.rows),
+        execute: (text, params = []) => this.run(client, text, params).then((r) => r.rowCount),
+      });
+    } catch (error) {
+      broken = error instanceof Error ? error : new Error(String(error));
+      throw error;
+    } finally {
+      client.release(broken);
+    }
+  }
+
   poolCounts(): PoolCounts {
     return { total: this.pool.totalCount, idle: this.pool.idleCount, waiting: this.pool.waitingCount };
   }

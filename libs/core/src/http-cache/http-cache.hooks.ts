@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
-import { CACHE_STATUS_STORED, type HttpCache } from './http-cache';
+import { CACHE_STATUS_STORED, withCacheStatus, type HttpCache } from './http-cache';
 import type { RequestKeys } from './request-keys';
 
 /** RFC 9110 If-None-Match with the weak comparison: a list of tags, or `*`. */
@@ -102,7 +102,7 @@ export function installHttpCache(fastify: FastifyInstance, cache: HttpCache, key
         payload,
       });
       if (kept) {
-        void reply.header('cache-status', CACHE_STATUS_STORED);
+        void reply.header('cache-status', withCacheStatus(reply.getHeader('cache-status'), CACHE_STATUS_STORED));
       }
     }
     done(null, payload);

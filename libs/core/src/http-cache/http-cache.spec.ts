@@ -18,6 +18,7 @@ function answer(overrides: Partial<AnswerToKeep> = {}, cacheControl = 'public, m
       'cache-control': cacheControl,
       etag: 'W/"abc"',
       'x-cache': 'MISS',
+      'cache-status': 'chorus-app; fwd=miss; stored',
       'x-request-id': 'first-request',
     },
     payload: BODY,
@@ -45,7 +46,12 @@ describe(HttpCache.name, () => {
     const hit = sut.lookup(KEY, { host: 'another.host' });
     expect(hit?.age).toBe(42);
     expect(hit?.answer.body.toString()).toBe(BODY);
-    expect(hit?.answer.headers).toMatchObject({ etag: 'W/"abc"', 'x-cache': 'HIT', 'cache-status': CACHE_STATUS_HIT });
+    expect(hit?.answer.headers).toMatchObject({
+      etag: 'W/"abc"',
+      'x-cache': 'HIT',
+      // RFC 9211: the app's member stays, this cache (its own name) appends its hit.
+      'cache-status': `chorus-app; fwd=miss; stored, ${CACHE_STATUS_HIT}`,
+    });
     expect(hit?.answer.headers['x-request-id']).toBeUndefined();
   });
 

@@ -28,9 +28,18 @@ export interface HttpCacheHit {
 /** Response headers as Fastify's reply.getHeaders() gives them. */
 export type ResponseHeaders = Readonly<Record<string, string | number | string[] | undefined>>;
 
-/** RFC 9211 Cache-Status members of this cache (named `chorus`). */
-export const CACHE_STATUS_HIT = 'chorus; hit';
-export const CACHE_STATUS_STORED = 'chorus; fwd=miss; stored';
+/**
+ * RFC 9211 Cache-Status members of this cache, named `chorus-http` (the app's own tiers are `chorus-app`). They
+ * are appended to the member the app sent, so the list reads from the origin side to the client side.
+ */
+export const CACHE_STATUS_HIT = 'chorus-http; hit';
+export const CACHE_STATUS_STORED = 'chorus-http; fwd=miss; stored';
+
+/** The Cache-Status field with this cache's member appended to what the app (or another cache) said. */
+export function withCacheStatus(existing: string | number | string[] | undefined, member: string): string {
+  const before = Array.isArray(existing) ? existing.join(', ') : existing;
+  return before === undefined || before === '' ? member : `${before}, ${member}`;
+}
 
 /**
  * What a kept answer weighs besides its body: its headers object, the policy with its parsed directives, the LRU
@@ -71,7 +80,7 @@ function keptHeaders(headers: ResponseHeaders): Record<string, string> {
       kept[name] = Array.isArray(value) ? value.join(', ') : String(value);
     }
   }
-  kept['cache-status'] = CACHE_STATUS_HIT;
+  kept['cache-status'] = withCacheStatus(kept['cache-status'], CACHE_STATUS_HIT);
   if (kept['x-cache'] !== undefined) {
     kept['x-cache'] = 'HIT';
   }
