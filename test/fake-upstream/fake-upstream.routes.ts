@@ -2,6 +2,7 @@ import { type FixtureStore, slug } from './fixture.store';
 import { lrclibGet, lrclibSearch } from './fake-lrclib';
 import { deezerPage, itunesPage, musicbrainzPage, spotifyPage } from './fake-search';
 import { idSearchTerms, musicbrainzIdSearch } from './fake-mb-id-search';
+import { generatedDeezerPlaylist } from './fake-playlists';
 
 export interface FakeAnswer {
   status: number;
@@ -122,7 +123,7 @@ function pageParam(req: FakeRequest, name: string, fallback: number): number {
 
 /** `/playlist/<id>/tracks?index=&limit=`: `{ data, total, next? }`. */
 function deezerPlaylistTracks(store: FixtureStore, req: FakeRequest, id: string): FakeAnswer {
-  const body = store.read(`deezer/playlist/${id}-tracks.json`);
+  const body = store.read(`deezer/playlist/${id}-tracks.json`) ?? generatedDeezerPlaylist(store, id, 'tracks');
   if (body === undefined) {
     return ok(DEEZER_NO_DATA);
   }
@@ -147,6 +148,10 @@ function deezer(store: FixtureStore, req: FakeRequest): FakeAnswer {
   }
   if (!kind || !id) {
     return noData;
+  }
+  const generated = kind === 'playlist' ? generatedDeezerPlaylist(store, id, 'head') : undefined;
+  if (generated) {
+    return ok(generated);
   }
   const code = /^(isrc|upc):(\w+)$/.exec(id);
   if (code) {

@@ -24,6 +24,8 @@ export interface Fault {
   reset?: boolean;
   /** Only the next N matching requests get the fault; then it is removed. Unset: until cleared. */
   times?: number;
+  /** The first N matching requests are answered normally; the fault applies from the next one on. */
+  after?: number;
 }
 
 export interface RecordedRequest {
@@ -156,6 +158,10 @@ export class FakeUpstream {
 
   private takeFault(path: string): ActiveFault | undefined {
     const fault = this.faults.find((candidate) => path.startsWith(candidate.prefix));
+    if (fault?.after) {
+      fault.after -= 1;
+      return undefined;
+    }
     if (fault?.times !== undefined) {
       fault.times -= 1;
       if (fault.times <= 0) {

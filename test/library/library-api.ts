@@ -12,6 +12,8 @@ export type LibraryOperation =
   | 'createPlaylist'
   | 'listMyPlaylists'
   | 'importPlaylist'
+  | 'getImport'
+  | 'listImports'
   | 'getPlaylist'
   | 'updatePlaylist'
   | 'deletePlaylist'
@@ -52,7 +54,9 @@ const ROUTES: Record<LibraryOperation, RestRoute> = {
   listFavorites: { method: 'get', path: () => '/v1/me/favorites', inPath: [], grpc: 'ListFavorites' },
   createPlaylist: { method: 'post', path: () => '/v1/me/playlists', inPath: [], grpc: 'CreatePlaylist' },
   listMyPlaylists: { method: 'get', path: () => '/v1/me/playlists', inPath: [], grpc: 'ListMyPlaylists' },
-  importPlaylist: { method: 'post', path: () => '/v1/me/playlists/import', inPath: [], grpc: 'ImportPlaylist' },
+  importPlaylist: { method: 'post', path: () => '/v1/me/playlists/import', inPath: [], grpc: 'StartPlaylistImport' },
+  getImport: { method: 'get', path: (b) => `/v1/me/imports/${enc(b.id)}`, inPath: ['id'], grpc: 'GetPlaylistImport' },
+  listImports: { method: 'get', path: () => '/v1/me/imports', inPath: [], grpc: 'ListPlaylistImports' },
   getPlaylist: { method: 'get', path: (b) => `/v1/playlists/${enc(b.id)}`, inPath: ['id'], grpc: 'GetPlaylist' },
   updatePlaylist: {
     method: 'patch',

@@ -14,7 +14,10 @@ import { ChartsService } from './application/charts.service';
 import { FavoritesService } from './application/favorites.service';
 import { HistoryService } from './application/history.service';
 import { LibraryAccountData } from './application/library-account-data';
+import { ImportRunner } from './application/import-runner.service';
 import { PlaylistImportService } from './application/playlist-import.service';
+import { PlaylistSources } from './application/playlist-sources';
+import { ImportJobRepository } from './persistence/import-job.repository';
 import { PlaylistTracksService } from './application/playlist-tracks.service';
 import { PlaylistsService } from './application/playlists.service';
 import { FavoritesController } from './transport/favorites.controller';
@@ -36,6 +39,9 @@ import { PlaylistsController } from './transport/playlists.controller';
     PlaylistsService,
     PlaylistTracksService,
     PlaylistImportService,
+    PlaylistSources,
+    ImportJobRepository,
+    ImportRunner,
     HistoryService,
     ChartsService,
     LibraryAccountData,

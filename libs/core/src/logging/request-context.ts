@@ -6,7 +6,8 @@ import { AsyncLocalStorage } from 'node:async_hooks';
  */
 export interface RequestContext {
   requestId: string;
-  transport: 'http' | 'rpc';
+  /** `job`: background work a request started (a playlist import), run as that request's user. */
+  transport: 'http' | 'rpc' | 'job';
   /** Route template or gRPC method. */
   operation: string;
   userId?: string;

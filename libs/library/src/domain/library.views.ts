@@ -81,10 +81,26 @@ export interface UnresolvedTrackView {
   reason: string;
 }
 
-export interface ImportView {
-  playlist: PlaylistView;
+export type ImportState = 'queued' | 'running' | 'done' | 'failed';
+
+/** A playlist import, as its owner follows it: progress while it runs, the outcome once it ends. */
+export interface ImportJobView {
+  id: string;
+  state: ImportState;
+  sourceUrl: string;
+  /** The new private playlist, once the source playlist was read (it fills page by page). */
+  playlistId?: string;
+  /** Entries the source platform reports; unknown until the playlist was first read. */
+  total?: number;
+  /** Entries read so far (imported, unresolved, or over the import limit). */
+  processed: number;
   imported: number;
   unresolved: UnresolvedTrackView[];
+  /** Why a failed import stopped, or why a running one is waiting (a provider down, the caller's budget). */
+  error?: { code: string; message: string };
+  createdAt: string;
+  updatedAt: string;
+  finishedAt?: string;
 }
 
 export type EmptyView = Record<string, never>;

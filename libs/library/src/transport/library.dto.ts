@@ -179,6 +179,12 @@ export class ImportPlaylistDto {
   url!: string;
 }
 
+export class ImportIdDto {
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID('all', { message: 'must be an import id (UUID)' })
+  id!: string;
+}
+
 export class RecordPlayDto {
   @ApiProperty({ example: ID_EXAMPLE })
   @IsString()

@@ -1,21 +1,31 @@
 import { Controller, Delete, Get, HttpCode, Patch, Post } from '@nestjs/common';
 import { GrpcMethod } from '@nestjs/microservices';
-import { ApiBearerAuth, ApiForbiddenResponse, ApiGatewayTimeoutResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiAcceptedResponse,
+  ApiBearerAuth,
+  ApiForbiddenResponse,
+  ApiGatewayTimeoutResponse,
+  ApiOperation,
+  ApiTags,
+  ApiTooManyRequestsResponse,
+} from '@nestjs/swagger';
 import { Authenticated, CurrentCaller, OptionalAuth, OptionalCaller } from '@app/auth';
 import { Input, type Caller } from '@app/core';
 import type {
   EmptyView,
-  ImportView,
+  ImportJobView,
   PlaylistTrackPageView,
   PlaylistTrackView,
   PlaylistView,
 } from '../domain/library.views';
+import { ImportRunner } from '../application/import-runner.service';
 import { PlaylistImportService } from '../application/playlist-import.service';
 import { PlaylistTracksService } from '../application/playlist-tracks.service';
 import { PlaylistsService } from '../application/playlists.service';
 import {
   AddPlaylistTracksDto,
   CreatePlaylistDto,
+  ImportIdDto,
   ImportPlaylistDto,
   ListPlaylistTracksDto,
   MovePlaylistTrackDto,
@@ -41,6 +51,7 @@ export class PlaylistsController {
     private readonly playlists: PlaylistsService,
     private readonly tracks: PlaylistTracksService,
     private readonly imports: PlaylistImportService,
+    private readonly runner: ImportRunner,
   ) {}
 
   @Post('/v1/me/playlists')
@@ -60,11 +71,35 @@ export class PlaylistsController {
   }
 
   @Post('/v1/me/playlists/import')
-  @ApiOperation({ summary: 'Copy a Deezer or Spotify playlist into a new private playlist; reports unresolved tracks' })
+  @HttpCode(202)
+  @ApiOperation({
+    summary: 'Start copying a Deezer or Spotify playlist into a new private playlist (a background job)',
+    description:
+      'Reads the playlist head now (404 for an unknown playlist), then fills the new playlist page by page in ' +
+      'the background. Follow it with GET /v1/me/imports/{id}. 429 while 3 of your imports are unfinished.',
+  })
+  @ApiAcceptedResponse({ description: 'The import job, queued' })
+  @ApiTooManyRequestsResponse({ description: 'Three of your imports are unfinished, or your provider budget is spent' })
   @ApiGatewayTimeoutResponse()
-  @GrpcMethod(SERVICE, 'ImportPlaylist')
-  importPlaylist(@Input() dto: ImportPlaylistDto, @CurrentCaller() caller: Caller): Promise<ImportView> {
-    return this.imports.import(caller, dto.url);
+  @GrpcMethod(SERVICE, 'StartPlaylistImport')
+  async startImport(@Input() dto: ImportPlaylistDto, @CurrentCaller() caller: Caller): Promise<ImportJobView> {
+    const job = await this.imports.start(caller, dto.url);
+    this.runner.kick();
+    return job;
+  }
+
+  @Get('/v1/me/imports/:id')
+  @ApiOperation({ summary: 'An import job of yours: state, progress, unresolved entries' })
+  @GrpcMethod(SERVICE, 'GetPlaylistImport')
+  getImport(@Input() dto: ImportIdDto, @CurrentCaller() caller: Caller): Promise<ImportJobView> {
+    return this.imports.get(caller, dto.id);
+  }
+
+  @Get('/v1/me/imports')
+  @ApiOperation({ summary: 'Your import jobs, newest first' })
+  @GrpcMethod(SERVICE, 'ListPlaylistImports')
+  listImports(@Input() dto: PageDto, @CurrentCaller() caller: Caller): Promise<{ imports: ImportJobView[] }> {
+    return this.imports.list(caller, dto.limit, dto.offset);
   }
 
   @Get('/v1/playlists/:id')

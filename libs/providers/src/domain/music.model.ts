@@ -185,15 +185,27 @@ export interface Paging {
   offset?: number;
 }
 
-/** A platform playlist with its tracks as the platform lists them (used to import one into a user's library). */
-export interface Playlist {
+/** A platform playlist as the platform describes it, without its tracks. */
+export interface PlaylistHead {
+  /** Catalog-style id: `deezer:908622995`, `spotify:37i9dQZF1DX0XUsuxWHRQd`. */
   id: string;
   name: string;
   description?: string;
-  /** How many entries the platform reports, including any it could not give as a track. */
+  /** The owner's display name on the platform ("Deezer Editor", "Spotify"). */
+  owner?: string;
+  images: Image[];
+  /** How many entries the platform reports, including any it cannot give as a track. */
   total: number;
+  urls: ExternalUrl[];
+}
+
+/** One page of a platform playlist's entries, in the platform's order. */
+export interface PlaylistPage {
   tracks: Track[];
   /** Entries without a usable track (removed from the platform, local files): reported, never guessed. */
   unavailable: Array<{ title: string; reason: string }>;
-  urls: ExternalUrl[];
+  /** Entries this page covered (tracks + unavailable): where the next page starts. */
+  read: number;
+  /** Whether the platform says there is a next page. */
+  next: boolean;
 }

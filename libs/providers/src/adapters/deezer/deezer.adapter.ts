@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { HttpClient, type QueryValue } from '../../upstream/http.client';
-import type { Album, Artist, Paging, Playlist, SearchPage, Track } from '../../domain/music.model';
+import type { Album, Artist, Paging, PlaylistHead, PlaylistPage, SearchPage, Track } from '../../domain/music.model';
 import { JsonReader } from '../../upstream/json-reader';
 import { barcode, clampLimit, clampOffset, isrc, numericId, requiredText } from '../adapter.helpers';
 import {
@@ -14,7 +14,7 @@ import {
 } from './deezer.mapper';
 
 /** Deezer's largest page of playlist tracks. */
-const PLAYLIST_PAGE = 100;
+export const DEEZER_PLAYLIST_PAGE = 100;
 
 /**
  * Deezer public API: search (incl. advanced `artist:"…" track:"…"` queries), track/album/artist by id,
@@ -56,19 +56,15 @@ export class DeezerAdapter {
     return await this.get(`/album/upc:${barcode(code, 'upc')}`, {}, mapAlbum);
   }
 
-  /** A public playlist with up to `maxTracks` of its tracks, paged through `/playlist/<id>/tracks`. */
-  async getPlaylist(id: string, maxTracks = 500): Promise<Playlist> {
-    const native = numericId('deezer', id);
-    const head = await this.get(`/playlist/${native}`, {}, mapPlaylistHead);
-    const tracks: Track[] = [];
-    let more = true;
-    while (more && tracks.length < maxTracks) {
-      const query = { index: tracks.length, limit: Math.min(PLAYLIST_PAGE, maxTracks - tracks.length) };
-      const page = await this.request(`/playlist/${native}/tracks`, query, mapPlaylistTracks);
-      tracks.push(...page.tracks);
-      more = page.next && page.tracks.length > 0;
-    }
-    return { ...head, tracks: tracks.slice(0, maxTracks), unavailable: [] };
+  /** A public playlist's name, owner, picture and entry count (`/playlist/<id>`). */
+  async playlistHead(id: string): Promise<PlaylistHead> {
+    return await this.get(`/playlist/${numericId('deezer', id)}`, {}, mapPlaylistHead);
+  }
+
+  /** One page of a public playlist's tracks (`/playlist/<id>/tracks`, at most DEEZER_PLAYLIST_PAGE entries). */
+  async playlistTracks(id: string, offset: number, limit: number): Promise<PlaylistPage> {
+    const query = { index: clampOffset(offset), limit: clampLimit(limit, DEEZER_PLAYLIST_PAGE) };
+    return await this.request(`/playlist/${numericId('deezer', id)}/tracks`, query, mapPlaylistTracks);
   }
 
   private search<T>(kind: string, query: string, paging: Paging, map: (r: JsonReader) => T): Promise<SearchPage<T>> {

@@ -3,7 +3,8 @@ import type {
   Artist,
   ArtistCredit,
   Image,
-  Playlist,
+  PlaylistHead,
+  PlaylistPage,
   Release,
   SearchPage,
   Track,
@@ -146,18 +147,21 @@ export function mapPage<T>(json: unknown, offset: number, map: (r: JsonReader) =
 }
 
 /** `/playlist/<id>` without its tracks (they are paged separately through `/playlist/<id>/tracks`). */
-export function mapPlaylistHead(r: JsonReader): Omit<Playlist, 'tracks' | 'unavailable'> {
+export function mapPlaylistHead(r: JsonReader): PlaylistHead {
   return {
     id: dz(r.id('id')),
     name: r.str('title'),
     description: r.optStr('description') || undefined,
+    owner: r.optObj('creator')?.optStr('name'),
+    images: pictures(r, 'picture', ['picture']),
     total: r.optNum('nb_tracks') ?? 0,
     urls: link(r),
   };
 }
 
 /** Deezer lists tracks it can no longer play with `readable: false`; they still have an id to resolve. */
-export function mapPlaylistTracks(json: unknown): { tracks: Track[]; next: boolean } {
+export function mapPlaylistTracks(json: unknown): PlaylistPage {
   const r = JsonReader.of(json);
-  return { tracks: r.list('data').map(mapTrack), next: r.optStr('next') !== undefined };
+  const tracks = r.list('data').map(mapTrack);
+  return { tracks, unavailable: [], read: tracks.length, next: r.optStr('next') !== undefined };
 }

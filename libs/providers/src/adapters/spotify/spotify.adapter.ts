@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError, ErrorCode } from '@app/core';
 import { HttpClient, type QueryValue } from '../../upstream/http.client';
-import type { Album, Artist, Paging, Playlist, SearchPage, Track } from '../../domain/music.model';
+import type { Album, Artist, Paging, PlaylistHead, PlaylistPage, SearchPage, Track } from '../../domain/music.model';
 import { ProviderRegistry } from '../../application/provider.registry';
 import { JsonReader } from '../../upstream/json-reader';
 import { clampLimit, clampOffset, isrc, requiredText, spotifyId } from '../adapter.helpers';
@@ -10,7 +10,7 @@ import { SpotifyTokenService } from './spotify-token.service';
 
 const TOKEN_REJECTED = Symbol('token rejected');
 /** Spotify's largest page of playlist tracks. */
-const PLAYLIST_PAGE = 100;
+export const SPOTIFY_PLAYLIST_PAGE = 100;
 
 /**
  * Spotify Web API with a client-credentials token; enabled only when SPOTIFY_CLIENT_ID and
@@ -58,22 +58,15 @@ export class SpotifyAdapter {
     return await this.call(`/v1/artists/${spotifyId(id)}`, {}, (json) => mapArtist(JsonReader.of(json)));
   }
 
-  /** A playlist with up to `maxTracks` entries, paged through `/v1/playlists/<id>/tracks`. */
-  async getPlaylist(id: string, maxTracks = 500): Promise<Playlist> {
-    const native = spotifyId(id);
-    const head = await this.call(`/v1/playlists/${native}`, {}, (json) => mapPlaylistHead(JsonReader.of(json)));
-    const playlist: Playlist = { ...head, tracks: [], unavailable: [] };
-    let offset = 0;
-    let more = true;
-    while (more && offset < maxTracks) {
-      const limit = Math.min(PLAYLIST_PAGE, maxTracks - offset);
-      const page = await this.call(`/v1/playlists/${native}/tracks`, { offset, limit }, mapPlaylistTracks);
-      playlist.tracks.push(...page.tracks);
-      playlist.unavailable.push(...page.unavailable);
-      offset += page.tracks.length + page.unavailable.length;
-      more = page.next && page.tracks.length + page.unavailable.length > 0;
-    }
-    return playlist;
+  /** A playlist's name, owner, images and entry count (`/v1/playlists/<id>`). */
+  async playlistHead(id: string): Promise<PlaylistHead> {
+    return await this.call(`/v1/playlists/${spotifyId(id)}`, {}, (json) => mapPlaylistHead(JsonReader.of(json)));
+  }
+
+  /** One page of a playlist's entries (`/v1/playlists/<id>/tracks`, at most SPOTIFY_PLAYLIST_PAGE). */
+  async playlistTracks(id: string, offset: number, limit: number): Promise<PlaylistPage> {
+    const query = { offset: clampOffset(offset), limit: clampLimit(limit, SPOTIFY_PLAYLIST_PAGE) };
+    return await this.call(`/v1/playlists/${spotifyId(id)}/tracks`, query, mapPlaylistTracks);
   }
 
   private search<T>(kind: string, query: string, paging: Paging, map: (r: JsonReader) => T): Promise<SearchPage<T>> {

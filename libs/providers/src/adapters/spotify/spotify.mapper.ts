@@ -4,7 +4,8 @@ import type {
   ArtistCredit,
   ExternalUrl,
   Image,
-  Playlist,
+  PlaylistHead,
+  PlaylistPage,
   SearchPage,
   Track,
 } from '../../domain/music.model';
@@ -120,11 +121,13 @@ export function mapSearch<T>(json: unknown, key: string, map: (r: JsonReader) =>
 }
 
 /** `/v1/playlists/<id>`: name, description and the reported track count (tracks are paged separately). */
-export function mapPlaylistHead(r: JsonReader): Omit<Playlist, 'tracks' | 'unavailable'> {
+export function mapPlaylistHead(r: JsonReader): PlaylistHead {
   return {
     id: sp(r.id('id')),
     name: r.str('name'),
     description: r.optStr('description') || undefined,
+    owner: r.optObj('owner')?.optStr('display_name'),
+    images: images(r, ['picture']),
     total: r.optObj('tracks')?.optNum('total') ?? 0,
     urls: urls(r),
   };
@@ -134,10 +137,10 @@ export function mapPlaylistHead(r: JsonReader): Omit<Playlist, 'tracks' | 'unava
  * One page of `/v1/playlists/<id>/tracks`: `{ items: [{ track }], next }`. A removed track (`track: null`),
  * a local file or an episode has no catalog id; it is listed as unavailable with what the page says about it.
  */
-export function mapPlaylistTracks(json: unknown): Pick<Playlist, 'tracks' | 'unavailable'> & { next: boolean } {
+export function mapPlaylistTracks(json: unknown): PlaylistPage {
   const page = JsonReader.of(json);
   const tracks: Track[] = [];
-  const unavailable: Playlist['unavailable'] = [];
+  const unavailable: PlaylistPage['unavailable'] = [];
   for (const item of page.list('items')) {
     const track = item.optObj('track');
     if (track && track.optStr('id') && !track.optBool('is_local') && (track.optStr('type') ?? 'track') === 'track') {
@@ -147,5 +150,5 @@ export function mapPlaylistTracks(json: unknown): Pick<Playlist, 'tracks' | 'una
       unavailable.push({ title: track?.optStr('name') ?? '', reason });
     }
   }
-  return { tracks, unavailable, next: page.optStr('next') !== undefined };
+  return { tracks, unavailable, read: tracks.length + unavailable.length, next: page.optStr('next') !== undefined };
 }
