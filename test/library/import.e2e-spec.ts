@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { queryDatabase } from '../support/database';
-import { eventually } from '../support/eventually';
-import { expectError, expectOk, type LibraryApi } from './library-api';
+import { settled, type ImportJob } from './import-helpers';
+import { expectError, expectOk } from './library-api';
 import {
   DIE_WITH_A_SMILE,
   HBFS_DEEZER,
@@ -15,32 +15,6 @@ const DEEZER_PLAYLIST = 'https://www.deezer.com/fr/playlist/908622995';
 const SPOTIFY_PLAYLIST = 'https://open.spotify.com/playlist/37i9dQZF1DX0XUsuxWHRQd?si=abc';
 /** A generated Deezer playlist of 500 tracks (test/fake-upstream/fake-playlists.ts). */
 const BIG_PLAYLIST = 'https://www.deezer.com/playlist/770500';
-
-export interface ImportJob {
-  id: string;
-  state: string;
-  sourceUrl: string;
-  playlistId?: string;
-  total?: number;
-  processed?: number;
-  imported?: number;
-  unresolved?: Array<{ sourceId?: string; title: string; reason: string }>;
-  error?: { code: string; message: string } | null;
-}
-
-/** Waits until the job ends (done or failed) and answers it as its owner reads it. */
-export async function settled(api: LibraryApi, token: string, id: string): Promise<ImportJob> {
-  let job: ImportJob | undefined;
-  await eventually(
-    async () => {
-      job = expectOk(await api.call<ImportJob>('getImport', { id }, token));
-      return job.state === 'done' || job.state === 'failed';
-    },
-    30_000,
-    `import ${id} to end`,
-  );
-  return job as ImportJob;
-}
 
 describe('Library playlist import jobs over REST and gRPC', () => {
   const h = new LibraryHarness();
