@@ -25,10 +25,13 @@ import { CatalogMetrics } from './application/catalog.metrics';
 import { SingleFlight } from './application/single-flight.service';
 import { SearchService } from './application/search.service';
 import { CatalogController } from './transport/catalog.controller';
+import { SimilarArtistsService } from './application/similar-artists.service';
+import { SimilarTracksService } from './application/similar-tracks.service';
+import { SimilarController } from './transport/similar.controller';
 
 @Module({
   imports: [ConfigModule.forFeature(catalogSettings), ProvidersModule],
-  controllers: [CatalogController],
+  controllers: [CatalogController, SimilarController],
   providers: [
     EntityRepository,
     BarcodeRepository,
@@ -52,6 +55,8 @@ import { CatalogController } from './transport/catalog.controller';
     CoverArtService,
     ResolveService,
     PurgeService,
+    SimilarArtistsService,
+    SimilarTracksService,
   ],
   exports: [LookupService, ResolveService, LinksService],
 })

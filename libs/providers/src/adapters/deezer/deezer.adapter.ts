@@ -56,6 +56,21 @@ export class DeezerAdapter {
     return await this.get(`/album/upc:${barcode(code, 'upc')}`, {}, mapAlbum);
   }
 
+  /** Deezer's related artists (`/artist/<id>/related`), most related first. */
+  async relatedArtists(id: string, limit: number): Promise<SearchPage<Artist>> {
+    const path = `/artist/${numericId('deezer', id)}/related`;
+    return await this.request(path, { limit: clampLimit(limit, 100) }, (json) => mapPage(json, 0, mapArtist));
+  }
+
+  /**
+   * The artist's most played tracks (`/artist/<id>/top`). These items carry no ISRC, release date or position:
+   * they are summaries of the tracks, not lookups.
+   */
+  async topTracks(id: string, limit: number): Promise<SearchPage<Track>> {
+    const path = `/artist/${numericId('deezer', id)}/top`;
+    return await this.request(path, { limit: clampLimit(limit, 100) }, (json) => mapPage(json, 0, mapTrack));
+  }
+
   /** A public playlist with up to `maxTracks` of its tracks, paged through `/playlist/<id>/tracks`. */
   async getPlaylist(id: string, maxTracks = 500): Promise<Playlist> {
     const native = numericId('deezer', id);
