@@ -106,7 +106,7 @@ function hostileRequest(op: HostileOperation): fc.Arbitrary<HostileRequest> {
       // Routes without a body get one now and then: it must be refused or ignored, never crash anything.
       body: op.body ? bodyFor(op.body) : fc.option(bodyFor(undefined), { freq: 4, nil: undefined }),
       contentType,
-      credential: fc.constantFrom<Credential>('none', 'garbage', 'user', 'admin'),
+      credential: fc.constantFrom<Credential>('user', 'user', 'admin', 'admin', 'none', 'garbage'),
       garbage: garbageToken,
     })
     .map(({ params, raw, query, body, contentType: type, credential, garbage }) => {
