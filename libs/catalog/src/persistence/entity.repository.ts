@@ -6,7 +6,7 @@ import { deleteLookups, EntityWriter } from './entity-writer';
 import { ENTITY_TABLES, type Writable } from './lookup-tables';
 import type { LinkAnswer } from './answer.repository';
 import { writeCrossRef } from './cross-ref.repository';
-import { CONFIDENCE, urlRelReferences, type LinkedKind } from '../domain/identity';
+import { CONFIDENCE, urlRelReferences } from '../domain/identity';
 import { REMEMBERED_MISSING, toStored, type Loaded, type Stored, type StoredRow } from './stored';
 
 /** An album as Chorus answers it: the release group plus the tracks of its representative release. */
@@ -26,7 +26,7 @@ function trackReference(answer: LinkAnswer): ExternalReference | undefined {
 }
 
 /** An entity's URL relations, kept as its cross-references with it (the reverse path of "any id reaches it"). */
-async function writeUrlRefs(tx: SqlSession, kind: LinkedKind, entity: Artist | Album | Track, expiresAt: Date) {
+async function writeUrlRefs(tx: SqlSession, kind: 'artist' | 'album', entity: Artist | Album, expiresAt: Date) {
   for (const reference of urlRelReferences(kind, entity.id, entity.urls)) {
     await writeCrossRef(tx, kind, entity.id, reference.platform, { reference }, expiresAt);
   }
@@ -104,10 +104,8 @@ export class EntityRepository {
   }
 
   async saveTrack(track: Track, expiresAt: Date): Promise<void> {
-    await this.inWriteTransaction(expiresAt, async (writer, tx) => {
-      await writer.write('track', track);
-      await writeUrlRefs(tx, 'track', track, expiresAt);
-    });
+    // A track's URL relations are not kept as its links: a track link holds the matched track itself (LinksService).
+    await this.inWriteTransaction(expiresAt, (writer) => writer.write('track', track));
   }
 
   async saveTracks(tracks: Track[], expiresAt: Date): Promise<void> {
