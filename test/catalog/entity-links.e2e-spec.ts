@@ -86,6 +86,12 @@ describe('Artist and album links, one identity across platforms, over REST and g
     const byDeezer = (await request(sut.httpUrl).get('/v1/artists/deezer:415')).body as Entity;
     expect(byMbid.externalIds).toMatchObject({ musicbrainz: NIRVANA_US.slice(12), deezer: '415', discogs: '125246' });
     expect(byDeezer.externalIds).toMatchObject({ musicbrainz: NIRVANA_US.slice(12), deezer: '415', discogs: '125246' });
+    const fromDeezer = (await request(sut.httpUrl).get('/v1/artists/deezer:415/links')).body as Links;
+    expect(fromDeezer.links).toContainEqual(
+      expect.objectContaining({ platform: 'musicbrainz', id: NIRVANA_US, matchedBy: 'url-rel' }),
+    );
+    // From the kept URL relation: MusicBrainz is not searched.
+    expect(fake.requests('/musicbrainz/ws/2/artist').filter((r) => r.path === '/musicbrainz/ws/2/artist')).toEqual([]);
     const viaGrpc = await grpcCall<Entity>(grpc, 'GetArtist', { id: 'deezer:415' });
     expect(viaGrpc.response?.externalIds).toMatchObject({ musicbrainz: NIRVANA_US.slice(12), discogs: '125246' });
     expect(viaGrpc.response?.externalIds.references.map((r) => r.id)).toEqual(
@@ -186,6 +192,19 @@ describe('Artist and album links, one identity across platforms, over REST and g
     const rpc = await grpcCall<Links>(grpc, 'GetAlbumLinks', { id: 'deezer:6575789' });
     expect(rpc.response?.status).toBe('PARTIAL');
     expect(rpc.response?.failures.map((f) => f.provider)).toEqual(['spotify']);
+    // MusicBrainz has two albums of that title: the one whose artist is linked to Deezer's (by the shared ISRC
+    // found above) is this one; the compilation of the same name is not.
+    expect(rest.body.links).toContainEqual(
+      expect.objectContaining({
+        platform: 'musicbrainz',
+        id: 'musicbrainz:aa997ea0-2936-40bd-884d-3af8a0e064dc',
+        matchedBy: 'name',
+        evidence: [
+          'same title "Random Access Memories"',
+          'artist musicbrainz:056e4f3e-d505-4dad-8ec1-d04f521cbb56 is deezer:27 (name)',
+        ],
+      }),
+    );
   });
 
   it("should give a track the ids of its kept links, and the linked track the track's", async () => {
