@@ -14,7 +14,8 @@ import { BatchLookupService } from '../application/batch-lookup.service';
 import { toBatchResponse } from './batch.response';
 import { SearchService } from '../application/search.service';
 import { toSearchResponse } from './search.response';
-import { withAnswerStatus } from './answer-status.response';
+import { withAnswerStatus, withIncludeStatus } from './answer-status.response';
+import { EntityExtrasService } from '../application/entity-extras.service';
 import {
   BarcodeDto,
   BatchGetDto,
@@ -22,6 +23,7 @@ import {
   IdDto,
   IsrcDto,
   ListArtistAlbumsDto,
+  LookupDto,
   PurgeEntityDto,
   PurgeSearchDto,
   ResolveDto,
@@ -47,6 +49,7 @@ export class CatalogController {
     private readonly linksService: LinksService,
     private readonly purges: PurgeService,
     private readonly batches: BatchLookupService,
+    private readonly extras: EntityExtrasService,
   ) {}
 
   @Get('v1/search')
@@ -59,8 +62,8 @@ export class CatalogController {
 
   @Get('v1/artists/:id')
   @GrpcMethod('CatalogService', 'GetArtist')
-  getArtist(@Input() dto: IdDto) {
-    return this.lookups.getArtist(dto.id);
+  async getArtist(@Input() dto: LookupDto) {
+    return withIncludeStatus(await this.extras.getArtist(dto.id, dto.include));
   }
 
   @Get('v1/artists/:id/albums')
@@ -77,8 +80,8 @@ export class CatalogController {
 
   @Get('v1/albums/:id')
   @GrpcMethod('CatalogService', 'GetAlbum')
-  getAlbum(@Input() dto: IdDto) {
-    return this.lookups.getAlbum(dto.id);
+  async getAlbum(@Input() dto: LookupDto) {
+    return withIncludeStatus(await this.extras.getAlbum(dto.id, dto.include));
   }
 
   @Get('v1/albums/:id/cover-art')
@@ -98,8 +101,8 @@ export class CatalogController {
 
   @Get('v1/releases/:id')
   @GrpcMethod('CatalogService', 'GetRelease')
-  getRelease(@Input() dto: IdDto) {
-    return this.lookups.getRelease(dto.id);
+  async getRelease(@Input() dto: LookupDto) {
+    return withIncludeStatus(await this.extras.getRelease(dto.id, dto.include));
   }
 
   @Get('v1/tracks/by-isrc/:isrc')
@@ -110,8 +113,8 @@ export class CatalogController {
 
   @Get('v1/tracks/:id')
   @GrpcMethod('CatalogService', 'GetTrack')
-  getTrack(@Input() dto: IdDto) {
-    return this.lookups.getTrack(dto.id);
+  async getTrack(@Input() dto: LookupDto) {
+    return withIncludeStatus(await this.extras.getTrack(dto.id, dto.include));
   }
 
   @Get('v1/tracks/:id/lyrics')

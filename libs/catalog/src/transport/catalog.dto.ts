@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
+import { Transform, Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayMinSize,
@@ -18,6 +18,7 @@ import { COVER_SIZES, type CoverSize } from '../application/cover-art.service';
 import type { EntityKind } from '../domain/catalog-id';
 import { SEARCH_TYPES, type SearchType } from '../application/provider.gateway';
 import { MAX_SEARCH_OFFSET } from '../domain/search-paging';
+import { INCLUDES, MAX_INCLUDES } from '../domain/include';
 
 const ID_EXAMPLE = 'musicbrainz:056e4f3e-d505-4dad-8ec1-d04f521cbb56';
 
@@ -29,6 +30,33 @@ export class IdDto {
   @IsString()
   @Length(1, 100)
   id!: string;
+}
+
+/** `include=aliases,relations` (REST, one comma list or repeated) or a repeated field (gRPC): one list. */
+const includeList = () =>
+  Transform(({ value }: { value: unknown }) => {
+    const list: unknown[] = Array.isArray(value) ? value : [value];
+    return list.flatMap((item) => (typeof item === 'string' ? item.split(',').map((part) => part.trim()) : [item])).filter((item) => item !== '');
+  });
+
+/** A lookup by id (artist, album, release, track) that may ask for extra parts. */
+export class LookupDto extends IdDto {
+  @ApiPropertyOptional({
+    type: [String],
+    description:
+      'Extra parts to answer (comma-separated or repeated): aliases; relations (artists: members, member of, ' +
+      'collaborations); credits (tracks: composer, lyricist, producer, performers with instruments); labels ' +
+      '(releases, always present); genres and tags with counts. Each entity kind takes only its own: artist ' +
+      'aliases, relations, genres, tags; album aliases, genres, tags; release aliases, labels, genres, tags; ' +
+      'track aliases, credits, genres, tags. Without it the answer is the plain entity.',
+    example: ['aliases', 'relations'],
+  })
+  @IsOptional()
+  @includeList()
+  @IsArray()
+  @ArrayMaxSize(MAX_INCLUDES)
+  @IsIn(INCLUDES, { each: true })
+  include?: string[];
 }
 
 export class IsrcDto {
