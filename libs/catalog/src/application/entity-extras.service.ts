@@ -1,11 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import {
-  Answers,
-  DomainError,
-  ErrorCode,
-  type Answer,
-  type SourceFailure,
-} from '@app/core';
+import { Answers, DomainError, ErrorCode, type Answer, type SourceFailure } from '@app/core';
 import type { Artist, EntityExtras, ExternalIds, ExtraPart, Release, Track } from '@app/providers';
 import type { EntityKind } from '../domain/catalog-id';
 import { fetchedParts, parseIncludes, partCombinations, type Include } from '../domain/include';

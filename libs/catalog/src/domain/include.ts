@@ -30,7 +30,9 @@ const IN_BASE: Readonly<Record<EntityKind, readonly Include[]>> = {
  * question in any spelling is one cache key). `include=aliases,relations` and repeated values both work.
  */
 export function parseIncludes(kind: EntityKind, raw: readonly string[] | undefined): Include[] {
-  const values = (raw ?? []).flatMap((value) => value.split(',')).map((value) => value.trim().toLowerCase())
+  const values = (raw ?? [])
+    .flatMap((value) => value.split(','))
+    .map((value) => value.trim().toLowerCase())
     .filter((value) => value !== '');
   const allowed = INCLUDES_OF[kind];
   for (const value of values) {

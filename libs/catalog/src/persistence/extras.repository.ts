@@ -10,7 +10,11 @@ export class ExtrasRepository {
   constructor(private readonly sql: SqlClient) {}
 
   /** The parts asked for, when every one of them is kept (freshness: the least fresh part's); else undefined. */
-  async find(kind: EntityKind, publicId: string, parts: readonly ExtraPart[]): Promise<Stored<EntityExtras> | undefined> {
+  async find(
+    kind: EntityKind,
+    publicId: string,
+    parts: readonly ExtraPart[],
+  ): Promise<Stored<EntityExtras> | undefined> {
     const rows = await this.sql.query<{ part: ExtraPart; data: unknown; expires_at: Date }>(
       `SELECT part, data, expires_at FROM catalog_extras WHERE kind = $1 AND public_id = $2 AND part = ANY($3::text[])`,
       [kind, publicId, parts],

@@ -36,7 +36,9 @@ export class IdDto {
 const includeList = () =>
   Transform(({ value }: { value: unknown }) => {
     const list: unknown[] = Array.isArray(value) ? value : [value];
-    return list.flatMap((item) => (typeof item === 'string' ? item.split(',').map((part) => part.trim()) : [item])).filter((item) => item !== '');
+    return list
+      .flatMap((item) => (typeof item === 'string' ? item.split(',').map((part) => part.trim()) : [item]))
+      .filter((item) => item !== '');
   });
 
 /** A lookup by id (artist, album, release, track) that may ask for extra parts. */
