@@ -18,7 +18,8 @@ const isRecord = (value: unknown): value is Json =>
 function relationsOf(value: unknown, inc: ReadonlySet<string>): unknown[] {
   const relations = Array.isArray(value) ? value : [];
   return relations.filter(isRecord).flatMap((relation) => {
-    const target = String(relation['target-type'] ?? '');
+    const targetType = relation['target-type'];
+    const target = typeof targetType === 'string' ? targetType : '';
     if (!inc.has(`${target}-rels`)) {
       return [];
     }

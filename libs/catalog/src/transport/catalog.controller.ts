@@ -23,7 +23,10 @@ import {
   IdDto,
   IsrcDto,
   ListArtistAlbumsDto,
-  LookupDto,
+  AlbumLookupDto,
+  ArtistLookupDto,
+  ReleaseLookupDto,
+  TrackLookupDto,
   PurgeEntityDto,
   PurgeSearchDto,
   ResolveDto,
@@ -62,7 +65,7 @@ export class CatalogController {
 
   @Get('v1/artists/:id')
   @GrpcMethod('CatalogService', 'GetArtist')
-  async getArtist(@Input() dto: LookupDto) {
+  async getArtist(@Input() dto: ArtistLookupDto) {
     return withIncludeStatus(await this.extras.getArtist(dto.id, dto.include));
   }
 
@@ -80,7 +83,7 @@ export class CatalogController {
 
   @Get('v1/albums/:id')
   @GrpcMethod('CatalogService', 'GetAlbum')
-  async getAlbum(@Input() dto: LookupDto) {
+  async getAlbum(@Input() dto: AlbumLookupDto) {
     return withIncludeStatus(await this.extras.getAlbum(dto.id, dto.include));
   }
 
@@ -101,7 +104,7 @@ export class CatalogController {
 
   @Get('v1/releases/:id')
   @GrpcMethod('CatalogService', 'GetRelease')
-  async getRelease(@Input() dto: LookupDto) {
+  async getRelease(@Input() dto: ReleaseLookupDto) {
     return withIncludeStatus(await this.extras.getRelease(dto.id, dto.include));
   }
 
@@ -113,7 +116,7 @@ export class CatalogController {
 
   @Get('v1/tracks/:id')
   @GrpcMethod('CatalogService', 'GetTrack')
-  async getTrack(@Input() dto: LookupDto) {
+  async getTrack(@Input() dto: TrackLookupDto) {
     return withIncludeStatus(await this.extras.getTrack(dto.id, dto.include));
   }
 

@@ -1,3 +1,4 @@
+import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {
@@ -18,7 +19,7 @@ import { COVER_SIZES, type CoverSize } from '../application/cover-art.service';
 import type { EntityKind } from '../domain/catalog-id';
 import { SEARCH_TYPES, type SearchType } from '../application/provider.gateway';
 import { MAX_SEARCH_OFFSET } from '../domain/search-paging';
-import { INCLUDES, MAX_INCLUDES } from '../domain/include';
+import { INCLUDES_OF, MAX_INCLUDES } from '../domain/include';
 
 const ID_EXAMPLE = 'musicbrainz:056e4f3e-d505-4dad-8ec1-d04f521cbb56';
 
@@ -41,23 +42,50 @@ const includeList = () =>
       .filter((item) => item !== '');
   });
 
-/** A lookup by id (artist, album, release, track) that may ask for extra parts. */
-export class LookupDto extends IdDto {
-  @ApiPropertyOptional({
-    type: [String],
-    description:
-      'Extra parts to answer (comma-separated or repeated): aliases; relations (artists: members, member of, ' +
-      'collaborations); credits (tracks: composer, lyricist, producer, performers with instruments); labels ' +
-      '(releases, always present); genres and tags with counts. Each entity kind takes only its own: artist ' +
-      'aliases, relations, genres, tags; album aliases, genres, tags; release aliases, labels, genres, tags; ' +
-      'track aliases, credits, genres, tags. Without it the answer is the plain entity.',
-    example: ['aliases', 'relations'],
-  })
-  @IsOptional()
-  @includeList()
-  @IsArray()
-  @ArrayMaxSize(MAX_INCLUDES)
-  @IsIn(INCLUDES, { each: true })
+/** The `include` field of one entity kind's lookup: only that kind's values are documented and accepted. */
+function includeField(kind: EntityKind): PropertyDecorator {
+  const values = INCLUDES_OF[kind];
+  return applyDecorators(
+    ApiPropertyOptional({
+      type: [String],
+      description:
+        `Extra parts of the ${kind} to answer, comma-separated or repeated (${values.join(', ')}); see the ` +
+        'Relations, credits and aliases section of the README. Without it the answer is the plain entity. ' +
+        INCLUDE_NOTES[kind],
+      example: [values[0]],
+    }),
+    IsOptional(),
+    includeList(),
+    IsArray(),
+    ArrayMaxSize(MAX_INCLUDES),
+    IsIn(values, { each: true }),
+  );
+}
+
+const INCLUDE_NOTES: Readonly<Record<EntityKind, string>> = {
+  artist: 'relations: members, member of, collaborations and other artist relations.',
+  album: 'genres and tags (with counts) are always in an album.',
+  release: 'labels (with catalog numbers) are always in a release; genres and tags come with counts.',
+  track: 'credits: composer, lyricist, producer, performers with instruments (from the recording and its work).',
+};
+
+export class ArtistLookupDto extends IdDto {
+  @includeField('artist')
+  include?: string[];
+}
+
+export class AlbumLookupDto extends IdDto {
+  @includeField('album')
+  include?: string[];
+}
+
+export class ReleaseLookupDto extends IdDto {
+  @includeField('release')
+  include?: string[];
+}
+
+export class TrackLookupDto extends IdDto {
+  @includeField('track')
   include?: string[];
 }
 
