@@ -27,6 +27,11 @@ import { CatalogMetrics } from './application/catalog.metrics';
 import { SingleFlight } from './application/single-flight.service';
 import { SearchService } from './application/search.service';
 import { CatalogController } from './transport/catalog.controller';
+import { CrossRefRepository } from './persistence/cross-ref.repository';
+import { IdentityService } from './application/identity.service';
+import { ArtistImagesService } from './application/artist-images.service';
+import { EntityMatchService } from './application/entity-match.service';
+import { EntityLinksService } from './application/entity-links.service';
 
 @Module({
   imports: [ConfigModule.forFeature(catalogSettings), ProvidersModule],
@@ -56,6 +61,11 @@ import { CatalogController } from './transport/catalog.controller';
     CoverArtService,
     ResolveService,
     PurgeService,
+    CrossRefRepository,
+    IdentityService,
+    ArtistImagesService,
+    EntityMatchService,
+    EntityLinksService,
   ],
   exports: [LookupService, ResolveService, LinksService],
 })

@@ -14,3 +14,4 @@ export * from './domain/provider-status.types';
 export type { BreakerState } from './upstream/provider-policies';
 export { PROVIDER_METRIC } from './upstream/provider.metrics';
 export { ImageClient, type ImageDownload, type StreamedResponse } from './upstream/image.client';
+export { urlRelId, urlRelIds, type UrlRelKind } from './adapters/musicbrainz/url-rel-ids';

@@ -5,6 +5,7 @@ import { Answers, Input } from '@app/core';
 import { Roles } from '@app/auth';
 import { CoverArtService } from '../application/cover-art.service';
 import { LinksService } from '../application/links.service';
+import { EntityLinksService } from '../application/entity-links.service';
 import { LyricsService } from '../application/lyrics.service';
 import { PurgeService } from '../application/purge.service';
 import { ResolveService } from '../application/resolve.service';
@@ -53,6 +54,7 @@ export class CatalogController {
     private readonly purges: PurgeService,
     private readonly batches: BatchLookupService,
     private readonly extras: EntityExtrasService,
+    private readonly entityLinks: EntityLinksService,
   ) {}
 
   @Get('v1/search')
@@ -75,6 +77,16 @@ export class CatalogController {
     return this.artistAlbums.list(dto.id, dto.limit, dto.offset);
   }
 
+  @Get('v1/artists/:id/links')
+  @ApiOperation({
+    summary: 'The artist on the other platforms: by URL relation, or by name with corroborating evidence',
+  })
+  @GrpcMethod('CatalogService', 'GetArtistLinks')
+  async getArtistLinks(@Input() dto: IdDto) {
+    const answer = await this.entityLinks.getArtistLinks(dto.id);
+    return Answers.map(answer, () => withAnswerStatus(answer));
+  }
+
   @Get('v1/albums/by-barcode/:barcode')
   @GrpcMethod('CatalogService', 'GetAlbumByBarcode')
   getAlbumByBarcode(@Input() dto: BarcodeDto) {
@@ -85,6 +97,14 @@ export class CatalogController {
   @GrpcMethod('CatalogService', 'GetAlbum')
   async getAlbum(@Input() dto: AlbumLookupDto) {
     return withIncludeStatus(await this.extras.getAlbum(dto.id, dto.include));
+  }
+
+  @Get('v1/albums/:id/links')
+  @ApiOperation({ summary: 'The album on the other platforms: by URL relation, UPC, or title with its artist linked' })
+  @GrpcMethod('CatalogService', 'GetAlbumLinks')
+  async getAlbumLinks(@Input() dto: IdDto) {
+    const answer = await this.entityLinks.getAlbumLinks(dto.id);
+    return Answers.map(answer, () => withAnswerStatus(answer));
   }
 
   @Get('v1/albums/:id/cover-art')
@@ -99,7 +119,7 @@ export class CatalogController {
   @GrpcMethod('CatalogService', 'GetCover')
   @UseInterceptors(CoverImageInterceptor)
   getCover(@Input() dto: CoverDto) {
-    return this.coverArt.getCoverImage(dto.id, dto.size);
+    return this.coverArt.getCoverImage(dto.id, dto.size, dto.type);
   }
 
   @Get('v1/releases/:id')

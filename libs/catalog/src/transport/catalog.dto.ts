@@ -15,7 +15,7 @@ import {
   MaxLength,
   Min,
 } from 'class-validator';
-import { COVER_SIZES, type CoverSize } from '../application/cover-art.service';
+import { COVER_SIZES, COVER_TYPES, type CoverSize, type CoverType } from '../application/cover-art.service';
 import type { EntityKind } from '../domain/catalog-id';
 import { SEARCH_TYPES, type SearchType } from '../application/provider.gateway';
 import { MAX_SEARCH_OFFSET } from '../domain/search-paging';
@@ -167,7 +167,7 @@ export class ResolveDto {
 }
 
 export class CoverDto {
-  @ApiProperty({ example: ID_EXAMPLE, description: 'Album id' })
+  @ApiProperty({ example: ID_EXAMPLE, description: 'Album id, or artist id with type=artist' })
   @IsString()
   @Length(1, 100)
   id!: string;
@@ -176,6 +176,16 @@ export class CoverDto {
   @IsOptional()
   @IsIn(COVER_SIZES)
   size: CoverSize = '500';
+
+  @ApiPropertyOptional({
+    enum: COVER_TYPES,
+    default: 'album',
+    description:
+      "album: the album's front cover; artist: the artist's picture (for MusicBrainz artists, their linked Deezer or Spotify one)",
+  })
+  @IsOptional()
+  @IsIn(COVER_TYPES)
+  type: CoverType = 'album';
 }
 
 export class PurgeEntityDto {
