@@ -93,12 +93,16 @@ describe('Artist and album links, one identity across platforms, over REST and g
     );
   });
 
-  it('should not take a same-named artist of another platform as this one without corroborating evidence', async () => {
+  it('should not take the same-named artist another entity links by URL relation, even with a shared ISRC', async () => {
+    // Deezer files a UK Nirvana recording under the US band's page (415): the two now share an ISRC, but the US
+    // band's MusicBrainz URL relation (kept by the first test) says whose page 415 is.
+    await request(sut.httpUrl).get('/v1/tracks/musicbrainz:c4e1d7a2-3b5f-4e6a-9d8c-1f2a3b4c5d6e').expect(200);
+    await request(sut.httpUrl).get('/v1/tracks/deezer:88800123').expect(200);
     const rest = await request(sut.httpUrl).get(`/v1/artists/${NIRVANA_UK}/links`);
     expect(rest.status).toBe(200);
     const body = rest.body as Links;
-    // Deezer's only "Nirvana" is the US band (415): same name, nothing shared, so not linked; iTunes and
-    // Spotify know no Nirvana at all: absent too, and the answer is complete.
+    // Deezer's only "Nirvana" is the US band (415), not linked; iTunes and Spotify know no Nirvana at all:
+    // absent too, and the answer is complete.
     expect(body).toMatchObject({ status: 'OK', failures: [] });
     expect(platforms(body)).toEqual([`musicbrainz=${NIRVANA_UK}:source`]);
     expect(fake.count('/deezer/search/artist')).toBe(1);
@@ -133,6 +137,8 @@ describe('Artist and album links, one identity across platforms, over REST and g
         evidence: ['same name "Daft Punk"', 'shared ISRC GBDUW0000059'],
       }),
     );
+    // iTunes and Spotify have a "Daft Punk" too, but share no code with it in the catalog: a name alone never links.
+    expect(healed.links.map((l) => l.platform).sort()).toEqual(['deezer', 'discogs', 'musicbrainz']);
     // iTunes and Spotify were kept from the first answer: only Deezer was asked again.
     expect(fake.count('/itunes')).toBe(1);
     expect(fake.count('/deezer/search/artist')).toBe(3);
@@ -180,6 +186,24 @@ describe('Artist and album links, one identity across platforms, over REST and g
     const rpc = await grpcCall<Links>(grpc, 'GetAlbumLinks', { id: 'deezer:6575789' });
     expect(rpc.response?.status).toBe('PARTIAL');
     expect(rpc.response?.failures.map((f) => f.provider)).toEqual(['spotify']);
+  });
+
+  it("should give a track the ids of its kept links, and the linked track the track's", async () => {
+    const HBFS_MB = 'musicbrainz:7f1c1b1e-6d3a-4d1e-9a55-0e8c1f2d3a4b';
+    await request(sut.httpUrl).get(`/v1/tracks/${HBFS_MB}/links`).expect(200);
+    // Over gRPC: a REST answer the HTTP cache kept earlier shows the references known when it was made.
+    const track = (await grpcCall<Entity>(grpc, 'GetTrack', { id: HBFS_MB })).response as Entity;
+    expect(track.externalIds.deezer).toBe('3135556');
+    expect(track.externalIds.references).toContainEqual(
+      expect.objectContaining({
+        platform: 'deezer',
+        id: 'deezer:3135556',
+        matchedBy: 'isrc',
+        evidence: ['ISRC GBDUW0000059'],
+      }),
+    );
+    const rpc = await grpcCall<Entity>(grpc, 'GetTrack', { id: 'deezer:3135556' });
+    expect(rpc.response?.externalIds).toMatchObject({ deezer: '3135556', musicbrainz: HBFS_MB.slice(12) });
   });
 
   it('should ask no provider the second time', async () => {

@@ -123,6 +123,9 @@ export class EntityMatchService {
     const name = normalizeText(artist.name);
     const same = (page.items as Artist[]).filter((c) => normalizeText(c.name) === name).slice(0, MAX_CANDIDATES);
     for (const candidate of same) {
+      if (await this.claimedByAnother('artist', candidate.id, artist.id)) {
+        continue;
+      }
       const shared = await this.crossRefs.sharedCodes(artist.id, candidate.id);
       if (shared.length > 0) {
         const evidence = [`same name "${candidate.name}"`, ...shared.map((code) => `shared ${code}`)];
@@ -142,6 +145,9 @@ export class EntityMatchService {
     const same = (page.items as Album[]).filter((c) => normalizeText(c.title) === title).slice(0, MAX_CANDIDATES);
     const linkedArtists = await this.crossRefs.cluster('artist', artistId);
     for (const candidate of same) {
+      if (await this.claimedByAnother('album', candidate.id, album.id)) {
+        continue;
+      }
       const candidateArtist = candidate.artistCredit[0]?.artist.id;
       const link = linkedArtists.find(
         (k) =>
@@ -157,5 +163,14 @@ export class EntityMatchService {
       }
     }
     return {};
+  }
+
+  /**
+   * A candidate that another entity's MusicBrainz URL relation names is that entity's: a streaming platform
+   * that files two same-named bands under one page can make them share codes, but never this.
+   */
+  private async claimedByAnother(kind: 'artist' | 'album', candidateId: string, selfId: string): Promise<boolean> {
+    const claimants = await this.crossRefs.claimants(kind, candidateId);
+    return claimants.some((owner) => owner !== selfId);
   }
 }

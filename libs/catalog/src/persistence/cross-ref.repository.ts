@@ -109,6 +109,15 @@ export class CrossRefRepository {
     return rows.map((row) => ({ owner: row.entity_public_id, reference: toReference(row) }));
   }
 
+  /** The entities whose MusicBrainz URL relation names this id: who it certainly belongs to. */
+  async claimants(kind: EntityKind, linkedId: string): Promise<string[]> {
+    const rows = await this.sql.query<{ entity_public_id: string }>(
+      `SELECT entity_public_id FROM catalog_cross_refs WHERE kind = $1 AND linked_id = $2 AND matched_by = 'url-rel'`,
+      [kind, linkedId],
+    );
+    return rows.map((row) => row.entity_public_id);
+  }
+
   /**
    * Platform codes two entities share through the catalog: ISRCs of tracks credited to each artist, or barcodes
    * of albums credited to each. The evidence a name match needs before two artists are taken as one.
