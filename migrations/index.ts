@@ -4,6 +4,7 @@ import { CatalogSchema1795000000000 } from './1795000000000-catalog';
 import { LibrarySchema1796000000000 } from './1796000000000-library';
 import { AuthRateLimits1797000019000 } from './1797000019000-auth-rate-limits';
 import { CrossReferences1798000018100 } from './1798000018100-cross-references';
+import { CatalogExtras1798000018300 } from './1798000018300-catalog-extras';
 
 /** Every migration, in order; the app and `npm run migration:*` both read this list. */
 export const MIGRATIONS: Array<new () => MigrationInterface> = [
@@ -12,4 +13,5 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   LibrarySchema1796000000000,
   AuthRateLimits1797000019000,
   CrossReferences1798000018100,
+  CatalogExtras1798000018300,
 ];

@@ -11,6 +11,8 @@ import { PurgeService } from './application/purge.service';
 import { ResolveService } from './application/resolve.service';
 import { ArtistAlbumsService } from './application/artist-albums.service';
 import { LookupService } from './application/lookup.service';
+import { EntityExtrasService } from './application/entity-extras.service';
+import { ExtrasRepository } from './persistence/extras.repository';
 import { BatchLookupService } from './application/batch-lookup.service';
 import { CodeFallthroughService } from './application/code-fallthrough.service';
 import { ProviderGateway } from './application/provider.gateway';
@@ -47,6 +49,8 @@ import { EntityLinksService } from './application/entity-links.service';
     ProviderGateway,
     CodeFallthroughService,
     LookupService,
+    ExtrasRepository,
+    EntityExtrasService,
     BatchLookupService,
     ArtistAlbumsService,
     SearchService,

@@ -1,4 +1,5 @@
 export * from './domain/music.model';
+export * from './domain/music-extras.model';
 export * from './providers.settings';
 export * from './providers.module';
 export * from './adapters/musicbrainz/musicbrainz.adapter';

@@ -15,7 +15,8 @@ import { BatchLookupService } from '../application/batch-lookup.service';
 import { toBatchResponse } from './batch.response';
 import { SearchService } from '../application/search.service';
 import { toSearchResponse } from './search.response';
-import { withAnswerStatus } from './answer-status.response';
+import { withAnswerStatus, withIncludeStatus } from './answer-status.response';
+import { EntityExtrasService } from '../application/entity-extras.service';
 import {
   BarcodeDto,
   BatchGetDto,
@@ -23,6 +24,10 @@ import {
   IdDto,
   IsrcDto,
   ListArtistAlbumsDto,
+  AlbumLookupDto,
+  ArtistLookupDto,
+  ReleaseLookupDto,
+  TrackLookupDto,
   PurgeEntityDto,
   PurgeSearchDto,
   ResolveDto,
@@ -48,6 +53,7 @@ export class CatalogController {
     private readonly linksService: LinksService,
     private readonly purges: PurgeService,
     private readonly batches: BatchLookupService,
+    private readonly extras: EntityExtrasService,
     private readonly entityLinks: EntityLinksService,
   ) {}
 
@@ -61,8 +67,8 @@ export class CatalogController {
 
   @Get('v1/artists/:id')
   @GrpcMethod('CatalogService', 'GetArtist')
-  getArtist(@Input() dto: IdDto) {
-    return this.lookups.getArtist(dto.id);
+  async getArtist(@Input() dto: ArtistLookupDto) {
+    return withIncludeStatus(await this.extras.getArtist(dto.id, dto.include));
   }
 
   @Get('v1/artists/:id/albums')
@@ -89,8 +95,8 @@ export class CatalogController {
 
   @Get('v1/albums/:id')
   @GrpcMethod('CatalogService', 'GetAlbum')
-  getAlbum(@Input() dto: IdDto) {
-    return this.lookups.getAlbum(dto.id);
+  async getAlbum(@Input() dto: AlbumLookupDto) {
+    return withIncludeStatus(await this.extras.getAlbum(dto.id, dto.include));
   }
 
   @Get('v1/albums/:id/links')
@@ -118,8 +124,8 @@ export class CatalogController {
 
   @Get('v1/releases/:id')
   @GrpcMethod('CatalogService', 'GetRelease')
-  getRelease(@Input() dto: IdDto) {
-    return this.lookups.getRelease(dto.id);
+  async getRelease(@Input() dto: ReleaseLookupDto) {
+    return withIncludeStatus(await this.extras.getRelease(dto.id, dto.include));
   }
 
   @Get('v1/tracks/by-isrc/:isrc')
@@ -130,8 +136,8 @@ export class CatalogController {
 
   @Get('v1/tracks/:id')
   @GrpcMethod('CatalogService', 'GetTrack')
-  getTrack(@Input() dto: IdDto) {
-    return this.lookups.getTrack(dto.id);
+  async getTrack(@Input() dto: TrackLookupDto) {
+    return withIncludeStatus(await this.extras.getTrack(dto.id, dto.include));
   }
 
   @Get('v1/tracks/:id/lyrics')
