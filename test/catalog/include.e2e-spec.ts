@@ -200,6 +200,32 @@ describe('Lookups with include= (relations, credits, aliases, genres, tags)', ()
     expect(Number(stored[0].n)).toBe(0);
   });
 
+  it('should forget an entity’s extras with the entity when an admin purges it', async () => {
+    const path = `/v1/artists/${NIRVANA}?include=aliases`;
+    expect((await request(sut.httpUrl).get(path)).status).toBe(200);
+    const user = await request(sut.httpUrl)
+      .post('/v1/auth/register')
+      .send({ email: 'extras-admin@example.com', password: 'a long enough password' });
+    await queryDatabase(
+      sut.database.url,
+      `UPDATE auth_users SET role = 'admin' WHERE email = 'extras-admin@example.com'`,
+    );
+    const purged = await request(sut.httpUrl)
+      .delete(`/v1/admin/catalog/entities/artist/${NIRVANA}`)
+      .set('authorization', `Bearer ${user.body.tokens.accessToken as string}`);
+    expect(purged.status).toBe(200);
+    expect((await extrasRows()).filter((row) => row.public_id === `musicbrainz:${NIRVANA}`)).toEqual([]);
+
+    fake.clearLog();
+    const again = await request(sut.httpUrl).get(path);
+    expect(again.body.aliases).toEqual([]);
+    // The entity and its aliases are both asked again: nothing was left in any cache.
+    expect(fake.requests(`/musicbrainz/ws/2/artist/${NIRVANA}`).map((call) => call.query.inc)).toEqual([
+      'aliases genres tags url-rels',
+      'aliases',
+    ]);
+  });
+
   it('should answer the kept entity PARTIAL, naming what could not be fetched, while MusicBrainz is down', async () => {
     const kept = await request(sut.httpUrl).get(`/v1/artists/${LADY_GAGA}`);
     expect(kept.status).toBe(200);
