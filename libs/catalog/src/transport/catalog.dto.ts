@@ -1,4 +1,6 @@
+import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayMinSize,
@@ -11,10 +13,11 @@ import {
   MaxLength,
 } from 'class-validator';
 import { PAGE_LIMIT_DEFAULT, PageLimit, PageOffset } from '@app/core';
-import { COVER_SIZES, type CoverSize } from '../application/cover-art.service';
+import { COVER_SIZES, COVER_TYPES, type CoverSize, type CoverType } from '../application/cover-art.service';
 import type { EntityKind } from '../domain/catalog-id';
 import { SEARCH_TYPES, type SearchType } from '../application/provider.gateway';
 import { MAX_SEARCH_OFFSET } from '../domain/search-paging';
+import { INCLUDES_OF, MAX_INCLUDES } from '../domain/include';
 
 const ID_EXAMPLE = 'musicbrainz:056e4f3e-d505-4dad-8ec1-d04f521cbb56';
 
@@ -26,6 +29,62 @@ export class IdDto {
   @IsString()
   @Length(1, 100)
   id!: string;
+}
+
+/** `include=aliases,relations` (REST, one comma list or repeated) or a repeated field (gRPC): one list. */
+const includeList = () =>
+  Transform(({ value }: { value: unknown }) => {
+    const list: unknown[] = Array.isArray(value) ? value : [value];
+    return list
+      .flatMap((item) => (typeof item === 'string' ? item.split(',').map((part) => part.trim()) : [item]))
+      .filter((item) => item !== '');
+  });
+
+/** The `include` field of one entity kind's lookup: only that kind's values are documented and accepted. */
+function includeField(kind: EntityKind): PropertyDecorator {
+  const values = INCLUDES_OF[kind];
+  return applyDecorators(
+    ApiPropertyOptional({
+      type: [String],
+      description:
+        `Extra parts of the ${kind} to answer, comma-separated or repeated (${values.join(', ')}); see the ` +
+        'Relations, credits and aliases section of the README. Without it the answer is the plain entity. ' +
+        INCLUDE_NOTES[kind],
+      example: [values[0]],
+    }),
+    IsOptional(),
+    includeList(),
+    IsArray(),
+    ArrayMaxSize(MAX_INCLUDES),
+    IsIn(values, { each: true }),
+  );
+}
+
+const INCLUDE_NOTES: Readonly<Record<EntityKind, string>> = {
+  artist: 'relations: members, member of, collaborations and other artist relations.',
+  album: 'genres and tags (with counts) are always in an album.',
+  release: 'labels (with catalog numbers) are always in a release; genres and tags come with counts.',
+  track: 'credits: composer, lyricist, producer, performers with instruments (from the recording and its work).',
+};
+
+export class ArtistLookupDto extends IdDto {
+  @includeField('artist')
+  include?: string[];
+}
+
+export class AlbumLookupDto extends IdDto {
+  @includeField('album')
+  include?: string[];
+}
+
+export class ReleaseLookupDto extends IdDto {
+  @includeField('release')
+  include?: string[];
+}
+
+export class TrackLookupDto extends IdDto {
+  @includeField('track')
+  include?: string[];
 }
 
 export class IsrcDto {
@@ -86,7 +145,7 @@ export class ResolveDto {
 }
 
 export class CoverDto {
-  @ApiProperty({ example: ID_EXAMPLE, description: 'Album id' })
+  @ApiProperty({ example: ID_EXAMPLE, description: 'Album id, or artist id with type=artist' })
   @IsString()
   @Length(1, 100)
   id!: string;
@@ -95,6 +154,16 @@ export class CoverDto {
   @IsOptional()
   @IsIn(COVER_SIZES)
   size: CoverSize = '500';
+
+  @ApiPropertyOptional({
+    enum: COVER_TYPES,
+    default: 'album',
+    description:
+      "album: the album's front cover; artist: the artist's picture (for MusicBrainz artists, their linked Deezer or Spotify one)",
+  })
+  @IsOptional()
+  @IsIn(COVER_TYPES)
+  type: CoverType = 'album';
 }
 
 export class PurgeEntityDto {
