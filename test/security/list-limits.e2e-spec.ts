@@ -74,6 +74,8 @@ const BOUNDED_WITHOUT_LIMIT: Record<string, string> = {
   'CatalogService/GetTrackByIsrc': 'one provider answer',
   'CatalogService/GetAlbumCoverArt': 'one provider answer',
   'CatalogService/GetTrackLinks': 'one link per platform',
+  'CatalogService/GetAlbumLinks': 'one link per platform',
+  'CatalogService/GetArtistLinks': 'one link per platform',
   'CatalogService/Resolve': 'one entity, one link per platform',
 };
 
