@@ -16,6 +16,9 @@ import { ReadThrough, type ReadSpec } from './read-through.service';
 import { ProviderGateway } from './provider.gateway';
 import { CodeFallthroughService } from './code-fallthrough.service';
 import { Gtin } from '../domain/gtin';
+import { urlRelReferences, type LinkedKind } from '../domain/identity';
+import { IdentityService } from './identity.service';
+import { ArtistImagesService } from './artist-images.service';
 
 /** The release that stands for an album: an official one with the earliest date, else the first. */
 export function representativeRelease(releases: Release[]): Release | undefined {
@@ -53,15 +56,21 @@ export class LookupService {
     private readonly barcodes: BarcodeRepository,
     private readonly providers: ProviderGateway,
     private readonly codes: CodeFallthroughService,
+    private readonly identity: IdentityService,
+    private readonly artistImages: ArtistImagesService,
     @Inject(catalogSettings.KEY) private readonly settings: CatalogSettings,
   ) {}
 
-  getArtist(rawId: string): Promise<Answer<Artist>> {
-    return this.readThrough.read(this.artistSpec(parseCatalogId(rawId, 'artist')));
+  /** With every platform id the catalog knows it by (IdentityService), as every artist answer. */
+  async getArtist(rawId: string): Promise<Answer<Artist>> {
+    return this.identity.identify(
+      'artist',
+      await this.readThrough.read(this.artistSpec(parseCatalogId(rawId, 'artist'))),
+    );
   }
 
-  getTrack(rawId: string): Promise<Answer<Track>> {
-    return this.readThrough.read(this.trackSpec(parseCatalogId(rawId, 'track')));
+  async getTrack(rawId: string): Promise<Answer<Track>> {
+    return this.identity.identify('track', await this.readThrough.read(this.trackSpec(parseCatalogId(rawId, 'track'))));
   }
 
   getRelease(rawId: string): Promise<Answer<Release>> {
@@ -74,23 +83,48 @@ export class LookupService {
     );
   }
 
-  getAlbum(rawId: string): Promise<Answer<AlbumView>> {
-    return this.readThrough.read(this.albumSpec(parseCatalogId(rawId, 'album')));
+  async getAlbum(rawId: string): Promise<Answer<AlbumView>> {
+    return this.identity.identify('album', await this.readThrough.read(this.albumSpec(parseCatalogId(rawId, 'album'))));
   }
 
   /** The read of one artist as its single lookup makes it; batch lookups take the same one. */
+  /**
+   * A MusicBrainz artist has no pictures of its own: they come from its linked Deezer or Spotify artist. When
+   * that platform fails the artist is answered without them and not kept, so the next question tries again.
+   */
   artistSpec(id: CatalogId): ReadSpec<Artist> {
+    let complete = true;
     return this.entitySpec('artist', formatCatalogId(id), {
-      fetch: () => this.providers.source(id.provider).getArtist(id.nativeId),
-      save: (artist, expiresAt) => this.entities.saveArtist(artist, expiresAt),
+      fetch: async () => {
+        const artist = await this.providers.source(id.provider).getArtist(id.nativeId);
+        const pictured = await this.artistImages.withImages(artist);
+        complete = pictured.complete;
+        return pictured.artist;
+      },
+      keep: () => complete,
+      save: async (artist, expiresAt) => {
+        await this.entities.saveArtist(artist, expiresAt);
+        await this.forgetLinked('artist', artist);
+      },
     });
   }
 
   trackSpec(id: CatalogId): ReadSpec<Track> {
     return this.entitySpec('track', formatCatalogId(id), {
       fetch: () => this.providers.source(id.provider).getTrack(id.nativeId),
-      save: (track, expiresAt) => this.entities.saveTrack(track, expiresAt),
+      save: async (track, expiresAt) => {
+        await this.entities.saveTrack(track, expiresAt);
+        await this.forgetLinked('track', track);
+      },
     });
+  }
+
+  /** The entities a new row's URL relations name now belong to its cluster: their cached clusters go. */
+  private async forgetLinked(kind: LinkedKind, entity: Artist | Track | AlbumView): Promise<void> {
+    const linked = urlRelReferences(kind, entity.id, entity.urls).map((r) => r.id);
+    if (linked.length > 0) {
+      await this.identity.forget(kind, linked);
+    }
   }
 
   albumSpec(id: CatalogId): ReadSpec<AlbumView> {
@@ -104,7 +138,10 @@ export class LookupService {
         }
         return { ...album, tracks: tracksOf(representative) };
       },
-      save: (album, expiresAt) => this.entities.saveAlbum(album, representative, expiresAt),
+      save: async (album, expiresAt) => {
+        await this.entities.saveAlbum(album, representative, expiresAt);
+        await this.forgetLinked('album', album);
+      },
     });
   }
 
@@ -140,7 +177,11 @@ export class LookupService {
     return Answers.map(answer, withSource);
   }
 
-  private entitySpec<T>(kind: EntityKind, publicId: string, spec: Pick<ReadSpec<T>, 'fetch' | 'save'>): ReadSpec<T> {
+  private entitySpec<T>(
+    kind: EntityKind,
+    publicId: string,
+    spec: Pick<ReadSpec<T>, 'fetch' | 'save' | 'keep'>,
+  ): ReadSpec<T> {
     const key = entityKey(kind, publicId);
     return {
       ...this.ttls(),

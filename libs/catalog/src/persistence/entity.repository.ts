@@ -1,14 +1,36 @@
 import { Injectable } from '@nestjs/common';
-import type { Album, Artist, ExternalUrl, Release, Track } from '@app/providers';
+import type { Album, Artist, ExternalReference, ExternalUrl, Release, Track } from '@app/providers';
 import { SqlClient, type SqlSession } from '@app/core';
 import type { EntityKind } from '../domain/catalog-id';
 import { deleteLookups, EntityWriter } from './entity-writer';
 import { ENTITY_TABLES, type Writable } from './lookup-tables';
 import type { LinkAnswer } from './answer.repository';
+import { writeCrossRef } from './cross-ref.repository';
+import { CONFIDENCE, urlRelReferences } from '../domain/identity';
 import { REMEMBERED_MISSING, toStored, type Loaded, type Stored, type StoredRow } from './stored';
 
 /** An album as Chorus answers it: the release group plus the tracks of its representative release. */
 export type AlbumView = Album & { tracks: Track[] };
+
+/** A track link as a cross-reference: the matched track's id, how it was matched, and on what. */
+function trackReference(answer: LinkAnswer): ExternalReference | undefined {
+  const { track, matchedBy = 'isrc' } = answer;
+  if (!track) {
+    return undefined;
+  }
+  const platform = track.id.slice(0, track.id.indexOf(':'));
+  const evidence =
+    matchedBy === 'isrc' ? track.isrcs.map((isrc) => `ISRC ${isrc}`).slice(0, 1) : ['title, artist and duration'];
+  const url = track.urls.find((u) => u.type === platform)?.url;
+  return { platform, id: track.id, url, matchedBy, confidence: CONFIDENCE[matchedBy], evidence };
+}
+
+/** An entity's URL relations, kept as its cross-references with it (the reverse path of "any id reaches it"). */
+async function writeUrlRefs(tx: SqlSession, kind: 'artist' | 'album', entity: Artist | Album, expiresAt: Date) {
+  for (const reference of urlRelReferences(kind, entity.id, entity.urls)) {
+    await writeCrossRef(tx, kind, entity.id, reference.platform, { reference }, expiresAt);
+  }
+}
 
 const SOURCE_ORDER = `CASE source WHEN 'musicbrainz' THEN 0 WHEN 'deezer' THEN 1 WHEN 'itunes' THEN 2 ELSE 3 END`;
 
@@ -75,10 +97,14 @@ export class EntityRepository {
   }
 
   async saveArtist(artist: Artist, expiresAt: Date): Promise<void> {
-    await this.inWriteTransaction(expiresAt, (writer) => writer.write('artist', artist));
+    await this.inWriteTransaction(expiresAt, async (writer, tx) => {
+      await writer.write('artist', artist);
+      await writeUrlRefs(tx, 'artist', artist, expiresAt);
+    });
   }
 
   async saveTrack(track: Track, expiresAt: Date): Promise<void> {
+    // A track's URL relations are not kept as its links: a track link holds the matched track itself (LinksService).
     await this.inWriteTransaction(expiresAt, (writer) => writer.write('track', track));
   }
 
@@ -98,6 +124,7 @@ export class EntityRepository {
   async saveAlbum(album: AlbumView, representative: Release | undefined, expiresAt: Date): Promise<void> {
     await this.inWriteTransaction(expiresAt, async (writer, tx) => {
       const albumId = await writer.write('album', album);
+      await writeUrlRefs(tx, 'album', album, expiresAt);
       for (const release of album.releases) {
         const complete = representative?.id === release.id;
         const releaseId = await this.writeRelease(writer, tx, complete ? representative : release, complete);
@@ -112,13 +139,7 @@ export class EntityRepository {
       if (answer.track) {
         await writer.write('track', answer.track);
       }
-      await tx.execute(
-        `INSERT INTO catalog_track_links (track_public_id, platform, linked_public_id, matched_by, expires_at)
-         VALUES ($1, $2, $3, $4, $5)
-         ON CONFLICT (track_public_id, platform) DO UPDATE SET linked_public_id = EXCLUDED.linked_public_id,
-           matched_by = EXCLUDED.matched_by, expires_at = EXCLUDED.expires_at, fetched_at = now()`,
-        [trackPublicId, platform, answer.track?.id ?? null, answer.matchedBy ?? null, expiresAt],
-      );
+      await writeCrossRef(tx, 'track', trackPublicId, platform, { reference: trackReference(answer) }, expiresAt);
     });
   }
 
