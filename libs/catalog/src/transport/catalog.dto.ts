@@ -1,20 +1,18 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
+import { Transform } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayMinSize,
   IsArray,
   IsIn,
-  IsInt,
   IsOptional,
   IsString,
   Length,
   Matches,
-  Max,
   MaxLength,
-  Min,
 } from 'class-validator';
+import { PAGE_LIMIT_DEFAULT, PageLimit, PageOffset } from '@app/core';
 import { COVER_SIZES, COVER_TYPES, type CoverSize, type CoverType } from '../application/cover-art.service';
 import type { EntityKind } from '../domain/catalog-id';
 import { SEARCH_TYPES, type SearchType } from '../application/provider.gateway';
@@ -104,21 +102,11 @@ export class BarcodeDto {
 }
 
 export class PageDto {
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 25 })
-  // Query strings are text; the field's own type is not emitted for an initialized property.
-  @Type(() => Number)
-  @IsOptional()
-  @IsInt()
-  @Min(1)
-  @Max(100)
-  limit: number = 25;
+  @PageLimit()
+  limit: number = PAGE_LIMIT_DEFAULT;
 
-  @ApiPropertyOptional({ minimum: 0, maximum: 10_000, default: 0 })
-  @Type(() => Number)
-  @IsOptional()
-  @IsInt()
-  @Min(0)
-  @Max(10_000)
+  /** An artist's albums are read from the provider a page at a time; deeper pages are not worth a provider call. */
+  @PageOffset(10_000)
   offset: number = 0;
 }
 
@@ -139,17 +127,7 @@ export class SearchDto extends PageDto {
   @IsIn(SEARCH_TYPES)
   type!: SearchType;
 
-  @ApiPropertyOptional({
-    minimum: 0,
-    maximum: MAX_SEARCH_OFFSET,
-    default: 0,
-    description: 'Position in the merged list',
-  })
-  @Type(() => Number)
-  @IsOptional()
-  @IsInt()
-  @Min(0)
-  @Max(MAX_SEARCH_OFFSET)
+  @PageOffset(MAX_SEARCH_OFFSET, `Position in the merged list, 0 to ${MAX_SEARCH_OFFSET}`)
   override offset: number = 0;
 
   @ApiPropertyOptional({ example: 'musicbrainz,deezer', description: 'Comma-separated; default: every enabled one' })

@@ -32,13 +32,26 @@ function refuseNul<T>(input: T): T {
   return input;
 }
 
+/**
+ * proto3 cannot tell a page size of 0 from none (most clients never put a zero on the wire; protobufjs does), and
+ * every list's contract says unset means the default: a gRPC `limit` of 0 is dropped here, so the shared DTO
+ * validation sees what a REST request without `limit` gives it. On REST an explicit `limit=0` stays a 400.
+ */
+function withoutUnsetLimit(data: unknown): unknown {
+  if (data === null || typeof data !== 'object' || (data as { limit?: unknown }).limit !== 0) {
+    return data;
+  }
+  const { limit: _unset, ...rest } = data as Record<string, unknown>;
+  return rest;
+}
+
 const readInput = createParamDecorator((_data: unknown, ctx: ExecutionContext): unknown => {
   if (ctx.getType() === 'rpc') {
     const data = ctx.switchToRpc().getData<unknown>();
     if (isMalformedRequest(data)) {
       throw DomainError.invalid('request', 'is not a valid protobuf message of this method');
     }
-    return refuseNul(data ?? {});
+    return refuseNul(withoutUnsetLimit(data ?? {}));
   }
   const request = ctx.switchToHttp().getRequest<FastifyRequest>();
   const body: unknown = request.body;
