@@ -3,6 +3,7 @@ import type { Artist, Release, Track } from '@app/providers';
 import { Answers, type Answer } from '@app/core';
 import { catalogSettings, catalogTtls, type CatalogSettings } from '../catalog.settings';
 import {
+  entityKey,
   formatCatalogId,
   parseCatalogId,
   parseIsrc,
@@ -17,7 +18,7 @@ import { ProviderGateway } from './provider.gateway';
 import { CodeFallthroughService } from './code-fallthrough.service';
 import { Gtin } from '../domain/gtin';
 import { urlRelReferences, type LinkedKind } from '../domain/identity';
-import { IdentityService } from './identity.service';
+import { IdentityService, type Identified } from './identity.service';
 import { ArtistImagesService } from './artist-images.service';
 
 /** The release that stands for an album: an official one with the earliest date, else the first. */
@@ -42,10 +43,7 @@ function withSource<T extends { id: string }>(value: T): T & { source: string } 
   return { ...value, source: splitNamespacedId(value.id).provider };
 }
 
-/** The read path's key of an entity looked up by its public id. */
-export function entityKey(kind: EntityKind, publicId: string): string {
-  return `${kind}:${publicId}`;
-}
+export { entityKey } from '../domain/catalog-id';
 
 /** Lookups by id, ISRC and barcode, each through the read path. */
 @Injectable()
@@ -61,16 +59,13 @@ export class LookupService {
     @Inject(catalogSettings.KEY) private readonly settings: CatalogSettings,
   ) {}
 
-  /** With every platform id the catalog knows it by (IdentityService), as every artist answer. */
-  async getArtist(rawId: string): Promise<Answer<Artist>> {
-    return this.identity.identify(
-      'artist',
-      await this.readThrough.read(this.artistSpec(parseCatalogId(rawId, 'artist'))),
-    );
+  /** Entity answers carry every platform id the catalog knows the entity by (IdentityService). */
+  getArtist(rawId: string): Promise<Answer<Artist>> {
+    return this.readThrough.read(this.artistSpec(parseCatalogId(rawId, 'artist')));
   }
 
-  async getTrack(rawId: string): Promise<Answer<Track>> {
-    return this.identity.identify('track', await this.readThrough.read(this.trackSpec(parseCatalogId(rawId, 'track'))));
+  getTrack(rawId: string): Promise<Answer<Track>> {
+    return this.readThrough.read(this.trackSpec(parseCatalogId(rawId, 'track')));
   }
 
   getRelease(rawId: string): Promise<Answer<Release>> {
@@ -83,8 +78,8 @@ export class LookupService {
     );
   }
 
-  async getAlbum(rawId: string): Promise<Answer<AlbumView>> {
-    return this.identity.identify('album', await this.readThrough.read(this.albumSpec(parseCatalogId(rawId, 'album'))));
+  getAlbum(rawId: string): Promise<Answer<AlbumView>> {
+    return this.readThrough.read(this.albumSpec(parseCatalogId(rawId, 'album')));
   }
 
   /** The read of one artist as its single lookup makes it; batch lookups take the same one. */
@@ -94,7 +89,7 @@ export class LookupService {
    */
   artistSpec(id: CatalogId): ReadSpec<Artist> {
     let complete = true;
-    return this.entitySpec('artist', formatCatalogId(id), {
+    return this.linkedSpec('artist', formatCatalogId(id), {
       fetch: async () => {
         const artist = await this.providers.source(id.provider).getArtist(id.nativeId);
         const pictured = await this.artistImages.withImages(artist);
@@ -110,7 +105,7 @@ export class LookupService {
   }
 
   trackSpec(id: CatalogId): ReadSpec<Track> {
-    return this.entitySpec('track', formatCatalogId(id), {
+    return this.linkedSpec('track', formatCatalogId(id), {
       fetch: () => this.providers.source(id.provider).getTrack(id.nativeId),
       save: async (track, expiresAt) => {
         await this.entities.saveTrack(track, expiresAt);
@@ -129,7 +124,7 @@ export class LookupService {
 
   albumSpec(id: CatalogId): ReadSpec<AlbumView> {
     let representative: Release | undefined;
-    return this.entitySpec('album', formatCatalogId(id), {
+    return this.linkedSpec('album', formatCatalogId(id), {
       fetch: async () => {
         const album = await this.providers.source(id.provider).getAlbum(id.nativeId);
         representative = representativeRelease(album.releases);
@@ -189,6 +184,30 @@ export class LookupService {
       key,
       load: () => this.entities.findByPublicId<T>(kind, publicId, key),
       loadSeesMisses: true,
+    };
+  }
+
+  /**
+   * An artist, album or track read with its cross-references: the stored row comes with them (one query, kept in
+   * the caches with the entity); a fetched one is given them after the provider call, and saved without them.
+   */
+  private linkedSpec<T extends Identified>(
+    kind: LinkedKind,
+    publicId: string,
+    spec: Pick<ReadSpec<T>, 'fetch' | 'save' | 'keep'>,
+  ): ReadSpec<T> {
+    let raw: T | undefined;
+    return {
+      ...this.entitySpec(kind, publicId, spec),
+      load: () =>
+        this.entities.findByPublicId<T>(kind, publicId, entityKey(kind, publicId), (value, kept) =>
+          this.identity.enrich(kind, value, kept),
+        ),
+      fetch: async () => {
+        raw = await spec.fetch();
+        return this.identity.identifyFetched(kind, raw);
+      },
+      save: (value, expiresAt) => spec.save(raw ?? value, expiresAt),
     };
   }
 

@@ -15,16 +15,6 @@ export interface KeptReference {
   reference: ExternalReference;
 }
 
-interface RefRow {
-  entity_public_id: string;
-  platform: string;
-  linked_id: string;
-  url: string | null;
-  matched_by: string;
-  confidence: number | null;
-  evidence: string[];
-}
-
 const UPSERT = `INSERT INTO catalog_cross_refs
     (kind, entity_public_id, platform, linked_id, url, matched_by, confidence, evidence, expires_at)
   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
@@ -32,15 +22,20 @@ const UPSERT = `INSERT INTO catalog_cross_refs
     matched_by = EXCLUDED.matched_by, confidence = EXCLUDED.confidence, evidence = EXCLUDED.evidence,
     expires_at = EXCLUDED.expires_at, fetched_at = now()`;
 
-function toReference(row: RefRow): ExternalReference {
-  return {
-    platform: row.platform,
-    id: row.linked_id,
-    url: row.url ?? undefined,
-    matchedBy: row.matched_by,
-    confidence: row.confidence ?? 0,
-    evidence: row.evidence,
-  };
+/**
+ * A scalar subquery: the kept references (`KeptReference[]` as jsonb) of the cluster of the entity whose public
+ * id is `param`: its own references and those of every entity that links to it. A column of the entity's own
+ * row query, so a stored entity comes with its references in one round trip.
+ */
+export function clusterColumn(kind: EntityKind, param: string): string {
+  return `(SELECT coalesce(jsonb_agg(jsonb_build_object('owner', r.entity_public_id, 'reference', jsonb_strip_nulls(
+        jsonb_build_object('platform', r.platform, 'id', r.linked_id, 'url', r.url, 'matchedBy', r.matched_by,
+          'confidence', coalesce(r.confidence, 0), 'evidence', r.evidence))) ORDER BY r.entity_public_id, r.platform),
+        '[]'::jsonb)
+      FROM catalog_cross_refs r
+     WHERE r.kind = '${kind}' AND r.linked_id IS NOT NULL
+       AND (r.entity_public_id = ${param} OR r.entity_public_id IN (
+         SELECT l.entity_public_id FROM catalog_cross_refs l WHERE l.kind = '${kind}' AND l.linked_id = ${param})))`;
 }
 
 /** Upserts one platform's answer for an entity inside the caller's transaction. */
@@ -95,18 +90,10 @@ export class CrossRefRepository {
    * artist whose URL relation names this Deezer artist), so the ids of either answer the same set.
    */
   async cluster(kind: EntityKind, publicId: string): Promise<KeptReference[]> {
-    const rows = await this.sql.query<RefRow>(
-      `WITH members AS (
-         SELECT $2::text AS id
-         UNION SELECT entity_public_id FROM catalog_cross_refs WHERE kind = $1 AND linked_id = $2
-       )
-       SELECT r.entity_public_id, r.platform, r.linked_id, r.url, r.matched_by, r.confidence, r.evidence
-         FROM catalog_cross_refs r JOIN members m ON r.entity_public_id = m.id
-        WHERE r.kind = $1 AND r.linked_id IS NOT NULL
-        ORDER BY r.entity_public_id, r.platform`,
-      [kind, publicId],
-    );
-    return rows.map((row) => ({ owner: row.entity_public_id, reference: toReference(row) }));
+    const rows = await this.sql.query<{ refs: KeptReference[] }>(`SELECT ${clusterColumn(kind, '$1')} AS refs`, [
+      publicId,
+    ]);
+    return rows[0]?.refs ?? [];
   }
 
   /** The entities whose MusicBrainz URL relation names this id: who it certainly belongs to. */

@@ -5,7 +5,7 @@ import type { EntityKind } from '../domain/catalog-id';
 import { deleteLookups, EntityWriter } from './entity-writer';
 import { ENTITY_TABLES, type Writable } from './lookup-tables';
 import type { LinkAnswer } from './answer.repository';
-import { writeCrossRef } from './cross-ref.repository';
+import { clusterColumn, writeCrossRef, type KeptReference } from './cross-ref.repository';
 import { CONFIDENCE, urlRelReferences } from '../domain/identity';
 import { REMEMBERED_MISSING, toStored, type Loaded, type Stored, type StoredRow } from './stored';
 
@@ -38,17 +38,28 @@ const SOURCE_ORDER = `CASE source WHEN 'musicbrainz' THEN 0 WHEN 'deezer' THEN 1
 export class EntityRepository {
   constructor(private readonly sql: SqlClient) {}
 
-  /** The complete row, else whether `missKey` is a remembered "not found": one query for both. */
-  async findByPublicId<T>(kind: EntityKind, publicId: string, missKey: string): Promise<Loaded<T>> {
-    const rows = await this.sql.query<StoredRow & { missing: boolean }>(
-      `SELECT data, expires_at, false AS missing FROM ${ENTITY_TABLES[kind]} WHERE public_id = $1 AND complete
+  /**
+   * The complete row, else whether `missKey` is a remembered "not found": one query for both. With `withKept`,
+   * the same query also reads the entity's cross-references (artists, albums, tracks) and hands them to it.
+   */
+  async findByPublicId<T>(
+    kind: EntityKind,
+    publicId: string,
+    missKey: string,
+    withKept?: (value: T, kept: KeptReference[]) => T,
+  ): Promise<Loaded<T>> {
+    const refs = withKept && kind !== 'release' ? clusterColumn(kind, '$1') : `'[]'::jsonb`;
+    const rows = await this.sql.query<StoredRow & { missing: boolean; refs: KeptReference[] | null }>(
+      `SELECT data, expires_at, false AS missing, ${refs} AS refs FROM ${ENTITY_TABLES[kind]}
+        WHERE public_id = $1 AND complete
        UNION ALL
-       SELECT NULL, NULL, true FROM catalog_misses WHERE key = $2 AND expires_at > now()`,
+       SELECT NULL, NULL, true, NULL FROM catalog_misses WHERE key = $2 AND expires_at > now()`,
       [publicId, missKey],
     );
     const row = rows.find((r) => !r.missing);
     if (row) {
-      return toStored<T>(row);
+      const stored = toStored<T>(row) as Stored<T>;
+      return withKept ? { ...stored, value: withKept(stored.value, row.refs ?? []) } : stored;
     }
     return rows.length > 0 ? REMEMBERED_MISSING : undefined;
   }
