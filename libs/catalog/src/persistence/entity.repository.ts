@@ -27,7 +27,14 @@ function trackReference(answer: LinkAnswer): ExternalReference | undefined {
 
 /** An entity's URL relations, kept as its cross-references with it (the reverse path of "any id reaches it"). */
 async function writeUrlRefs(tx: SqlSession, kind: 'artist' | 'album', entity: Artist | Album, expiresAt: Date) {
-  for (const reference of urlRelReferences(kind, entity.id, entity.urls)) {
+  const references = urlRelReferences(kind, entity.id, entity.urls);
+  // A relation MusicBrainz no longer lists links no more.
+  await tx.execute(
+    `DELETE FROM catalog_cross_refs WHERE kind = $1 AND entity_public_id = $2 AND matched_by = 'url-rel'
+       AND platform <> ALL($3::text[])`,
+    [kind, entity.id, references.map((r) => r.platform)],
+  );
+  for (const reference of references) {
     await writeCrossRef(tx, kind, entity.id, reference.platform, { reference }, expiresAt);
   }
 }
@@ -166,6 +173,8 @@ export class EntityRepository {
       );
       const ids = rows.map((r) => r.id);
       await deleteLookups(tx, kind, ids);
+      // What the entity said about other platforms goes with it; what others say of it stays theirs.
+      await tx.execute(`DELETE FROM catalog_cross_refs WHERE kind = $1 AND entity_public_id = $2`, [kind, publicId]);
       return ids.length;
     });
   }
