@@ -11,6 +11,8 @@ import { PurgeService } from './application/purge.service';
 import { ResolveService } from './application/resolve.service';
 import { ArtistAlbumsService } from './application/artist-albums.service';
 import { LookupService } from './application/lookup.service';
+import { EntityExtrasService } from './application/entity-extras.service';
+import { ExtrasRepository } from './persistence/extras.repository';
 import { BatchLookupService } from './application/batch-lookup.service';
 import { CodeFallthroughService } from './application/code-fallthrough.service';
 import { ProviderGateway } from './application/provider.gateway';
@@ -28,6 +30,11 @@ import { CatalogController } from './transport/catalog.controller';
 import { SimilarArtistsService } from './application/similar-artists.service';
 import { SimilarTracksService } from './application/similar-tracks.service';
 import { SimilarController } from './transport/similar.controller';
+import { CrossRefRepository } from './persistence/cross-ref.repository';
+import { IdentityService } from './application/identity.service';
+import { ArtistImagesService } from './application/artist-images.service';
+import { EntityMatchService } from './application/entity-match.service';
+import { EntityLinksService } from './application/entity-links.service';
 
 @Module({
   imports: [ConfigModule.forFeature(catalogSettings), ProvidersModule],
@@ -45,6 +52,8 @@ import { SimilarController } from './transport/similar.controller';
     ProviderGateway,
     CodeFallthroughService,
     LookupService,
+    ExtrasRepository,
+    EntityExtrasService,
     BatchLookupService,
     ArtistAlbumsService,
     SearchService,
@@ -57,6 +66,11 @@ import { SimilarController } from './transport/similar.controller';
     PurgeService,
     SimilarArtistsService,
     SimilarTracksService,
+    CrossRefRepository,
+    IdentityService,
+    ArtistImagesService,
+    EntityMatchService,
+    EntityLinksService,
   ],
   exports: [LookupService, ResolveService, LinksService],
 })
