@@ -2,6 +2,7 @@ import { type FixtureStore, slug } from './fixture.store';
 import { lrclibGet, lrclibSearch } from './fake-lrclib';
 import { deezerPage, itunesPage, musicbrainzPage, spotifyPage } from './fake-search';
 import { idSearchTerms, musicbrainzIdSearch } from './fake-mb-id-search';
+import { answerInc } from './fake-mb-inc';
 
 export interface FakeAnswer {
   status: number;
@@ -50,7 +51,8 @@ function musicbrainz(store: FixtureStore, req: FakeRequest): FakeAnswer {
     return recordings.length > 0 ? ok({ isrc: id, recordings }) : notFound;
   }
   if (id) {
-    return fileOr(store, `musicbrainz/${entity}/${id}.json`, notFound);
+    const answer = fileOr(store, `musicbrainz/${entity}/${id}.json`, notFound);
+    return answer.status === 200 ? ok(answerInc(answer.body, req.query.get('inc'))) : answer;
   }
   const query = req.query.get('query') ?? '';
   const ids = idSearchTerms(entity, query);
