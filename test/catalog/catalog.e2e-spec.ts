@@ -240,9 +240,16 @@ describe('Catalog over REST and gRPC', () => {
     expect((await request(sut.httpUrl).delete(path).set('authorization', `Bearer ${token}`)).status).toBe(403);
     await queryDatabase(sut.database.url, `UPDATE auth_users SET role = 'admin' WHERE email = 'curator@example.com'`);
     await request(sut.httpUrl).get(`/v1/artists/${DAFT_PUNK}`);
+    const crossRefs = async () =>
+      queryDatabase(sut.database.url, `SELECT platform FROM catalog_cross_refs WHERE entity_public_id = $1`, [
+        DAFT_PUNK,
+      ]);
+    // Its Discogs URL relation, kept with it, and forgotten with it.
+    expect(await crossRefs()).toEqual([{ platform: 'discogs' }]);
     fake.reset();
     const purged = await request(sut.httpUrl).delete(path).set('authorization', `Bearer ${token}`);
     expect(purged.status).toBe(200);
+    expect(await crossRefs()).toEqual([]);
     // An admin's answer is not a lookup: nothing for clients or shared caches to keep.
     expect(purged.headers.etag).toBeUndefined();
     expect(purged.body.removed).toBe(1);

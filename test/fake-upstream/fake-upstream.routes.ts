@@ -2,6 +2,7 @@ import { type FixtureStore, slug } from './fixture.store';
 import { lrclibGet, lrclibSearch } from './fake-lrclib';
 import { deezerPage, itunesPage, musicbrainzPage, spotifyPage } from './fake-search';
 import { idSearchTerms, musicbrainzIdSearch } from './fake-mb-id-search';
+import { answerInc } from './fake-mb-inc';
 import { generatedDeezerPlaylist } from './fake-playlists';
 
 export interface FakeAnswer {
@@ -51,7 +52,8 @@ function musicbrainz(store: FixtureStore, req: FakeRequest): FakeAnswer {
     return recordings.length > 0 ? ok({ isrc: id, recordings }) : notFound;
   }
   if (id) {
-    return fileOr(store, `musicbrainz/${entity}/${id}.json`, notFound);
+    const answer = fileOr(store, `musicbrainz/${entity}/${id}.json`, notFound);
+    return answer.status === 200 ? ok(answerInc(answer.body, req.query.get('inc'))) : answer;
   }
   const query = req.query.get('query') ?? '';
   const ids = idSearchTerms(entity, query);
@@ -134,11 +136,27 @@ function deezerPlaylistTracks(store: FixtureStore, req: FakeRequest, id: string)
   return ok({ data: page.items, total: field(body, 'total'), ...next });
 }
 
+/**
+ * `/artist/<id>/related` and `/artist/<id>/top?limit=`: `{ data, total, next? }` from `artist-<sub>/<id>.json`;
+ * an artist without that file gets Deezer's "no data".
+ */
+function deezerArtistList(store: FixtureStore, req: FakeRequest, id: string, sub: 'related' | 'top'): FakeAnswer {
+  const body = store.read(`deezer/artist-${sub}/${id}.json`);
+  if (body === undefined) {
+    return ok(DEEZER_NO_DATA);
+  }
+  const limit = pageParam(req, 'limit', sub === 'top' ? 5 : 25);
+  return ok(deezerPage(body, req.query, `https://api.deezer.com/artist/${id}/${sub}?limit=${limit}`));
+}
+
 function deezer(store: FixtureStore, req: FakeRequest): FakeAnswer {
   const noData = ok(DEEZER_NO_DATA);
   const [, kind, id, sub] = req.path.split('/');
   if (kind === 'playlist' && id && sub === 'tracks') {
     return deezerPlaylistTracks(store, req, id);
+  }
+  if (kind === 'artist' && id && (sub === 'related' || sub === 'top')) {
+    return deezerArtistList(store, req, id, sub);
   }
   if (kind === 'search') {
     const type = id ?? 'track';

@@ -148,7 +148,8 @@ export class FakeUpstream {
       req.socket.destroy();
       return;
     }
-    if (!fault?.status && url.pathname.startsWith('/archive/')) {
+    // archive.org's image bytes, and Deezer's image CDN (cdn-images.dzcdn.net/images/...) as fixtures name it.
+    if (!fault?.status && (url.pathname.startsWith('/archive/') || url.pathname.startsWith('/deezer/images/'))) {
       await this.images.serve(res, url.pathname);
       return;
     }

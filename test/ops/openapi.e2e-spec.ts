@@ -191,6 +191,18 @@ describe('OpenAPI document at /docs-json', () => {
       required: ['email', 'password'],
       properties: { email: { type: 'string', format: 'email', maxLength: 254 }, password: { type: 'string' } },
     });
+    // Lookups take include= as an array of their own kind's values.
+    const include = (path: string) =>
+      (document.paths[path].get.parameters ?? []).find((p: { name: string }) => p.name === 'include');
+    expect(include('/v1/artists/{id}')).toMatchObject({
+      in: 'query',
+      required: false,
+      schema: { type: 'array', items: { type: 'string', enum: ['aliases', 'relations', 'genres', 'tags'] } },
+    });
+    expect(include('/v1/tracks/{id}')).toMatchObject({
+      schema: { items: { enum: ['aliases', 'credits', 'genres', 'tags'] } },
+    });
+    expect(document.components.schemas.Credit.properties).toHaveProperty('instruments');
     // DELETE /v1/me takes its password in a JSON body, not in the URL.
     expect(document.paths['/v1/me'].delete.parameters).toBeUndefined();
     expect(document.paths['/v1/me'].delete.requestBody).toBeDefined();
@@ -223,6 +235,11 @@ describe('OpenAPI document at /docs-json', () => {
     } as unknown as request.Response);
     expectDocumented('GET /v1/albums/{id}', await http.get(`/v1/albums/${DISCOVERY}`));
     expectDocumented('GET /v1/tracks/{id}', await http.get(`/v1/tracks/${HBFS_DEEZER}`));
+    expectDocumented('GET /v1/artists/{id}', await http.get(`/v1/artists/${DAFT_PUNK}?include=relations,aliases`));
+    expectDocumented(
+      'GET /v1/tracks/{id}',
+      await http.get('/v1/tracks/musicbrainz:7f1c1b1e-6d3a-4d1e-9a55-0e8c1f2d3a4b?include=credits'),
+    );
     expectDocumented('GET /v1/tracks/{id}/links', await http.get(`/v1/tracks/${HBFS_DEEZER}/links`));
     expectDocumented('GET /v1/search', await http.get('/v1/search').query({ q: 'daft punk', type: 'artist' }));
     expectDocumented('GET /v1/providers', await http.get('/v1/providers'));

@@ -1,9 +1,8 @@
-import { connect, constants as h2 } from 'node:http2';
-import { request as httpRequest } from 'node:http';
 import fc from 'fast-check';
 import request from 'supertest';
 import { status as GrpcStatus, type Client } from '@grpc/grpc-js';
 import { queryDatabase } from '../support/database';
+import { grpcFrame, rawGrpc, rawHttp, tableCounts } from './hostile-tools';
 import { grpcCall, grpcClient } from '../support/grpc-client';
 import {
   admin,
@@ -91,84 +90,9 @@ function expectNoServerError(what: string, status: number, text: string): void {
   }
 }
 
-async function counts(url: string): Promise<Record<string, number>> {
-  const tables = (
-    await queryDatabase<{ table_name: string }>(
-      url,
-      // Failed logins are recorded on purpose (history, throttling): those are not writes of the request.
-      `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'
-       AND table_name NOT IN ('migrations', 'auth_login_attempts', 'auth_rate_limits')`,
-    )
-  ).map((r) => r.table_name);
-  const out: Record<string, number> = {};
-  for (const table of tables.sort()) {
-    out[table] = Number((await queryDatabase<{ n: string }>(url, `SELECT count(*) AS n FROM "${table}"`))[0].n);
-  }
-  return out;
-}
-
-/** A raw HTTP/2 gRPC call with an arbitrary framed body: what a broken or hostile client can put on the wire. */
-function rawGrpc(address: string, path: string, frame: Buffer): Promise<{ status: number; message: string }> {
-  return new Promise((resolve, reject) => {
-    const session = connect(`http://${address}`);
-    session.on('error', reject);
-    const stream = session.request({
-      [h2.HTTP2_HEADER_METHOD]: 'POST',
-      [h2.HTTP2_HEADER_PATH]: path,
-      [h2.HTTP2_HEADER_CONTENT_TYPE]: 'application/grpc',
-      te: 'trailers',
-    });
-    let status = -1;
-    let message = '';
-    const read = (headers: Record<string, unknown>): void => {
-      if (headers['grpc-status'] !== undefined) {
-        status = Number(headers['grpc-status']);
-        const text = headers['grpc-message'];
-        message = typeof text === 'string' ? decodeURIComponent(text) : '';
-      }
-    };
-    stream.on('response', read);
-    stream.on('trailers', read);
-    stream.on('data', () => undefined);
-    stream.on('error', reject);
-    stream.on('close', () => {
-      session.close();
-      resolve({ status, message });
-    });
-    stream.end(frame);
-  });
-}
-
-function frame(payload: Buffer, declaredLength = payload.length, compressed = 0): Buffer {
-  const header = Buffer.alloc(5);
-  header.writeUInt8(compressed, 0);
-  header.writeUInt32BE(declaredLength, 1);
-  return Buffer.concat([header, payload]);
-}
-
-/** Sends raw bytes as an HTTP/1.1 request body (supertest would re-encode them). */
-function rawHttp(
-  httpUrl: string,
-  method: string,
-  path: string,
-  body: Buffer,
-  contentType = 'application/json',
-): Promise<{ status: number; text: string }> {
-  const url = new URL(path, httpUrl);
-  return new Promise((resolve, reject) => {
-    const req = httpRequest(
-      url,
-      { method, headers: { 'content-type': contentType, 'content-length': body.length } },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString() }));
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
-}
+/** Failed logins are recorded on purpose (history, throttling): those are not writes of the request. */
+const counts = (url: string): Promise<Record<string, number>> =>
+  tableCounts(url, ['auth_login_attempts', 'auth_rate_limits']);
 
 describe('Bad input on every route and method', () => {
   let secured: SecuredApp;
@@ -389,7 +313,7 @@ describe('Bad input on every route and method', () => {
         async (path, bytes) => {
           // 0x0a = field 1, wire type 2 (length-delimited), then a length past the end: never a valid message.
           const payload = Buffer.concat([Buffer.from([0x0a, 0x7f]), Buffer.from(bytes)]);
-          const result = await rawGrpc(address, path, frame(payload));
+          const result = await rawGrpc(address, path, grpcFrame(payload));
           // Protected methods may refuse the (token-less) call first; either way a mapped client error.
           const refused = [GrpcStatus.INVALID_ARGUMENT, GrpcStatus.UNAUTHENTICATED].includes(result.status);
           expect([path, refused, result.status, INTERNAL_LEAK.test(result.message)]).toEqual([
@@ -403,11 +327,11 @@ describe('Bad input on every route and method', () => {
       { numRuns: RUNS * 2 },
     );
     const path = '/chorus.v1.CatalogService/GetArtist';
-    const oversized = await rawGrpc(address, path, frame(Buffer.alloc(70_000, 0x41)));
+    const oversized = await rawGrpc(address, path, grpcFrame(Buffer.alloc(70_000, 0x41)));
     expect(oversized.status).toBe(GrpcStatus.RESOURCE_EXHAUSTED);
     // A frame cut short, and a compressed flag without an encoding: refused by grpc-js itself, never INTERNAL.
-    const truncated = await rawGrpc(address, path, frame(Buffer.from([0x0a, 0x01]), 40));
-    const compressedWithoutEncoding = await rawGrpc(address, path, frame(Buffer.from([0x0a, 0x01, 0x41]), 3, 1));
+    const truncated = await rawGrpc(address, path, grpcFrame(Buffer.from([0x0a, 0x01]), 40));
+    const compressedWithoutEncoding = await rawGrpc(address, path, grpcFrame(Buffer.from([0x0a, 0x01, 0x41]), 3, 1));
     for (const answer of [truncated, compressedWithoutEncoding]) {
       expect([GrpcStatus.OK, GrpcStatus.INTERNAL, GrpcStatus.UNKNOWN, -1]).not.toContain(answer.status);
     }
@@ -425,6 +349,7 @@ describe('Bad input on every route and method', () => {
       'POST',
       '/v1/auth/register',
       Buffer.from(JSON.stringify({ email: 'big@example.com', password: 'x'.repeat(70_000) })),
+      { 'content-type': 'application/json' },
     );
     expect(tooLarge.status).toBe(413);
     expect(JSON.parse(tooLarge.text)).toMatchObject({ status: 413, code: 'PAYLOAD_TOO_LARGE' });
@@ -449,7 +374,7 @@ describe('Bad input on every route and method', () => {
     ];
     for (const [name, body, type] of cases) {
       for (const path of ['/v1/auth/register', '/v1/auth/login']) {
-        const answer = await rawHttp(httpUrl, 'POST', path, body, type);
+        const answer = await rawHttp(httpUrl, 'POST', path, body, { 'content-type': type ?? 'application/json' });
         expectClientError(`${name} → ${path}`, answer.status, answer.text);
       }
     }

@@ -145,7 +145,8 @@ export function grpcOperations(): GrpcOperation[] {
         path: descriptor.path,
         key: `${service.replace('chorus.v1.', '')}/${method}`,
         requestFields: descriptor.requestType.type.field.map((f) => ({
-          name: f.jsonName ?? f.name,
+          // proto-loader leaves jsonName empty (''), so `??` named every field '': clients use the camelCase name.
+          name: f.jsonName || f.name.replace(/_([a-z0-9])/g, (_m, c: string) => c.toUpperCase()),
           type: f.type,
           repeated: f.label === 'LABEL_REPEATED',
         })),

@@ -11,6 +11,8 @@ import { PurgeService } from './application/purge.service';
 import { ResolveService } from './application/resolve.service';
 import { ArtistAlbumsService } from './application/artist-albums.service';
 import { LookupService } from './application/lookup.service';
+import { EntityExtrasService } from './application/entity-extras.service';
+import { ExtrasRepository } from './persistence/extras.repository';
 import { BatchLookupService } from './application/batch-lookup.service';
 import { CodeFallthroughService } from './application/code-fallthrough.service';
 import { ProviderGateway } from './application/provider.gateway';
@@ -25,10 +27,18 @@ import { CatalogMetrics } from './application/catalog.metrics';
 import { SingleFlight } from './application/single-flight.service';
 import { SearchService } from './application/search.service';
 import { CatalogController } from './transport/catalog.controller';
+import { SimilarArtistsService } from './application/similar-artists.service';
+import { SimilarTracksService } from './application/similar-tracks.service';
+import { SimilarController } from './transport/similar.controller';
+import { CrossRefRepository } from './persistence/cross-ref.repository';
+import { IdentityService } from './application/identity.service';
+import { ArtistImagesService } from './application/artist-images.service';
+import { EntityMatchService } from './application/entity-match.service';
+import { EntityLinksService } from './application/entity-links.service';
 
 @Module({
   imports: [ConfigModule.forFeature(catalogSettings), ProvidersModule],
-  controllers: [CatalogController],
+  controllers: [CatalogController, SimilarController],
   providers: [
     EntityRepository,
     BarcodeRepository,
@@ -42,6 +52,8 @@ import { CatalogController } from './transport/catalog.controller';
     ProviderGateway,
     CodeFallthroughService,
     LookupService,
+    ExtrasRepository,
+    EntityExtrasService,
     BatchLookupService,
     ArtistAlbumsService,
     SearchService,
@@ -52,6 +64,13 @@ import { CatalogController } from './transport/catalog.controller';
     CoverArtService,
     ResolveService,
     PurgeService,
+    SimilarArtistsService,
+    SimilarTracksService,
+    CrossRefRepository,
+    IdentityService,
+    ArtistImagesService,
+    EntityMatchService,
+    EntityLinksService,
   ],
   exports: [LookupService, ResolveService, LinksService],
 })

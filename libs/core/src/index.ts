@@ -51,3 +51,4 @@ export * from './tracing/tracing';
 export * from './transport/grpc/grpc-edge';
 export * from './openapi/openapi.types';
 export * from './openapi/openapi.document';
+export * from './transport/paging';

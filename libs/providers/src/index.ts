@@ -1,4 +1,5 @@
 export * from './domain/music.model';
+export * from './domain/music-extras.model';
 export * from './providers.settings';
 export * from './providers.module';
 export * from './adapters/musicbrainz/musicbrainz.adapter';
@@ -13,3 +14,4 @@ export * from './domain/provider-status.types';
 export type { BreakerState } from './upstream/provider-policies';
 export { PROVIDER_METRIC } from './upstream/provider.metrics';
 export { ImageClient, type ImageDownload, type StreamedResponse } from './upstream/image.client';
+export { urlRelId, urlRelIds, type UrlRelKind } from './adapters/musicbrainz/url-rel-ids';

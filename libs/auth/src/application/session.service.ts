@@ -13,6 +13,8 @@ import { AccessTokenService } from './access-token.service';
 import { formatRefreshToken, parseRefreshToken } from './refresh-token';
 
 const INVALID_REFRESH = 'Invalid or expired refresh token';
+/** The most sessions ListSessions answers (newest first, the caller's own always among them). */
+export const SESSION_LIST_MAX = 100;
 
 /**
  * Sessions are refresh token families (OAuth 2.0 Security BCP): each refresh rotates the token by compare-and-swap,
@@ -74,9 +76,10 @@ export class SessionService {
     await this.sessions.revokeAll(caller.id, 'logout_everywhere', this.clock.now());
   }
 
-  async list(caller: Caller): Promise<SessionView[]> {
-    const sessions = await this.sessions.listActive(caller.id, this.clock.now());
-    return sessions.map((session) => toSessionView(session, caller.sessionId));
+  /** At most SESSION_LIST_MAX sessions: logins are not limited, so a list of all of them would not be bounded. */
+  async list(caller: Caller): Promise<{ sessions: SessionView[]; total: number }> {
+    const page = await this.sessions.listActive(caller.id, caller.sessionId, this.clock.now(), SESSION_LIST_MAX);
+    return { sessions: page.sessions.map((session) => toSessionView(session, caller.sessionId)), total: page.total };
   }
 
   async revoke(caller: Caller, sessionId: string): Promise<void> {

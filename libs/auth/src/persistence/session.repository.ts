@@ -97,12 +97,24 @@ export class SessionRepository {
     return rows[0] ?? null;
   }
 
-  listActive(userId: string, now: Date): Promise<SessionEntity[]> {
-    return this.sql.query<SessionEntity>(
-      `SELECT ${COLUMNS} FROM auth_sessions WHERE user_id = $1 AND revoked_at IS NULL AND expires_at > $2
-        ORDER BY created_at DESC`,
-      [userId, now],
+  /**
+   * The newest `limit` live sessions, the caller's own first whatever its age (so the list always shows "this
+   * device"), and how many live sessions there are in all.
+   */
+  async listActive(
+    userId: string,
+    currentId: string,
+    now: Date,
+    limit: number,
+  ): Promise<{ sessions: SessionEntity[]; total: number }> {
+    const rows = await this.sql.query<SessionEntity & { total: string }>(
+      `SELECT ${COLUMNS}, count(*) OVER () AS total FROM auth_sessions
+        WHERE user_id = $1 AND revoked_at IS NULL AND expires_at > $2
+        ORDER BY (id = $3) DESC, created_at DESC, id DESC LIMIT $4`,
+      [userId, now, currentId, limit],
     );
+    const total = rows.length === 0 ? 0 : Number(rows[0].total);
+    return { sessions: rows.map(({ total: _total, ...session }) => session), total };
   }
 
   /**

@@ -1,6 +1,10 @@
-import { Equals, IsIn, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { Equals, IsIn, IsOptional, IsString, IsUUID, MaxLength, MinLength } from 'class-validator';
+import { PageLimit, PageOffset } from '@app/core';
+import { DEFAULT_PAGE } from '../application/account.service';
 import { ROLES, type Role } from '../domain/role';
 import { AccountEmail, AsSent, GivenPassword, NewPassword } from './validators';
+
+export const AUTH_PAGE_MAX = 500;
 
 /** For requests without fields: any field is unknown and refused (class-validator needs one rule to run). */
 export class EmptyDto {
@@ -52,17 +56,12 @@ export class DeleteAccountDto {
   password!: string;
 }
 
+/** Login history and the admin's user list: longer pages than the library's, kept from the first release. */
 export class PageDto {
-  @IsOptional()
-  @Max(500)
-  @Min(0)
-  @IsInt()
+  @PageLimit({ max: AUTH_PAGE_MAX, default: DEFAULT_PAGE })
   limit?: number;
 
-  @IsOptional()
-  @Max(1_000_000)
-  @Min(0)
-  @IsInt()
+  @PageOffset()
   offset?: number;
 }
 

@@ -1,7 +1,7 @@
 import { Controller, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { Metadata } from '@grpc/grpc-js';
-import { callerOf, DomainError, ErrorCode, FakeClock } from '@app/core';
+import { bearerUserOf, callerOf, DomainError, ErrorCode, FakeClock } from '@app/core';
 import type { ActiveCaller, SessionRepository } from '../persistence/session.repository';
 import type { AccessClaims, AccessTokenService } from '../application/access-token.service';
 import { Authenticated, Public, Roles } from './auth.decorators';
@@ -46,17 +46,28 @@ function rpcContext(handler: () => void, cls: object, authorization?: string): E
 
 describe(AuthGuard.name, () => {
   let active: ActiveCaller | null;
+  let verified: number;
+  let sessionLookups: number;
   let sut: AuthGuard;
 
   beforeEach(() => {
     active = { userId: 'u1', role: 'user' };
+    verified = 0;
+    sessionLookups = 0;
     const tokens = {
-      verify: (token: string): Promise<AccessClaims> =>
-        token === TOKEN
+      verify: (token: string): Promise<AccessClaims> => {
+        verified += 1;
+        return token === TOKEN
           ? Promise.resolve({ sub: 'u1', role: 'user', sid: 's1', jti: 'j1' })
-          : Promise.reject(DomainError.unauthenticated()),
+          : Promise.reject(DomainError.unauthenticated());
+      },
     } as unknown as AccessTokenService;
-    const sessions = { findActiveCaller: () => Promise.resolve(active) } as unknown as SessionRepository;
+    const sessions = {
+      findActiveCaller: () => {
+        sessionLookups += 1;
+        return Promise.resolve(active);
+      },
+    } as unknown as SessionRepository;
     sut = new AuthGuard(new Reflector(), tokens, sessions, new FakeClock());
   });
 
@@ -96,5 +107,47 @@ describe(AuthGuard.name, () => {
     expect(await codeOf(ctx())).toBe(ErrorCode.PERMISSION_DENIED);
     active = { userId: 'u1', role: 'admin' };
     expect(await codeOf(ctx())).toBe(true);
+  });
+
+  describe('on an open route', () => {
+    const open = (authorization?: string): ExecutionContext =>
+      rpcContext(OpenController.prototype.open, OpenController, authorization);
+
+    it('should let a call with a token in at once, verifying nothing until its user is asked for', () => {
+      const ctx = open(`Bearer ${TOKEN}`);
+
+      expect(sut.canActivate(ctx)).toBe(true);
+
+      expect(verified).toBe(0);
+      expect(callerOf(ctx)).toBeUndefined();
+      expect(bearerUserOf(ctx)).toBeDefined();
+    });
+
+    it("should name the token's user from the JWT alone, once, without a session lookup", async () => {
+      const ctx = open(`Bearer ${TOKEN}`);
+      expect(sut.canActivate(ctx)).toBe(true);
+      const user = bearerUserOf(ctx);
+
+      expect(await user?.()).toBe('u1');
+      expect(await user?.()).toBe('u1');
+      expect(verified).toBe(1);
+      expect(sessionLookups).toBe(0);
+    });
+
+    it('should treat a token that does not verify as no token, never refusing the call', async () => {
+      const ctx = open('Bearer x.y.z');
+
+      expect(sut.canActivate(ctx)).toBe(true);
+
+      expect(await bearerUserOf(ctx)?.()).toBeUndefined();
+    });
+
+    it('should note nothing without a bearer token', () => {
+      for (const authorization of [undefined, `Basic ${TOKEN}`, 'Bearer not-a-jwt']) {
+        const ctx = open(authorization);
+        expect(sut.canActivate(ctx)).toBe(true);
+        expect(bearerUserOf(ctx)).toBeUndefined();
+      }
+    });
   });
 });

@@ -1,6 +1,6 @@
 import { Injectable, Logger, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { DomainError, ErrorCode, headerOf, setCaller } from '@app/core';
+import { DomainError, ErrorCode, headerOf, setBearerUser, setCaller } from '@app/core';
 import { Clock } from '@app/core';
 import { SessionRepository, type ActiveCaller } from '../persistence/session.repository';
 import { AccessTokenService } from '../application/access-token.service';
@@ -12,6 +12,10 @@ const BEARER = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*)$/i;
  * The global guard, the same for REST (`Authorization: Bearer`) and gRPC (`authorization` metadata). Beyond the
  * JWT itself it checks the token's session row (one primary-key lookup): logout, revocation, refresh-token reuse
  * and account deletion take effect at once instead of when the token expires, and roles come from the account.
+ *
+ * On an open route a token grants nothing but whose provider budget the call draws on, so it is neither required
+ * nor refused there: it is noted, and its JWT alone is verified if the call reaches a provider (a bad or expired
+ * token then counts as no token). Warm answers never verify it and no open route looks up a session.
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
@@ -29,14 +33,27 @@ export class AuthGuard implements CanActivate {
   /** An open route answers at once, without a promise; only a token to check goes the asynchronous way. */
   canActivate(ctx: ExecutionContext): boolean | Promise<boolean> {
     const access = this.accessOf(ctx);
+    const header = headerOf(ctx, 'authorization')?.trim() ?? '';
     if (access.signIn === 'none') {
+      this.noteBearer(ctx, header);
       return true;
     }
-    const header = headerOf(ctx, 'authorization')?.trim() ?? '';
     if (access.signIn === 'optional' && header === '') {
       return true;
     }
     return this.signedIn(ctx, access, header);
+  }
+
+  private noteBearer(ctx: ExecutionContext, header: string): void {
+    const token = header === '' ? undefined : BEARER.exec(header)?.[1];
+    if (token !== undefined) {
+      setBearerUser(ctx, () =>
+        this.tokens.verify(token).then(
+          (claims) => claims.sub,
+          () => undefined,
+        ),
+      );
+    }
   }
 
   private accessOf(ctx: ExecutionContext): RouteAccess {

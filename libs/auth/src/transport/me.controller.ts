@@ -37,8 +37,11 @@ export class MeController {
 
   @Get('/v1/me/sessions')
   @GrpcMethod(SERVICE, 'ListSessions')
-  async listSessions(@Input() _dto: EmptyDto, @CurrentCaller() caller: Caller): Promise<{ sessions: SessionView[] }> {
-    return { sessions: await this.sessions.list(caller) };
+  listSessions(
+    @Input() _dto: EmptyDto,
+    @CurrentCaller() caller: Caller,
+  ): Promise<{ sessions: SessionView[]; total: number }> {
+    return this.sessions.list(caller);
   }
 
   @Delete('/v1/me/sessions/:id')

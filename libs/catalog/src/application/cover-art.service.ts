@@ -19,6 +19,10 @@ export interface AlbumCoverArt {
 export const COVER_SIZES = ['250', '500', '1200', 'original'] as const;
 export type CoverSize = (typeof COVER_SIZES)[number];
 
+/** What a cover id names: an album (its front cover) or an artist (its picture). */
+export const COVER_TYPES = ['album', 'artist'] as const;
+export type CoverType = (typeof COVER_TYPES)[number];
+
 /** An album's cover: its release group's front image on the Cover Art Archive, else a release's. */
 @Injectable()
 export class CoverArtService {
@@ -52,12 +56,15 @@ export class CoverArtService {
    * The front cover in the asked size, opened from the cover store (downloaded into it first when not kept), so
    * clients need not reach the image hosts. The caller sends or closes the file.
    */
-  async getCoverImage(rawId: string, size: CoverSize): Promise<Answer<OpenCover>> {
-    const answer = await this.getCoverArt(rawId);
+  async getCoverImage(rawId: string, size: CoverSize, type: CoverType = 'album'): Promise<Answer<OpenCover>> {
+    const answer =
+      type === 'artist'
+        ? Answers.map(await this.lookups.getArtist(rawId), (a) => ({ albumId: a.id, images: a.images }))
+        : await this.getCoverArt(rawId);
     const art = answer.value;
     const image = art.images.find((i) => i.front) ?? art.images[0];
     if (!image) {
-      throw DomainError.notFound(`No cover art for ${art.albumId}`);
+      throw DomainError.notFound(`No ${type === 'artist' ? 'picture' : 'cover art'} for ${art.albumId}`);
     }
     const thumbnail = size === 'original' ? undefined : image.thumbnails.find((t) => String(t.width) === size);
     const file = await this.fetcher.fetch(thumbnail?.url ?? image.url);

@@ -8,6 +8,7 @@ import { ProviderGateway } from './provider.gateway';
 import { AnswerRepository, type LinkAnswer } from '../persistence/answer.repository';
 import { EntityRepository } from '../persistence/entity.repository';
 import { ReadThrough } from './read-through.service';
+import { IdentityService } from './identity.service';
 import { creditLine } from '../domain/search-merge';
 import { MATCH_DURATION_TOLERANCE_MS, sameTrack } from '../domain/track-match';
 
@@ -64,6 +65,7 @@ export class LinksService {
     private readonly answers: AnswerRepository,
     private readonly entities: EntityRepository,
     private readonly providers: ProviderGateway,
+    private readonly identity: IdentityService,
     @Inject(catalogSettings.KEY) private readonly settings: CatalogSettings,
   ) {}
 
@@ -103,7 +105,10 @@ export class LinksService {
       notFoundTtlSeconds: catalogTtls(this.settings).notFound,
       load: () => this.answers.findLink(track.id, platform),
       fetch: () => this.match(track, platform),
-      save: (answer, expiresAt) => this.entities.saveLink(track.id, platform, answer, expiresAt),
+      save: async (answer, expiresAt) => {
+        await this.entities.saveLink(track.id, platform, answer, expiresAt);
+        await this.identity.forget('track', [track.id, ...(answer.track ? [answer.track.id] : [])]);
+      },
     });
   }
 

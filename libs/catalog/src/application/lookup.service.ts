@@ -3,6 +3,7 @@ import type { Artist, Release, Track } from '@app/providers';
 import { Answers, type Answer } from '@app/core';
 import { catalogSettings, catalogTtls, type CatalogSettings } from '../catalog.settings';
 import {
+  entityKey,
   formatCatalogId,
   parseCatalogId,
   parseIsrc,
@@ -16,6 +17,9 @@ import { ReadThrough, type ReadSpec } from './read-through.service';
 import { ProviderGateway } from './provider.gateway';
 import { CodeFallthroughService } from './code-fallthrough.service';
 import { Gtin } from '../domain/gtin';
+import { urlRelReferences, type LinkedKind } from '../domain/identity';
+import { IdentityService, type Identified } from './identity.service';
+import { ArtistImagesService } from './artist-images.service';
 
 /** The release that stands for an album: an official one with the earliest date, else the first. */
 export function representativeRelease(releases: Release[]): Release | undefined {
@@ -39,10 +43,7 @@ function withSource<T extends { id: string }>(value: T): T & { source: string } 
   return { ...value, source: splitNamespacedId(value.id).provider };
 }
 
-/** The read path's key of an entity looked up by its public id. */
-export function entityKey(kind: EntityKind, publicId: string): string {
-  return `${kind}:${publicId}`;
-}
+export { entityKey } from '../domain/catalog-id';
 
 /** Lookups by id, ISRC and barcode, each through the read path. */
 @Injectable()
@@ -53,9 +54,12 @@ export class LookupService {
     private readonly barcodes: BarcodeRepository,
     private readonly providers: ProviderGateway,
     private readonly codes: CodeFallthroughService,
+    private readonly identity: IdentityService,
+    private readonly artistImages: ArtistImagesService,
     @Inject(catalogSettings.KEY) private readonly settings: CatalogSettings,
   ) {}
 
+  /** Entity answers carry every platform id the catalog knows the entity by (IdentityService). */
   getArtist(rawId: string): Promise<Answer<Artist>> {
     return this.readThrough.read(this.artistSpec(parseCatalogId(rawId, 'artist')));
   }
@@ -79,23 +83,48 @@ export class LookupService {
   }
 
   /** The read of one artist as its single lookup makes it; batch lookups take the same one. */
+  /**
+   * A MusicBrainz artist has no pictures of its own: they come from its linked Deezer or Spotify artist. When
+   * that platform fails the artist is answered without them and not kept, so the next question tries again.
+   */
   artistSpec(id: CatalogId): ReadSpec<Artist> {
-    return this.entitySpec('artist', formatCatalogId(id), {
-      fetch: () => this.providers.source(id.provider).getArtist(id.nativeId),
-      save: (artist, expiresAt) => this.entities.saveArtist(artist, expiresAt),
+    let complete = true;
+    return this.linkedSpec('artist', formatCatalogId(id), {
+      fetch: async () => {
+        const artist = await this.providers.source(id.provider).getArtist(id.nativeId);
+        const pictured = await this.artistImages.withImages(artist);
+        complete = pictured.complete;
+        return pictured.artist;
+      },
+      keep: () => complete,
+      save: async (artist, expiresAt) => {
+        await this.entities.saveArtist(artist, expiresAt);
+        await this.forgetLinked('artist', artist);
+      },
     });
   }
 
   trackSpec(id: CatalogId): ReadSpec<Track> {
-    return this.entitySpec('track', formatCatalogId(id), {
+    return this.linkedSpec('track', formatCatalogId(id), {
       fetch: () => this.providers.source(id.provider).getTrack(id.nativeId),
-      save: (track, expiresAt) => this.entities.saveTrack(track, expiresAt),
+      save: async (track, expiresAt) => {
+        await this.entities.saveTrack(track, expiresAt);
+        await this.forgetLinked('track', track);
+      },
     });
+  }
+
+  /** The entities a new row's URL relations name now belong to its cluster: their cached clusters go. */
+  private async forgetLinked(kind: LinkedKind, entity: Artist | Track | AlbumView): Promise<void> {
+    const linked = urlRelReferences(kind, entity.id, entity.urls).map((r) => r.id);
+    if (linked.length > 0) {
+      await this.identity.forget(kind, linked);
+    }
   }
 
   albumSpec(id: CatalogId): ReadSpec<AlbumView> {
     let representative: Release | undefined;
-    return this.entitySpec('album', formatCatalogId(id), {
+    return this.linkedSpec('album', formatCatalogId(id), {
       fetch: async () => {
         const album = await this.providers.source(id.provider).getAlbum(id.nativeId);
         representative = representativeRelease(album.releases);
@@ -104,7 +133,10 @@ export class LookupService {
         }
         return { ...album, tracks: tracksOf(representative) };
       },
-      save: (album, expiresAt) => this.entities.saveAlbum(album, representative, expiresAt),
+      save: async (album, expiresAt) => {
+        await this.entities.saveAlbum(album, representative, expiresAt);
+        await this.forgetLinked('album', album);
+      },
     });
   }
 
@@ -140,7 +172,11 @@ export class LookupService {
     return Answers.map(answer, withSource);
   }
 
-  private entitySpec<T>(kind: EntityKind, publicId: string, spec: Pick<ReadSpec<T>, 'fetch' | 'save'>): ReadSpec<T> {
+  private entitySpec<T>(
+    kind: EntityKind,
+    publicId: string,
+    spec: Pick<ReadSpec<T>, 'fetch' | 'save' | 'keep'>,
+  ): ReadSpec<T> {
     const key = entityKey(kind, publicId);
     return {
       ...this.ttls(),
@@ -148,6 +184,30 @@ export class LookupService {
       key,
       load: () => this.entities.findByPublicId<T>(kind, publicId, key),
       loadSeesMisses: true,
+    };
+  }
+
+  /**
+   * An artist, album or track read with its cross-references: the stored row comes with them (one query, kept in
+   * the caches with the entity); a fetched one is given them after the provider call, and saved without them.
+   */
+  private linkedSpec<T extends Identified>(
+    kind: LinkedKind,
+    publicId: string,
+    spec: Pick<ReadSpec<T>, 'fetch' | 'save' | 'keep'>,
+  ): ReadSpec<T> {
+    let raw: T | undefined;
+    return {
+      ...this.entitySpec(kind, publicId, spec),
+      load: () =>
+        this.entities.findByPublicId<T>(kind, publicId, entityKey(kind, publicId), (value, kept) =>
+          this.identity.enrich(kind, value, kept),
+        ),
+      fetch: async () => {
+        raw = await spec.fetch();
+        return this.identity.identifyFetched(kind, raw);
+      },
+      save: (value, expiresAt) => spec.save(raw ?? value, expiresAt),
     };
   }
 

@@ -4,6 +4,8 @@ import { formatCatalogId, parseCatalogId, type EntityKind } from '../domain/cata
 import { EntityRepository } from '../persistence/entity.repository';
 import { ReadThrough } from './read-through.service';
 import { SearchService } from './search.service';
+import { EntityExtrasService } from './entity-extras.service';
+import { ENTITY_PLATFORMS } from '../domain/identity';
 
 /**
  * Admin: forget one entity or one search everywhere, so the next question asks the provider again. The HTTP
@@ -16,11 +18,18 @@ export class PurgeService {
     private readonly readThrough: ReadThrough,
     private readonly search: SearchService,
     private readonly httpCache: HttpCache,
+    private readonly extras: EntityExtrasService,
   ) {}
 
   async purgeEntity(rawId: string, kind: EntityKind): Promise<number> {
     const publicId = formatCatalogId(parseCatalogId(rawId, kind));
     await this.readThrough.forget(`${kind}:${publicId}`);
+    await this.extras.forget(kind, publicId);
+    // Its links answers: per platform, as artist and album links and as track links key them.
+    for (const platform of ENTITY_PLATFORMS) {
+      await this.readThrough.forget(`links:${kind}:${publicId}:${platform}`);
+      await this.readThrough.forget(`links:${publicId}:${platform}`);
+    }
     const removed = await this.entities.deleteByPublicId(kind, publicId);
     this.httpCache.clear();
     return removed;

@@ -43,6 +43,11 @@ export function parseCatalogId(raw: string, kind: EntityKind, field = 'id'): Cat
   return { provider, nativeId: provider === 'musicbrainz' ? nativeId.toLowerCase() : nativeId };
 }
 
+/** The read path's key of an entity looked up by its public id (cache, single flight and "not found" key). */
+export function entityKey(kind: EntityKind, publicId: string): string {
+  return `${kind}:${publicId}`;
+}
+
 export function formatCatalogId(id: CatalogId): string {
   return `${id.provider}:${id.nativeId}`;
 }

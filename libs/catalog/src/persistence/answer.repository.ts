@@ -51,8 +51,8 @@ export class AnswerRepository {
   async findLink(trackPublicId: string, platform: string): Promise<Stored<LinkAnswer> | undefined> {
     const rows = await this.sql.query<StoredRow>(
       `SELECT json_build_object('track', t.data, 'matchedBy', l.matched_by) AS data, l.expires_at
-         FROM catalog_track_links l LEFT JOIN catalog_tracks t ON t.public_id = l.linked_public_id
-        WHERE l.track_public_id = $1 AND l.platform = $2`,
+         FROM catalog_cross_refs l LEFT JOIN catalog_tracks t ON t.public_id = l.linked_id
+        WHERE l.kind = 'track' AND l.entity_public_id = $1 AND l.platform = $2`,
       [trackPublicId, platform],
     );
     const stored = toStored<{ track: Track | null; matchedBy: LinkAnswer['matchedBy'] | null }>(rows[0]);

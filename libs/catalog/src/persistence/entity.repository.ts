@@ -1,14 +1,43 @@
 import { Injectable } from '@nestjs/common';
-import type { Album, Artist, ExternalUrl, Release, Track } from '@app/providers';
+import type { Album, Artist, ExternalReference, ExternalUrl, Release, Track } from '@app/providers';
 import { SqlClient, type SqlSession } from '@app/core';
 import type { EntityKind } from '../domain/catalog-id';
 import { deleteLookups, EntityWriter } from './entity-writer';
 import { ENTITY_TABLES, type Writable } from './lookup-tables';
 import type { LinkAnswer } from './answer.repository';
+import { clusterColumn, writeCrossRef, type KeptReference } from './cross-ref.repository';
+import { CONFIDENCE, urlRelReferences } from '../domain/identity';
 import { REMEMBERED_MISSING, toStored, type Loaded, type Stored, type StoredRow } from './stored';
 
 /** An album as Chorus answers it: the release group plus the tracks of its representative release. */
 export type AlbumView = Album & { tracks: Track[] };
+
+/** A track link as a cross-reference: the matched track's id, how it was matched, and on what. */
+function trackReference(answer: LinkAnswer): ExternalReference | undefined {
+  const { track, matchedBy = 'isrc' } = answer;
+  if (!track) {
+    return undefined;
+  }
+  const platform = track.id.slice(0, track.id.indexOf(':'));
+  const evidence =
+    matchedBy === 'isrc' ? track.isrcs.map((isrc) => `ISRC ${isrc}`).slice(0, 1) : ['title, artist and duration'];
+  const url = track.urls.find((u) => u.type === platform)?.url;
+  return { platform, id: track.id, url, matchedBy, confidence: CONFIDENCE[matchedBy], evidence };
+}
+
+/** An entity's URL relations, kept as its cross-references with it (the reverse path of "any id reaches it"). */
+async function writeUrlRefs(tx: SqlSession, kind: 'artist' | 'album', entity: Artist | Album, expiresAt: Date) {
+  const references = urlRelReferences(kind, entity.id, entity.urls);
+  // A relation MusicBrainz no longer lists links no more.
+  await tx.execute(
+    `DELETE FROM catalog_cross_refs WHERE kind = $1 AND entity_public_id = $2 AND matched_by = 'url-rel'
+       AND platform <> ALL($3::text[])`,
+    [kind, entity.id, references.map((r) => r.platform)],
+  );
+  for (const reference of references) {
+    await writeCrossRef(tx, kind, entity.id, reference.platform, { reference }, expiresAt);
+  }
+}
 
 const SOURCE_ORDER = `CASE source WHEN 'musicbrainz' THEN 0 WHEN 'deezer' THEN 1 WHEN 'itunes' THEN 2 ELSE 3 END`;
 
@@ -16,17 +45,28 @@ const SOURCE_ORDER = `CASE source WHEN 'musicbrainz' THEN 0 WHEN 'deezer' THEN 1
 export class EntityRepository {
   constructor(private readonly sql: SqlClient) {}
 
-  /** The complete row, else whether `missKey` is a remembered "not found": one query for both. */
-  async findByPublicId<T>(kind: EntityKind, publicId: string, missKey: string): Promise<Loaded<T>> {
-    const rows = await this.sql.query<StoredRow & { missing: boolean }>(
-      `SELECT data, expires_at, false AS missing FROM ${ENTITY_TABLES[kind]} WHERE public_id = $1 AND complete
+  /**
+   * The complete row, else whether `missKey` is a remembered "not found": one query for both. With `withKept`,
+   * the same query also reads the entity's cross-references (artists, albums, tracks) and hands them to it.
+   */
+  async findByPublicId<T>(
+    kind: EntityKind,
+    publicId: string,
+    missKey: string,
+    withKept?: (value: T, kept: KeptReference[]) => T,
+  ): Promise<Loaded<T>> {
+    const refs = withKept && kind !== 'release' ? clusterColumn(kind, '$1') : `'[]'::jsonb`;
+    const rows = await this.sql.query<StoredRow & { missing: boolean; refs: KeptReference[] | null }>(
+      `SELECT data, expires_at, false AS missing, ${refs} AS refs FROM ${ENTITY_TABLES[kind]}
+        WHERE public_id = $1 AND complete
        UNION ALL
-       SELECT NULL, NULL, true FROM catalog_misses WHERE key = $2 AND expires_at > now()`,
+       SELECT NULL, NULL, true, NULL FROM catalog_misses WHERE key = $2 AND expires_at > now()`,
       [publicId, missKey],
     );
     const row = rows.find((r) => !r.missing);
     if (row) {
-      return toStored<T>(row);
+      const stored = toStored<T>(row) as Stored<T>;
+      return withKept ? { ...stored, value: withKept(stored.value, row.refs ?? []) } : stored;
     }
     return rows.length > 0 ? REMEMBERED_MISSING : undefined;
   }
@@ -75,10 +115,14 @@ export class EntityRepository {
   }
 
   async saveArtist(artist: Artist, expiresAt: Date): Promise<void> {
-    await this.inWriteTransaction(expiresAt, (writer) => writer.write('artist', artist));
+    await this.inWriteTransaction(expiresAt, async (writer, tx) => {
+      await writer.write('artist', artist);
+      await writeUrlRefs(tx, 'artist', artist, expiresAt);
+    });
   }
 
   async saveTrack(track: Track, expiresAt: Date): Promise<void> {
+    // A track's URL relations are not kept as its links: a track link holds the matched track itself (LinksService).
     await this.inWriteTransaction(expiresAt, (writer) => writer.write('track', track));
   }
 
@@ -98,6 +142,7 @@ export class EntityRepository {
   async saveAlbum(album: AlbumView, representative: Release | undefined, expiresAt: Date): Promise<void> {
     await this.inWriteTransaction(expiresAt, async (writer, tx) => {
       const albumId = await writer.write('album', album);
+      await writeUrlRefs(tx, 'album', album, expiresAt);
       for (const release of album.releases) {
         const complete = representative?.id === release.id;
         const releaseId = await this.writeRelease(writer, tx, complete ? representative : release, complete);
@@ -112,13 +157,7 @@ export class EntityRepository {
       if (answer.track) {
         await writer.write('track', answer.track);
       }
-      await tx.execute(
-        `INSERT INTO catalog_track_links (track_public_id, platform, linked_public_id, matched_by, expires_at)
-         VALUES ($1, $2, $3, $4, $5)
-         ON CONFLICT (track_public_id, platform) DO UPDATE SET linked_public_id = EXCLUDED.linked_public_id,
-           matched_by = EXCLUDED.matched_by, expires_at = EXCLUDED.expires_at, fetched_at = now()`,
-        [trackPublicId, platform, answer.track?.id ?? null, answer.matchedBy ?? null, expiresAt],
-      );
+      await writeCrossRef(tx, 'track', trackPublicId, platform, { reference: trackReference(answer) }, expiresAt);
     });
   }
 
@@ -134,6 +173,8 @@ export class EntityRepository {
       );
       const ids = rows.map((r) => r.id);
       await deleteLookups(tx, kind, ids);
+      // What the entity said about other platforms goes with it; what others say of it stays theirs.
+      await tx.execute(`DELETE FROM catalog_cross_refs WHERE kind = $1 AND entity_public_id = $2`, [kind, publicId]);
       return ids.length;
     });
   }

@@ -24,3 +24,17 @@ export function withAnswerStatus<T extends object>(
     })),
   };
 }
+
+/**
+ * A lookup's answer: unchanged without `include`; with it, the entity carries the extra parts and says whether
+ * they could all be fetched, as links and resolve do, under names apart from the entity's own fields (a release
+ * has a `status` of its own): `includeStatus` OK or PARTIAL, `includeFailures`.
+ */
+export function withIncludeStatus<T extends object>(result: { answer: Answer<T>; includes: readonly string[] }) {
+  const { answer, includes } = result;
+  if (includes.length === 0) {
+    return answer;
+  }
+  const { status, failures } = withAnswerStatus({ ...answer, value: {} });
+  return { ...answer, value: { ...answer.value, includeStatus: status, includeFailures: failures } };
+}

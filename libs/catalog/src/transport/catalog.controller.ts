@@ -5,6 +5,7 @@ import { Answers, Input } from '@app/core';
 import { Roles } from '@app/auth';
 import { CoverArtService } from '../application/cover-art.service';
 import { LinksService } from '../application/links.service';
+import { EntityLinksService } from '../application/entity-links.service';
 import { LyricsService } from '../application/lyrics.service';
 import { PurgeService } from '../application/purge.service';
 import { ResolveService } from '../application/resolve.service';
@@ -14,7 +15,8 @@ import { BatchLookupService } from '../application/batch-lookup.service';
 import { toBatchResponse } from './batch.response';
 import { SearchService } from '../application/search.service';
 import { toSearchResponse } from './search.response';
-import { withAnswerStatus } from './answer-status.response';
+import { withAnswerStatus, withIncludeStatus } from './answer-status.response';
+import { EntityExtrasService } from '../application/entity-extras.service';
 import {
   BarcodeDto,
   BatchGetDto,
@@ -22,6 +24,10 @@ import {
   IdDto,
   IsrcDto,
   ListArtistAlbumsDto,
+  AlbumLookupDto,
+  ArtistLookupDto,
+  ReleaseLookupDto,
+  TrackLookupDto,
   PurgeEntityDto,
   PurgeSearchDto,
   ResolveDto,
@@ -47,6 +53,8 @@ export class CatalogController {
     private readonly linksService: LinksService,
     private readonly purges: PurgeService,
     private readonly batches: BatchLookupService,
+    private readonly extras: EntityExtrasService,
+    private readonly entityLinks: EntityLinksService,
   ) {}
 
   @Get('v1/search')
@@ -59,14 +67,24 @@ export class CatalogController {
 
   @Get('v1/artists/:id')
   @GrpcMethod('CatalogService', 'GetArtist')
-  getArtist(@Input() dto: IdDto) {
-    return this.lookups.getArtist(dto.id);
+  async getArtist(@Input() dto: ArtistLookupDto) {
+    return withIncludeStatus(await this.extras.getArtist(dto.id, dto.include));
   }
 
   @Get('v1/artists/:id/albums')
   @GrpcMethod('CatalogService', 'ListArtistAlbums')
   listArtistAlbums(@Input() dto: ListArtistAlbumsDto) {
     return this.artistAlbums.list(dto.id, dto.limit, dto.offset);
+  }
+
+  @Get('v1/artists/:id/links')
+  @ApiOperation({
+    summary: 'The artist on the other platforms: by URL relation, or by name with corroborating evidence',
+  })
+  @GrpcMethod('CatalogService', 'GetArtistLinks')
+  async getArtistLinks(@Input() dto: IdDto) {
+    const answer = await this.entityLinks.getArtistLinks(dto.id);
+    return Answers.map(answer, () => withAnswerStatus(answer));
   }
 
   @Get('v1/albums/by-barcode/:barcode')
@@ -77,8 +95,16 @@ export class CatalogController {
 
   @Get('v1/albums/:id')
   @GrpcMethod('CatalogService', 'GetAlbum')
-  getAlbum(@Input() dto: IdDto) {
-    return this.lookups.getAlbum(dto.id);
+  async getAlbum(@Input() dto: AlbumLookupDto) {
+    return withIncludeStatus(await this.extras.getAlbum(dto.id, dto.include));
+  }
+
+  @Get('v1/albums/:id/links')
+  @ApiOperation({ summary: 'The album on the other platforms: by URL relation, UPC, or title with its artist linked' })
+  @GrpcMethod('CatalogService', 'GetAlbumLinks')
+  async getAlbumLinks(@Input() dto: IdDto) {
+    const answer = await this.entityLinks.getAlbumLinks(dto.id);
+    return Answers.map(answer, () => withAnswerStatus(answer));
   }
 
   @Get('v1/albums/:id/cover-art')
@@ -93,13 +119,13 @@ export class CatalogController {
   @GrpcMethod('CatalogService', 'GetCover')
   @UseInterceptors(CoverImageInterceptor)
   getCover(@Input() dto: CoverDto) {
-    return this.coverArt.getCoverImage(dto.id, dto.size);
+    return this.coverArt.getCoverImage(dto.id, dto.size, dto.type);
   }
 
   @Get('v1/releases/:id')
   @GrpcMethod('CatalogService', 'GetRelease')
-  getRelease(@Input() dto: IdDto) {
-    return this.lookups.getRelease(dto.id);
+  async getRelease(@Input() dto: ReleaseLookupDto) {
+    return withIncludeStatus(await this.extras.getRelease(dto.id, dto.include));
   }
 
   @Get('v1/tracks/by-isrc/:isrc')
@@ -110,8 +136,8 @@ export class CatalogController {
 
   @Get('v1/tracks/:id')
   @GrpcMethod('CatalogService', 'GetTrack')
-  getTrack(@Input() dto: IdDto) {
-    return this.lookups.getTrack(dto.id);
+  async getTrack(@Input() dto: TrackLookupDto) {
+    return withIncludeStatus(await this.extras.getTrack(dto.id, dto.include));
   }
 
   @Get('v1/tracks/:id/lyrics')

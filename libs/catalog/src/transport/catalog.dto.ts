@@ -1,23 +1,23 @@
+import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
+import { Transform } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayMinSize,
   IsArray,
   IsIn,
-  IsInt,
   IsOptional,
   IsString,
   Length,
   Matches,
-  Max,
   MaxLength,
-  Min,
 } from 'class-validator';
-import { COVER_SIZES, type CoverSize } from '../application/cover-art.service';
+import { PAGE_LIMIT_DEFAULT, PageLimit, PageOffset } from '@app/core';
+import { COVER_SIZES, COVER_TYPES, type CoverSize, type CoverType } from '../application/cover-art.service';
 import type { EntityKind } from '../domain/catalog-id';
 import { SEARCH_TYPES, type SearchType } from '../application/provider.gateway';
 import { MAX_SEARCH_OFFSET } from '../domain/search-paging';
+import { INCLUDES_OF, MAX_INCLUDES } from '../domain/include';
 
 const ID_EXAMPLE = 'musicbrainz:056e4f3e-d505-4dad-8ec1-d04f521cbb56';
 
@@ -29,6 +29,62 @@ export class IdDto {
   @IsString()
   @Length(1, 100)
   id!: string;
+}
+
+/** `include=aliases,relations` (REST, one comma list or repeated) or a repeated field (gRPC): one list. */
+const includeList = () =>
+  Transform(({ value }: { value: unknown }) => {
+    const list: unknown[] = Array.isArray(value) ? value : [value];
+    return list
+      .flatMap((item) => (typeof item === 'string' ? item.split(',').map((part) => part.trim()) : [item]))
+      .filter((item) => item !== '');
+  });
+
+/** The `include` field of one entity kind's lookup: only that kind's values are documented and accepted. */
+function includeField(kind: EntityKind): PropertyDecorator {
+  const values = INCLUDES_OF[kind];
+  return applyDecorators(
+    ApiPropertyOptional({
+      type: [String],
+      description:
+        `Extra parts of the ${kind} to answer, comma-separated or repeated (${values.join(', ')}); see the ` +
+        'Relations, credits and aliases section of the README. Without it the answer is the plain entity. ' +
+        INCLUDE_NOTES[kind],
+      example: [values[0]],
+    }),
+    IsOptional(),
+    includeList(),
+    IsArray(),
+    ArrayMaxSize(MAX_INCLUDES),
+    IsIn(values, { each: true }),
+  );
+}
+
+const INCLUDE_NOTES: Readonly<Record<EntityKind, string>> = {
+  artist: 'relations: members, member of, collaborations and other artist relations.',
+  album: 'genres and tags (with counts) are always in an album.',
+  release: 'labels (with catalog numbers) are always in a release; genres and tags come with counts.',
+  track: 'credits: composer, lyricist, producer, performers with instruments (from the recording and its work).',
+};
+
+export class ArtistLookupDto extends IdDto {
+  @includeField('artist')
+  include?: string[];
+}
+
+export class AlbumLookupDto extends IdDto {
+  @includeField('album')
+  include?: string[];
+}
+
+export class ReleaseLookupDto extends IdDto {
+  @includeField('release')
+  include?: string[];
+}
+
+export class TrackLookupDto extends IdDto {
+  @includeField('track')
+  include?: string[];
 }
 
 export class IsrcDto {
@@ -46,21 +102,11 @@ export class BarcodeDto {
 }
 
 export class PageDto {
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 25 })
-  // Query strings are text; the field's own type is not emitted for an initialized property.
-  @Type(() => Number)
-  @IsOptional()
-  @IsInt()
-  @Min(1)
-  @Max(100)
-  limit: number = 25;
+  @PageLimit()
+  limit: number = PAGE_LIMIT_DEFAULT;
 
-  @ApiPropertyOptional({ minimum: 0, maximum: 10_000, default: 0 })
-  @Type(() => Number)
-  @IsOptional()
-  @IsInt()
-  @Min(0)
-  @Max(10_000)
+  /** An artist's albums are read from the provider a page at a time; deeper pages are not worth a provider call. */
+  @PageOffset(10_000)
   offset: number = 0;
 }
 
@@ -81,17 +127,7 @@ export class SearchDto extends PageDto {
   @IsIn(SEARCH_TYPES)
   type!: SearchType;
 
-  @ApiPropertyOptional({
-    minimum: 0,
-    maximum: MAX_SEARCH_OFFSET,
-    default: 0,
-    description: 'Position in the merged list',
-  })
-  @Type(() => Number)
-  @IsOptional()
-  @IsInt()
-  @Min(0)
-  @Max(MAX_SEARCH_OFFSET)
+  @PageOffset(MAX_SEARCH_OFFSET, `Position in the merged list, 0 to ${MAX_SEARCH_OFFSET}`)
   override offset: number = 0;
 
   @ApiPropertyOptional({ example: 'musicbrainz,deezer', description: 'Comma-separated; default: every enabled one' })
@@ -109,7 +145,7 @@ export class ResolveDto {
 }
 
 export class CoverDto {
-  @ApiProperty({ example: ID_EXAMPLE, description: 'Album id' })
+  @ApiProperty({ example: ID_EXAMPLE, description: 'Album id, or artist id with type=artist' })
   @IsString()
   @Length(1, 100)
   id!: string;
@@ -118,6 +154,16 @@ export class CoverDto {
   @IsOptional()
   @IsIn(COVER_SIZES)
   size: CoverSize = '500';
+
+  @ApiPropertyOptional({
+    enum: COVER_TYPES,
+    default: 'album',
+    description:
+      "album: the album's front cover; artist: the artist's picture (for MusicBrainz artists, their linked Deezer or Spotify one)",
+  })
+  @IsOptional()
+  @IsIn(COVER_TYPES)
+  type: CoverType = 'album';
 }
 
 export class PurgeEntityDto {

@@ -149,6 +149,10 @@ export async function createChorusApp(rootModule: Type, options: ChorusAppOption
   const app = await NestFactory.create<NestFastifyApplication>(rootModule, adapter, {
     logger,
     abortOnError: false,
+    // Nest's body parsers add application/x-www-form-urlencoded, which the API does not document: any form could
+    // then post to it (a whole JSON text became one field name, echoed in the problem). Fastify's own JSON parser
+    // (same body limit, __proto__ refused) stays; other content types get 415.
+    bodyParser: false,
   });
   const metrics = app.get(MetricsService);
   const fastify = app.getHttpAdapter().getInstance();

@@ -13,6 +13,11 @@ export interface RequestContext {
   userId?: string;
   /** The client's address (as the transports establish it): whose budget anonymous provider work draws on. */
   clientAddress?: string;
+  /**
+   * On an open route, the user a bearer token names (its JWT verified on first use, its session not looked up):
+   * whose budget the call's provider work draws on. Never on log lines: the session may have ended.
+   */
+  bearerUser?: () => Promise<string | undefined>;
 }
 
 const storage = new AsyncLocalStorage<RequestContext>();

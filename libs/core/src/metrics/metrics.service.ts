@@ -22,8 +22,9 @@ export function zeroed(child: Increment): Increment {
 /**
  * The app's Prometheus registry (its own, not prom-client's global one, so several apps booted in one process
  * never clash) with core's own metrics: HTTP, gRPC, cache and database pool. Each lib declares its metrics on
- * `registry` in a class of its own (ProviderMetrics, CatalogMetrics, AuthMetrics). Observations go to label
- * children cached on first use, so the hot path only looks up a Map and observes: no label hashing, no allocation.
+ * `registry` in a class of its own (ProviderMetrics, CatalogMetrics, AuthMetrics). Label children are cached on
+ * first use, which saves building them per call; prom-client 15 still validates and hashes the label set on every
+ * observe/inc of a child (histogram.js `observe(labels)`), so each observation costs that much.
  */
 @Injectable()
 export class MetricsService {

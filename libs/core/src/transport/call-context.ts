@@ -111,3 +111,22 @@ export function setCaller(host: ArgumentsHost, caller: Caller): void {
 export function callerOf(host: ArgumentsHost): Caller | undefined {
   return callers.get(callKey(host));
 }
+
+/**
+ * The user a bearer token on an open route names, worked out only when asked: open routes check no token, yet a
+ * signed-in caller's provider work draws on that user's budget, not its address's. Undefined for a token that
+ * does not verify (such a caller is anonymous there, as it would be without the token).
+ */
+export type BearerUser = () => Promise<string | undefined>;
+
+const bearerUsers = new WeakMap<object, BearerUser>();
+
+/** Set by the auth guard on open routes that were sent a token; resolved once, on the first provider call. */
+export function setBearerUser(host: ArgumentsHost, resolve: BearerUser): void {
+  let resolved: Promise<string | undefined> | undefined;
+  bearerUsers.set(callKey(host), () => (resolved ??= resolve()));
+}
+
+export function bearerUserOf(host: ArgumentsHost): BearerUser | undefined {
+  return bearerUsers.get(callKey(host));
+}

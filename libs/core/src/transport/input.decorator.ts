@@ -7,16 +7,30 @@ function asObject(value: unknown): Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
 }
 
-/** PostgreSQL text cannot hold NUL; a string carrying one is refused here, not turned into a database error. */
-function fieldWithNul(value: unknown, path: string, depth = 0): string | undefined {
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/**
+ * Text no later layer can handle is refused here, not turned into a 500 further down: PostgreSQL text cannot
+ * hold NUL, and a lone UTF-16 surrogate (`"\ud800"` in JSON) is not Unicode text: validator.js throws a URIError
+ * on it (IsEmail, byte lengths) and it cannot be encoded as UTF-8 for storage.
+ */
+export function badText(value: string): string | undefined {
+  if (value.includes('\u0000')) {
+    return 'must not contain NUL characters';
+  }
+  return LONE_SURROGATE.test(value) ? 'must be well-formed Unicode text (no lone surrogates)' : undefined;
+}
+
+function fieldWithBadText(value: unknown, path: string, depth = 0): { field: string; problem: string } | undefined {
   if (typeof value === 'string') {
-    return value.includes('\u0000') ? path || 'request' : undefined;
+    const problem = badText(value);
+    return problem ? { field: path || 'request', problem } : undefined;
   }
   if (value === null || typeof value !== 'object' || depth > 32) {
     return undefined;
   }
   for (const [key, child] of Object.entries(value)) {
-    const found = fieldWithNul(child, path ? `${path}.${key}` : key, depth + 1);
+    const found = fieldWithBadText(child, path ? `${path}.${key}` : key, depth + 1);
     if (found) {
       return found;
     }
@@ -24,12 +38,25 @@ function fieldWithNul(value: unknown, path: string, depth = 0): string | undefin
   return undefined;
 }
 
-function refuseNul<T>(input: T): T {
-  const field = fieldWithNul(input, '');
-  if (field) {
-    throw DomainError.invalid(field, 'must not contain NUL characters');
+function refuseBadText<T>(input: T): T {
+  const found = fieldWithBadText(input, '');
+  if (found) {
+    throw DomainError.invalid(found.field, found.problem);
   }
   return input;
+}
+
+/**
+ * proto3 cannot tell a page size of 0 from none (most clients never put a zero on the wire; protobufjs does), and
+ * every list's contract says unset means the default: a gRPC `limit` of 0 is dropped here, so the shared DTO
+ * validation sees what a REST request without `limit` gives it. On REST an explicit `limit=0` stays a 400.
+ */
+function withoutUnsetLimit(data: unknown): unknown {
+  if (data === null || typeof data !== 'object' || (data as { limit?: unknown }).limit !== 0) {
+    return data;
+  }
+  const { limit: _unset, ...rest } = data as Record<string, unknown>;
+  return rest;
 }
 
 const readInput = createParamDecorator((_data: unknown, ctx: ExecutionContext): unknown => {
@@ -38,14 +65,14 @@ const readInput = createParamDecorator((_data: unknown, ctx: ExecutionContext): 
     if (isMalformedRequest(data)) {
       throw DomainError.invalid('request', 'is not a valid protobuf message of this method');
     }
-    return refuseNul(data ?? {});
+    return refuseBadText(withoutUnsetLimit(data ?? {}));
   }
   const request = ctx.switchToHttp().getRequest<FastifyRequest>();
   const body: unknown = request.body;
   if (body !== undefined && body !== null && (typeof body !== 'object' || Array.isArray(body))) {
     throw DomainError.invalid('body', 'must be a JSON object');
   }
-  return refuseNul({ ...asObject(request.query), ...asObject(request.body), ...asObject(request.params) });
+  return refuseBadText({ ...asObject(request.query), ...asObject(request.body), ...asObject(request.params) });
 });
 
 /** Where a REST client sends the fields that are not path parameters. */

@@ -2,7 +2,7 @@ import { Injectable, type CallHandler, type ExecutionContext, type NestIntercept
 import { Observable } from 'rxjs';
 import { requestContext, type RequestContext } from '../logging/request-context';
 import { isTracingEnabled, nameActiveSpan } from '../tracing/tracing';
-import { callerOf, clientIpOf, httpRequestOf, isRpc, operationOf, requestIdOf } from './call-context';
+import { bearerUserOf, callerOf, clientIpOf, httpRequestOf, isRpc, operationOf, requestIdOf } from './call-context';
 
 /**
  * Opens the call's request context (request id, caller, operation: what log lines carry) around pipes, handler
@@ -13,12 +13,14 @@ import { callerOf, clientIpOf, httpRequestOf, isRpc, operationOf, requestIdOf } 
 export class RequestContextInterceptor implements NestInterceptor {
   intercept(ctx: ExecutionContext, next: CallHandler): Observable<unknown> {
     const rpc = isRpc(ctx);
+    const userId = callerOf(ctx)?.id;
     const context: RequestContext = {
       requestId: requestIdOf(ctx),
       transport: rpc ? 'rpc' : 'http',
       operation: operationOf(ctx),
-      userId: callerOf(ctx)?.id,
+      userId,
       clientAddress: clientIpOf(ctx),
+      bearerUser: userId === undefined ? bearerUserOf(ctx) : undefined,
     };
     if (!rpc && isTracingEnabled()) {
       // The server span learns what only the router knows: the route template.

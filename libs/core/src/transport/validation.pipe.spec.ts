@@ -37,5 +37,9 @@ describe('validation pipe', () => {
     await expect(sut.transform({ id: 'deezer:1', limit: '0x10' }, as(LookupDto))).rejects.toMatchObject({
       message: 'limit: must be a number',
     });
+    await expect(sut.transform({ id: 'deezer:1', '': 'x' }, as(LookupDto))).rejects.toMatchObject({
+      message: 'Invalid request: ""',
+      violations: [{ field: '""' }],
+    });
   });
 });

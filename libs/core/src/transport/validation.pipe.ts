@@ -4,7 +4,9 @@ import { BOOLEAN_TEXT, DECIMAL, ValidationPlans } from './validation-plan';
 
 function flatten(errors: ValidationError[], parent = ''): FieldViolation[] {
   return errors.flatMap((error) => {
-    const field = parent ? `${parent}.${error.property}` : error.property;
+    // `?=x` sends a key with no name; the answer still has to name it for the client to find it.
+    const property = error.property === '' ? '""' : error.property;
+    const field = parent ? `${parent}.${property}` : property;
     const own = Object.values(error.constraints ?? {}).map((message) => ({ field, message }));
     return [...own, ...flatten(error.children ?? [], field)];
   });

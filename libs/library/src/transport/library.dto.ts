@@ -17,6 +17,7 @@ import {
   MaxLength,
   Min,
 } from 'class-validator';
+import { PAGE_LIMIT_DEFAULT, PageLimit, PageOffset } from '@app/core';
 import { CHART_WINDOWS, FAVORITE_TYPES, type ChartWindow, type FavoriteType } from '../domain/library.views';
 
 const ID_EXAMPLE = 'musicbrainz:7f1c1b1e-6d3a-4d1e-9a55-0e8c1f2d3a4b';
@@ -38,20 +39,12 @@ function PresenceMarker(field: string): PropertyDecorator {
   };
 }
 
-/** 0 or absent (proto3's zero) means the default page size. */
+/** Absent (or 0 over gRPC, proto3's unset) means the default page size. */
 export class PageDto {
-  @ApiPropertyOptional({ minimum: 0, maximum: 100, default: 25 })
-  @IsOptional()
-  @IsInt()
-  @Min(0)
-  @Max(100)
+  @PageLimit()
   limit?: number;
 
-  @ApiPropertyOptional({ minimum: 0, maximum: 100_000, default: 0 })
-  @IsOptional()
-  @IsInt()
-  @Min(0)
-  @Max(100_000)
+  @PageOffset()
   offset?: number;
 }
 
@@ -216,13 +209,8 @@ export class ChartDto {
   @IsIn(CHART_WINDOWS)
   window: ChartWindow = 'week';
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 25 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100)
-  limit = 25;
+  @PageLimit()
+  limit = PAGE_LIMIT_DEFAULT;
 }
 
 /** For requests without fields (class-validator needs one rule to refuse unknown ones). */

@@ -52,6 +52,20 @@ export interface Tag {
   count?: number;
 }
 
+/**
+ * How one platform id of an entity is known: `source` (its own id), `url-rel` (a MusicBrainz URL relation),
+ * `isrc` / `upc` (a shared code), `name` (same name, corroborated by other evidence), `metadata` (tracks: title,
+ * artist and duration). `confidence` is 0..1; `evidence` says what the match rests on, in words.
+ */
+export interface ExternalReference {
+  platform: string;
+  id: string;
+  url?: string;
+  matchedBy: string;
+  confidence: number;
+  evidence: string[];
+}
+
 /** Every id and code an item is known by, used to cross-link providers. */
 export interface ExternalIds {
   musicbrainz?: string;
@@ -60,6 +74,12 @@ export interface ExternalIds {
   spotify?: string;
   isrcs?: string[];
   barcode?: string;
+  /** From MusicBrainz URL relations: `https://www.discogs.com/artist/1289` → `1289`. */
+  discogs?: string;
+  /** From MusicBrainz URL relations: `Q185828`. */
+  wikidata?: string;
+  /** Every cross-reference the catalog keeps for the entity, with how it was made (answers only). */
+  references?: ExternalReference[];
 }
 
 export interface Artist {

@@ -14,11 +14,16 @@ export interface ProviderCaller {
   budgeted: boolean;
 }
 
-/** The caller of the current request: the signed-in user, else the client address the transport established. */
-export function currentProviderCaller(): ProviderCaller {
+/**
+ * The caller of the current request: the signed-in user, else the user a bearer token names on an open route
+ * (its JWT verified here, on the first provider call, so warm answers never pay for it), else the client
+ * address the transport established.
+ */
+export async function currentProviderCaller(): Promise<ProviderCaller> {
   const context = requestContext.current();
-  if (context?.userId) {
-    return { key: `user:${context.userId}`, budgeted: true };
+  const userId = context?.userId ?? (await context?.bearerUser?.());
+  if (userId) {
+    return { key: `user:${userId}`, budgeted: true };
   }
   if (context?.clientAddress) {
     return { key: `address:${context.clientAddress}`, budgeted: true };

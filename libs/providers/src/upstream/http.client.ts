@@ -99,7 +99,7 @@ export class HttpClient {
       throw new DomainError(ErrorCode.UPSTREAM_UNAVAILABLE, `${provider} is disabled (not configured)`);
     }
     const idempotent = call.idempotent ?? (call.method ?? 'GET') === 'GET';
-    const caller = currentProviderCaller();
+    const caller = await currentProviderCaller();
     await this.budget.charge(caller);
     return this.guarded(provider, idempotent, () => this.attempt(config, call, caller.key));
   }
@@ -110,7 +110,7 @@ export class HttpClient {
     if (!config.enabled) {
       throw new DomainError(ErrorCode.UPSTREAM_UNAVAILABLE, `${provider} is disabled (not configured)`);
     }
-    const caller = currentProviderCaller();
+    const caller = await currentProviderCaller();
     await this.budget.charge(caller);
     return this.guarded(provider, true, () => this.attemptStream(config, call, caller.key));
   }

@@ -56,6 +56,21 @@ export class DeezerAdapter {
     return await this.get(`/album/upc:${barcode(code, 'upc')}`, {}, mapAlbum);
   }
 
+  /** Deezer's related artists (`/artist/<id>/related`), most related first. */
+  async relatedArtists(id: string, limit: number): Promise<SearchPage<Artist>> {
+    const path = `/artist/${numericId('deezer', id)}/related`;
+    return await this.request(path, { limit: clampLimit(limit, 100) }, (json) => mapPage(json, 0, mapArtist));
+  }
+
+  /**
+   * The artist's most played tracks (`/artist/<id>/top`). These items carry no ISRC, release date or position:
+   * they are summaries of the tracks, not lookups.
+   */
+  async topTracks(id: string, limit: number): Promise<SearchPage<Track>> {
+    const path = `/artist/${numericId('deezer', id)}/top`;
+    return await this.request(path, { limit: clampLimit(limit, 100) }, (json) => mapPage(json, 0, mapTrack));
+  }
+
   /** A public playlist's name, owner, picture and entry count (`/playlist/<id>`). */
   async playlistHead(id: string): Promise<PlaylistHead> {
     return await this.get(`/playlist/${numericId('deezer', id)}`, {}, mapPlaylistHead);

@@ -4,6 +4,8 @@ import type { Album, Artist, Paging, Release, SearchPage, Track } from '../../do
 import { JsonReader } from '../../upstream/json-reader';
 import { barcode, clampLimit, clampOffset, isrc, mbid, requiredText } from '../adapter.helpers';
 import { mapAlbum, mapArtist, mapIsrcRecordings, mapRelease, mapSearch, mapTrack } from './musicbrainz.mapper';
+import type { EntityExtras, ExtraPart, ExtrasKind } from '../../domain/music-extras.model';
+import { mapExtras } from './musicbrainz-extras.mapper';
 
 const INC = {
   artist: 'aliases genres tags url-rels',
@@ -11,6 +13,21 @@ const INC = {
   release: 'artist-credits labels recordings isrcs release-groups media genres url-rels',
   track: 'artist-credits isrcs releases release-groups genres tags url-rels',
   isrc: 'artist-credits isrcs',
+};
+
+/** MusicBrainz's entity path and the `inc=` values each extra part needs (recording credits: the works' too). */
+const EXTRAS_ENTITY: Readonly<Record<ExtrasKind, string>> = {
+  artist: 'artist',
+  album: 'release-group',
+  release: 'release',
+  track: 'recording',
+};
+const EXTRAS_INC: Readonly<Record<ExtraPart, string>> = {
+  aliases: 'aliases',
+  relations: 'artist-rels',
+  credits: 'artist-rels work-rels work-level-rels',
+  genres: 'genres',
+  tags: 'tags',
 };
 
 /** The most hits one MusicBrainz search answers: a batch of MBIDs is asked for in groups this large. */
@@ -59,6 +76,15 @@ export class MusicBrainzAdapter {
 
   async getTrack(id: string): Promise<Track> {
     return await this.get(`/ws/2/recording/${mbid(id)}`, { inc: INC.track }, mapTrack);
+  }
+
+  /**
+   * The extra parts of one entity (aliases, relations, credits, genres, tags) in one lookup whose `inc=` asks for
+   * exactly those. A part MusicBrainz has nothing for comes back as an empty list.
+   */
+  async getExtras(kind: ExtrasKind, id: string, parts: readonly ExtraPart[]): Promise<EntityExtras> {
+    const inc = [...new Set(parts.flatMap((part) => EXTRAS_INC[part].split(' ')))].join(' ');
+    return await this.get(`/ws/2/${EXTRAS_ENTITY[kind]}/${mbid(id)}`, { inc }, (r) => mapExtras(r, parts));
   }
 
   /**

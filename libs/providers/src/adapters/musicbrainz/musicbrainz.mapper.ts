@@ -11,6 +11,7 @@ import type {
 } from '../../domain/music.model';
 import type { JsonReader } from '../../upstream/json-reader';
 import { dateOnly, namespaced, tags } from '../adapter.helpers';
+import { urlRelIds } from './url-rel-ids';
 
 const mb = (id: string): string => namespaced('musicbrainz', id);
 
@@ -39,6 +40,7 @@ export function mapUrls(relations: JsonReader[]): ExternalUrl[] {
 export function mapArtist(r: JsonReader): Artist {
   const id = r.id('id');
   const lifeSpan = r.optObj('life-span');
+  const urls = mapUrls(r.optList('relations'));
   return {
     id: mb(id),
     name: r.str('name'),
@@ -51,8 +53,8 @@ export function mapArtist(r: JsonReader): Artist {
     genres: tags(r.optList('genres')),
     tags: tags(r.optList('tags')),
     images: [],
-    urls: mapUrls(r.optList('relations')),
-    externalIds: { musicbrainz: id },
+    urls,
+    externalIds: { ...urlRelIds(urls, 'artist'), musicbrainz: id },
     score: r.optNum('score'),
   };
 }
@@ -130,6 +132,7 @@ export function mapRelease(r: JsonReader): Release {
 
 export function mapAlbum(r: JsonReader): Album {
   const id = r.id('id');
+  const urls = mapUrls(r.optList('relations'));
   return {
     id: mb(id),
     title: r.str('title'),
@@ -141,8 +144,8 @@ export function mapAlbum(r: JsonReader): Album {
     genres: tags(r.optList('genres')),
     tags: tags(r.optList('tags')),
     images: [],
-    urls: mapUrls(r.optList('relations')),
-    externalIds: { musicbrainz: id },
+    urls,
+    externalIds: { ...urlRelIds(urls, 'album'), musicbrainz: id },
     releases: r.optList('releases').map(mapRelease),
     score: r.optNum('score'),
   };
@@ -153,6 +156,7 @@ export function mapTrack(r: JsonReader): Track {
   const isrcs = r.strings('isrcs');
   const firstRelease = r.optList('releases')[0];
   const albumId = firstRelease?.optObj('release-group')?.optStr('id');
+  const urls = mapUrls(r.optList('relations'));
   return {
     id: mb(id),
     title: r.str('title'),
@@ -166,8 +170,8 @@ export function mapTrack(r: JsonReader): Track {
     genres: tags(r.optList('genres')),
     tags: tags(r.optList('tags')),
     images: [],
-    urls: mapUrls(r.optList('relations')),
-    externalIds: { musicbrainz: id, isrcs },
+    urls,
+    externalIds: { ...urlRelIds(urls, 'track'), musicbrainz: id, isrcs },
     score: r.optNum('score'),
   };
 }

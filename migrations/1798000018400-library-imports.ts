@@ -5,8 +5,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * import where its last committed page left it. `next_offset` and the playlist's tracks are written in one
  * transaction per page; `lease_until` says how long the replica working on a job may still be trusted to be alive.
  */
-export class LibraryImports1798000018000 implements MigrationInterface {
-  name = 'LibraryImports1798000018000';
+export class LibraryImports1798000018400 implements MigrationInterface {
+  name = 'LibraryImports1798000018400';
 
   async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`
