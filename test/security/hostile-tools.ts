@@ -152,6 +152,7 @@ interface RawField {
 interface RawMethod {
   path: string;
   responseStream: boolean;
+  options?: { deprecated?: boolean };
   requestType: { type: { name: string; field: RawField[] } };
 }
 
@@ -178,6 +179,10 @@ export function protoCatalog(): ProtoCatalog {
       messages.set(name, fieldsOf(described.type.field));
     } else if (described.format === undefined) {
       for (const [method, raw] of Object.entries(node as Record<string, RawMethod>)) {
+        // A deprecated method no server handles answers UNIMPLEMENTED before reading anything: nothing to probe.
+        if (raw.options?.deprecated) {
+          continue;
+        }
         methods.push({
           service: name,
           method,
