@@ -51,6 +51,8 @@ const REQUIRED: Record<string, (ctx: { playlistId: string }) => Record<string, s
   GetArtistChart: () => ({}),
   ListLoginAttempts: () => ({}),
   ListUsers: () => ({}),
+  ListSimilarArtists: () => ({ id: 'deezer:27' }),
+  ListSimilarTracks: () => ({ id: 'deezer:3135556' }),
 };
 
 /**
