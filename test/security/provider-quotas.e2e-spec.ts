@@ -119,9 +119,9 @@ describe('Provider quotas per caller', () => {
     // The head is read in the request (one point), the page by the background job as the same user (one more).
     const started = await start();
     expect(started.status).toBe(202);
-    const id = (JSON.parse(started.body) as { id: string }).id;
+    const id = (started.body as { id: string }).id;
     await eventually(
-      async () => JSON.parse((await call(app, `/v1/me/imports/${id}`, { headers: token })).body).state === 'done',
+      async () => (await call(app, `/v1/me/imports/${id}`, { headers: token })).body.state === 'done',
       10_000,
       'the first import to finish',
     );
