@@ -45,6 +45,7 @@ const REQUIRED: Record<string, (ctx: { playlistId: string }) => Record<string, s
   ListArtistAlbums: () => ({ id: 'deezer:27' }),
   ListFavorites: () => ({}),
   ListMyPlaylists: () => ({}),
+  ListPlaylistImports: () => ({}),
   ListPlaylistTracks: (ctx) => ({ id: ctx.playlistId }),
   ListHistory: () => ({}),
   GetTrackChart: () => ({}),

@@ -127,6 +127,7 @@ export interface GrpcOperation {
 interface MethodDescriptor {
   path: string;
   originalName?: string;
+  options?: { deprecated?: boolean };
   requestType: { type: { field: Array<{ name: string; type: string; label: string; jsonName?: string }> } };
 }
 
@@ -139,6 +140,10 @@ export function grpcOperations(): GrpcOperation[] {
       continue;
     }
     for (const [method, descriptor] of Object.entries(methods as unknown as Record<string, MethodDescriptor>)) {
+      // A deprecated method no server handles answers UNIMPLEMENTED to everyone, before any guard.
+      if (descriptor.options?.deprecated) {
+        continue;
+      }
       operations.push({
         service,
         method,
