@@ -1,6 +1,6 @@
-import type { FakeUpstream } from '../fake-upstream';
+import { FAKE_GENIUS_TOKEN, type FakeUpstream } from '../fake-upstream';
 
-const PROVIDERS = ['musicbrainz', 'coverartarchive', 'lrclib', 'deezer', 'itunes', 'spotify'] as const;
+const PROVIDERS = ['musicbrainz', 'coverartarchive', 'lrclib', 'deezer', 'itunes', 'spotify', 'genius'] as const;
 
 /** `name=value,...` over every provider, as the PROVIDER_* map settings read it. */
 export function providerMap(value: (provider: (typeof PROVIDERS)[number]) => string): string {
@@ -21,6 +21,7 @@ export function upstreamEnv(fake: FakeUpstream, extra: Record<string, string> = 
     PROVIDER_TIMEOUTS_MS: providerMap(() => '2000'),
     SPOTIFY_CLIENT_ID: 'test-client',
     SPOTIFY_CLIENT_SECRET: 'test-secret',
+    GENIUS_ACCESS_TOKEN: FAKE_GENIUS_TOKEN,
     PROVIDER_RETRY_ATTEMPTS: '1',
     PROVIDER_BREAKER_FAILURES: '50',
     // Every test caller is 127.0.0.1: the per-caller budget is tested in test/security/provider-quotas.

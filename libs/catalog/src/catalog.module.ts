@@ -7,6 +7,8 @@ import { CoverImageFetcher } from './application/cover-image.fetcher';
 import { CoverFileStore } from './persistence/cover-file.store';
 import { LinksService } from './application/links.service';
 import { LyricsService } from './application/lyrics.service';
+import { GeniusService } from './application/genius.service';
+import { GeniusController } from './transport/genius.controller';
 import { PurgeService } from './application/purge.service';
 import { ResolveService } from './application/resolve.service';
 import { ArtistAlbumsService } from './application/artist-albums.service';
@@ -38,7 +40,7 @@ import { EntityLinksService } from './application/entity-links.service';
 
 @Module({
   imports: [ConfigModule.forFeature(catalogSettings), ProvidersModule],
-  controllers: [CatalogController, SimilarController],
+  controllers: [CatalogController, SimilarController, GeniusController],
   providers: [
     EntityRepository,
     BarcodeRepository,
@@ -58,6 +60,7 @@ import { EntityLinksService } from './application/entity-links.service';
     ArtistAlbumsService,
     SearchService,
     LyricsService,
+    GeniusService,
     LinksService,
     CoverFileStore,
     CoverImageFetcher,

@@ -1,5 +1,6 @@
 export * from './domain/music.model';
 export * from './domain/music-extras.model';
+export * from './domain/genius.model';
 export * from './providers.settings';
 export * from './providers.module';
 export * from './adapters/musicbrainz/musicbrainz.adapter';
@@ -8,6 +9,7 @@ export * from './adapters/lrclib/lrclib.adapter';
 export * from './adapters/deezer/deezer.adapter';
 export * from './adapters/itunes/itunes.adapter';
 export * from './adapters/spotify/spotify.adapter';
+export * from './adapters/genius/genius.adapter';
 export * from './application/provider.registry';
 export * from './application/provider-status.service';
 export * from './domain/provider-status.types';

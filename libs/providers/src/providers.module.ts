@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { CoverArtArchiveAdapter } from './adapters/coverartarchive/coverartarchive.adapter';
 import { DeezerAdapter } from './adapters/deezer/deezer.adapter';
+import { GeniusAdapter } from './adapters/genius/genius.adapter';
 import { ItunesAdapter } from './adapters/itunes/itunes.adapter';
 import { LrcLibAdapter } from './adapters/lrclib/lrclib.adapter';
 import { MusicBrainzAdapter } from './adapters/musicbrainz/musicbrainz.adapter';
@@ -26,6 +27,7 @@ const ADAPTERS = [
   DeezerAdapter,
   ItunesAdapter,
   SpotifyAdapter,
+  GeniusAdapter,
 ];
 
 /** The provider gateway. Needs the global RedisConnection (from CoreModule) for shared rate limits. */

@@ -39,6 +39,10 @@ export class ProvidersSettings {
   @IsString()
   SPOTIFY_CLIENT_SECRET = '';
 
+  /** Genius (song pages and annotations, never lyrics) is enabled only when this API client access token is set. */
+  @IsString()
+  GENIUS_ACCESS_TOKEN = '';
+
   /** TCP/TLS connect timeout for every provider. */
   @IntSetting(50, 60_000)
   PROVIDER_CONNECT_TIMEOUT_MS = 3_000;

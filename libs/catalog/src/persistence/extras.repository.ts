@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityExtras, ExtraPart } from '@app/providers';
 import { SqlClient } from '@app/core';
 import type { EntityKind } from '../domain/catalog-id';
-import type { Stored } from './stored';
+import { toStored, type Stored, type StoredRow } from './stored';
 
 /** The extra parts of entities (catalog_extras): one row per entity and part. */
 @Injectable()
@@ -42,6 +42,24 @@ export class ExtrasRepository {
         }
       },
       { asyncCommit: true },
+    );
+  }
+
+  /** One part kept apart from the include= parts (a track's Genius song), by its own name. */
+  async findPart<T>(kind: EntityKind, publicId: string, part: string): Promise<Stored<T> | undefined> {
+    const rows = await this.sql.query<StoredRow>(
+      `SELECT data, expires_at FROM catalog_extras WHERE kind = $1 AND public_id = $2 AND part = $3`,
+      [kind, publicId, part],
+    );
+    return toStored<T>(rows[0]);
+  }
+
+  async savePart(kind: EntityKind, publicId: string, part: string, data: unknown, expiresAt: Date): Promise<void> {
+    await this.sql.query(
+      `INSERT INTO catalog_extras (kind, public_id, part, data, expires_at) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (kind, public_id, part) DO UPDATE SET data = EXCLUDED.data, expires_at = EXCLUDED.expires_at,
+         fetched_at = now()`,
+      [kind, publicId, part, JSON.stringify(data), expiresAt],
     );
   }
 

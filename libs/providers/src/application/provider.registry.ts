@@ -43,7 +43,7 @@ export class ProviderRegistry {
         name,
         {
           name,
-          enabled: name !== 'spotify' || this.spotifyCredentials !== undefined,
+          enabled: this.configured(name),
           baseUrl: trimSlash(this.baseUrls[name]),
           timeoutMs: timeouts[name],
           rateLimit: rateLimits[name],
@@ -63,6 +63,18 @@ export class ProviderRegistry {
 
   all(): ProviderConfig[] {
     return [...this.configs.values()];
+  }
+
+  /** The Genius API client access token, when set: it goes out only in the Authorization header. */
+  get geniusToken(): string | undefined {
+    return this.settings.GENIUS_ACCESS_TOKEN || undefined;
+  }
+
+  private configured(name: ProviderName): boolean {
+    if (name === 'spotify') {
+      return this.spotifyCredentials !== undefined;
+    }
+    return name !== 'genius' || this.geniusToken !== undefined;
   }
 
   get spotifyAccountsBaseUrl(): string {

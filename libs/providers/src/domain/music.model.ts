@@ -3,7 +3,7 @@
  * (`musicbrainz:<mbid>`, `deezer:<id>`, `itunes:<id>`, `spotify:<id>`, `lrclib:<id>`); durations are in
  * milliseconds; dates are ISO strings as precise as the provider gives them (`2014`, `2014-06`, `2014-06-20`).
  */
-export type ProviderName = 'musicbrainz' | 'coverartarchive' | 'lrclib' | 'deezer' | 'itunes' | 'spotify';
+export type ProviderName = 'musicbrainz' | 'coverartarchive' | 'lrclib' | 'deezer' | 'itunes' | 'spotify' | 'genius';
 
 export const PROVIDER_NAMES: readonly ProviderName[] = [
   'musicbrainz',
@@ -12,6 +12,7 @@ export const PROVIDER_NAMES: readonly ProviderName[] = [
   'deezer',
   'itunes',
   'spotify',
+  'genius',
 ];
 
 /** A link: `{ type: 'deezer', url: 'https://www.deezer.com/track/1' }`, or a MusicBrainz url-rel (`discogs`, `wikidata`…). */

@@ -58,6 +58,13 @@ export const PROVIDER_DEFAULTS: Readonly<Record<ProviderName, ProviderDefaults>>
     timeoutMs: 8_000,
     redirectHosts: ['api.spotify.com', 'accounts.spotify.com'],
   },
+  genius: {
+    baseUrl: 'https://api.genius.com',
+    // Genius publishes no limit; this stays well under what its API answers without throttling.
+    rateLimit: { requests: 5, windowSec: 1 },
+    timeoutMs: 8_000,
+    redirectHosts: ['api.genius.com'],
+  },
 };
 
 /** Spotify's token endpoint lives on a host of its own; PROVIDER_BASE_URLS names it `spotify-accounts`. */
