@@ -10,7 +10,7 @@ import type { FakeUpstream } from '../fake-upstream';
 @Module({ providers: [RedisConnection, Clock], exports: [RedisConnection, Clock] })
 class TestCoreModule {}
 
-const PROVIDERS = ['musicbrainz', 'coverartarchive', 'lrclib', 'deezer', 'itunes', 'spotify'] as const;
+const PROVIDERS = ['musicbrainz', 'coverartarchive', 'lrclib', 'deezer', 'itunes', 'spotify', 'genius'] as const;
 
 function everyProvider(value: (provider: (typeof PROVIDERS)[number]) => string): string {
   return PROVIDERS.map((provider) => `${provider}=${value(provider)}`).join(',');

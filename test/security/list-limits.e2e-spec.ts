@@ -81,6 +81,7 @@ const BOUNDED_WITHOUT_LIMIT: Record<string, string> = {
   'CatalogService/GetTrackLinks': 'one link per platform',
   'CatalogService/GetAlbumLinks': 'one link per platform',
   'CatalogService/GetArtistLinks': 'one link per platform',
+  'CatalogService/GetTrackGenius': 'the annotations of one page of Genius referents (at most 50)',
   'CatalogService/Resolve': 'one entity, one link per platform',
 };
 

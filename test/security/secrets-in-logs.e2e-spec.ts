@@ -1,6 +1,6 @@
 import request from 'supertest';
 import type { Client } from '@grpc/grpc-js';
-import { FakeUpstream } from '../fake-upstream';
+import { FAKE_GENIUS_TOKEN, FakeUpstream } from '../fake-upstream';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { SHARED_REDIS_URL } from '../support/env';
 import { grpcCall, grpcClient } from '../support/grpc-client';
@@ -48,7 +48,7 @@ describe('Secrets in logs', () => {
   it('should log requests but never the passwords, tokens or secrets they carried', async () => {
     const url = sut.httpUrl;
     const email = uniqueEmail('logscan');
-    const secrets: string[] = [PASSWORD, NEW_PASSWORD, WRONG_PASSWORD, JWT_SECRET, SPOTIFY_SECRET];
+    const secrets: string[] = [PASSWORD, NEW_PASSWORD, WRONG_PASSWORD, JWT_SECRET, SPOTIFY_SECRET, FAKE_GENIUS_TOKEN];
     const registered = await request(url).post('/v1/auth/register').send({ email, password: PASSWORD });
     expect(registered.status).toBe(201);
     secrets.push(registered.body.tokens.accessToken, registered.body.tokens.refreshToken);
@@ -80,6 +80,9 @@ describe('Secrets in logs', () => {
     expect(changed.status).toBe(204);
     // Spotify is called with its client secret (token exchange): the outbound call must not log it either.
     expect((await request(url).get('/v1/search?q=daft punk&type=track&providers=spotify')).status).toBe(200);
+    // Genius is called with GENIUS_ACCESS_TOKEN as a bearer token on every request.
+    expect((await request(url).get('/v1/tracks/deezer:3135556/genius')).status).toBe(200);
+    expect(fake.count('/genius')).toBeGreaterThan(0);
 
     expect(await sut.stop('SIGTERM')).toBe(0);
     const logs = `${sut.stdout()}\n${sut.stderr()}`;

@@ -23,7 +23,9 @@ function tolerant(method: MethodDefinition<object, object>): MethodDefinition<ob
     ...method,
     requestDeserialize: (bytes: Buffer): object => {
       try {
-        return deserialize(bytes);
+        // A plain Uint8Array, not the Buffer: protobufjs's Buffer reader cuts a string whose declared length runs
+        // past the end short without a word, so a truncated message would pass as a valid one.
+        return deserialize(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength) as Buffer);
       } catch (error) {
         return { [MALFORMED]: (error as Error).message };
       }
