@@ -134,6 +134,7 @@ describe('provider HTTP client resilience', () => {
         'deezer',
         'itunes',
         'spotify',
+        'genius',
       ]);
       const lrclib = providers.find((p) => p.name === 'lrclib');
       expect(lrclib).toMatchObject({

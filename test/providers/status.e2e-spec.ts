@@ -16,7 +16,9 @@ describe('Provider status over REST and gRPC', () => {
 
   beforeAll(async () => {
     await fake.start();
-    sut = await bootTestApp(upstreamEnv(fake, { SPOTIFY_CLIENT_ID: '', SPOTIFY_CLIENT_SECRET: '' }));
+    sut = await bootTestApp(
+      upstreamEnv(fake, { SPOTIFY_CLIENT_ID: '', SPOTIFY_CLIENT_SECRET: '', GENIUS_ACCESS_TOKEN: '' }),
+    );
     grpc = grpcClient(sut.grpcAddress, 'chorus.v1.ProviderService');
   });
 
@@ -26,7 +28,7 @@ describe('Provider status over REST and gRPC', () => {
     await fake.stop();
   });
 
-  it('should list every provider, Spotify disabled without credentials, and the last error of a failing one', async () => {
+  it('should list every provider, Spotify and Genius disabled without credentials, and the last error of a failing one', async () => {
     fake.fault('/deezer', { status: 500 });
     await request(sut.httpUrl).get('/v1/artists/deezer:27');
     const rest = await request(sut.httpUrl).get('/v1/providers');
@@ -34,9 +36,10 @@ describe('Provider status over REST and gRPC', () => {
     expect(rest.status).toBe(200);
     const body = rest.body as StatusBody;
     expect(body.providers.map((p) => p.name).sort()).toEqual(
-      ['coverartarchive', 'deezer', 'itunes', 'lrclib', 'musicbrainz', 'spotify'].sort(),
+      ['coverartarchive', 'deezer', 'genius', 'itunes', 'lrclib', 'musicbrainz', 'spotify'].sort(),
     );
     expect(body.providers.find((p) => p.name === 'spotify')?.enabled).toBe(false);
+    expect(body.providers.find((p) => p.name === 'genius')?.enabled).toBe(false);
     const deezer = body.providers.find((p) => p.name === 'deezer');
     expect(deezer?.lastError).toMatch(/deezer/i);
     expect(rpc.response?.providers.map((p) => p.name).sort()).toEqual(body.providers.map((p) => p.name).sort());
