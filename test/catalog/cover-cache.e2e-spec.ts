@@ -195,7 +195,7 @@ describe('Cover download cap under load', () => {
       const [restAnswers, rpcAnswers] = await Promise.all([Promise.all(rest), Promise.all(rpc)]);
 
       // The problems first: a failure then says why a cover was refused.
-      expect(restAnswers.filter((answer) => answer.status !== 200).map((answer) => answer.body)).toEqual([]);
+      expect(restAnswers.filter((answer) => answer.status !== 200).map((answer) => answer.body as unknown)).toEqual([]);
       expect(rpcAnswers.filter((answer) => answer.error).map((answer) => answer.error?.details)).toEqual([]);
       expect(restAnswers.map((answer) => answer.status)).toEqual(Array(40).fill(200));
       expect(rpcAnswers.map((answer) => answer.error?.code)).toEqual(Array(10).fill(undefined));
