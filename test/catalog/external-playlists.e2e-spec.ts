@@ -161,10 +161,7 @@ describe('Provider playlists (resolve and tracks) over REST and gRPC', () => {
     expect(rest.status).toBe(200);
     const page = rest.body as TracksPage;
     expect(page.total).toBe(4);
-    expect(page.items.map((t) => t.title)).toEqual([
-      'Harder, Better, Faster, Stronger',
-      'Lost In The Vault',
-    ]);
+    expect(page.items.map((t) => t.title)).toEqual(['Harder, Better, Faster, Stronger', 'Lost In The Vault']);
     expect(page.unavailable).toEqual([
       { title: 'My Bootleg Remix', reason: 'local file' },
       { title: '', reason: 'removed from spotify' },

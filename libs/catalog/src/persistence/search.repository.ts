@@ -33,16 +33,17 @@ export class SearchRepository {
     answer: T,
     expiresAt: Date,
   ): Promise<void> {
-    await this.upsert(key, scope, answer.items.map((i) => i.id), answer, expiresAt);
+    await this.upsert(
+      key,
+      scope,
+      answer.items.map((i) => i.id),
+      answer,
+      expiresAt,
+    );
   }
 
   /** Keeps one answer that is not a list (a platform playlist's head) under its key, beside the lists. */
-  async saveOne<T extends { id: string }>(
-    key: string,
-    scope: SearchScope,
-    answer: T,
-    expiresAt: Date,
-  ): Promise<void> {
+  async saveOne<T extends { id: string }>(key: string, scope: SearchScope, answer: T, expiresAt: Date): Promise<void> {
     await this.upsert(key, scope, [answer.id], answer, expiresAt);
   }
 
