@@ -27,12 +27,12 @@ export class ChunkStreamInterceptor implements NestInterceptor {
       return next
         .handle()
         .pipe(
-          mergeMap((result: unknown) => (result instanceof ChunkStream && call ? messages(result, call) : of(result))),
+          mergeMap((result: unknown) => (isChunkStream(result) && call ? messages(result, call) : of(result))),
         );
     }
     return next.handle().pipe(
       map((result: unknown) =>
-        result instanceof ChunkStream
+        isChunkStream(result)
           ? new StreamableFile(Readable.from(result.chunks, { objectMode: false }), {
               type: result.contentType,
               disposition: result.filename ? `attachment; filename="${result.filename}"` : undefined,
@@ -43,10 +43,18 @@ export class ChunkStreamInterceptor implements NestInterceptor {
   }
 }
 
-function messages(stream: ChunkStream, call: Writable): Observable<unknown> {
+/** Text or bytes alike: the pieces are only passed on. */
+function isChunkStream(value: unknown): value is ChunkStream<string | Uint8Array> {
+  return value instanceof ChunkStream;
+}
+
+function messages(stream: ChunkStream<string | Uint8Array>, call: Writable): Observable<unknown> {
   return new Observable<unknown>((subscriber) => {
     const stop = new AbortController();
     const pump = async (): Promise<void> => {
+      if (stream.head !== undefined) {
+        subscriber.next(stream.head);
+      }
       for await (const chunk of stream.chunks) {
         if (stop.signal.aborted) {
           return;
