@@ -51,7 +51,9 @@ describe('Cover images streamed over gRPC (StreamCover)', () => {
 
   it('should stream a 6 MiB cover in 64 KiB chunks, byte for byte what REST sends, fetched once', async () => {
     fake.images.size = 6 * MIB;
-    const rest = await request(sut.httpUrl).get(`/v1/cover/${album(1)}?size=original`).buffer(true);
+    const rest = await request(sut.httpUrl)
+      .get(`/v1/cover/${album(1)}?size=original`)
+      .buffer(true);
     const streamed = await streamCover(grpc, album(1));
 
     expect(rest.status).toBe(200);

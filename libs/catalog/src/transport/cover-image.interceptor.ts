@@ -95,12 +95,15 @@ export class CoverStreamInterceptor implements NestInterceptor {
           size: file.size,
           source: file.source,
         };
-        return ChunkStream.bytes(
-          file.handle.createReadStream({ highWaterMark: COVER_CHUNK_BYTES, autoClose: true }),
-          file.contentType,
-          { info },
-          (chunk) => ({ chunk }),
-        );
+        const chunks = file.handle.createReadStream({ highWaterMark: COVER_CHUNK_BYTES, autoClose: true });
+        return ChunkStream.bytes({
+          chunks,
+          contentType: file.contentType,
+          head: { info },
+          toMessage: (chunk) => ({ chunk }),
+          // Closes the file also when the client left before a byte of it was read.
+          close: () => chunks.destroy(),
+        });
       }),
     );
   }

@@ -26,9 +26,7 @@ export class ChunkStreamInterceptor implements NestInterceptor {
       // A ChunkStream becomes the call's messages, not one message.
       return next
         .handle()
-        .pipe(
-          mergeMap((result: unknown) => (isChunkStream(result) && call ? messages(result, call) : of(result))),
-        );
+        .pipe(mergeMap((result: unknown) => (isChunkStream(result) && call ? messages(result, call) : of(result))));
     }
     return next.handle().pipe(
       map((result: unknown) =>
@@ -51,18 +49,25 @@ function isChunkStream(value: unknown): value is ChunkStream<string | Uint8Array
 function messages(stream: ChunkStream<string | Uint8Array>, call: Writable): Observable<unknown> {
   return new Observable<unknown>((subscriber) => {
     const stop = new AbortController();
-    const pump = async (): Promise<void> => {
-      if (stream.head !== undefined) {
-        subscriber.next(stream.head);
+    const send = async (message: unknown): Promise<void> => {
+      subscriber.next(message);
+      if (call.writableNeedDrain) {
+        await once(call, 'drain', { signal: stop.signal });
       }
-      for await (const chunk of stream.chunks) {
-        if (stop.signal.aborted) {
-          return;
+    };
+    const pump = async (): Promise<void> => {
+      try {
+        if (stream.head !== undefined) {
+          await send(stream.head);
         }
-        subscriber.next(stream.toMessage(chunk));
-        if (call.writableNeedDrain) {
-          await once(call, 'drain', { signal: stop.signal });
+        for await (const chunk of stream.chunks) {
+          if (stop.signal.aborted) {
+            return;
+          }
+          await send(stream.toMessage(chunk));
         }
+      } finally {
+        stream.close?.();
       }
     };
     pump().then(

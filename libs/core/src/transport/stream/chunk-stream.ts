@@ -18,6 +18,11 @@ export class ChunkStream<T extends string | Uint8Array = string> {
     readonly filename?: string,
     /** gRPC only: a first message that describes the chunks (what REST says in headers). */
     readonly head?: unknown,
+    /**
+     * gRPC only: releases what the chunks are read from (an open file), called once the stream ends however it
+     * ends, also when the client left before the first chunk was read (an unstarted iterator has nothing to close).
+     */
+    readonly close?: () => void,
   ) {}
 
   /** One JSON document written as it is read (see jsonChunks). */
@@ -30,13 +35,15 @@ export class ChunkStream<T extends string | Uint8Array = string> {
     );
   }
 
-  /** Bytes for a gRPC stream: `head` first, then one message per chunk. */
-  static bytes(
-    chunks: AsyncIterable<Uint8Array>,
-    contentType: string,
-    head: unknown,
-    toMessage: (chunk: Uint8Array) => unknown,
-  ): ChunkStream<Uint8Array> {
-    return new ChunkStream(chunks, contentType, toMessage, undefined, head);
+  /** Bytes for a gRPC stream: `head` first, then one message per chunk; `close` when done. */
+  static bytes(options: {
+    chunks: AsyncIterable<Uint8Array>;
+    contentType: string;
+    head: unknown;
+    toMessage: (chunk: Uint8Array) => unknown;
+    close: () => void;
+  }): ChunkStream<Uint8Array> {
+    const { chunks, contentType, head, toMessage, close } = options;
+    return new ChunkStream(chunks, contentType, toMessage, undefined, head, close);
   }
 }
