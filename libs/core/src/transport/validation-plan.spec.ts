@@ -1,6 +1,8 @@
 import { ValidationPipe, type ArgumentMetadata, type Type as ClassType } from '@nestjs/common';
-import { Expose, Type } from 'class-transformer';
+import { Expose, Transform, Type } from 'class-transformer';
 import {
+  ArrayMaxSize,
+  IsArray,
   IsBoolean,
   IsIn,
   IsInt,
@@ -68,6 +70,30 @@ class ExposedDto {
   id!: string;
 }
 
+/** As the catalog's lookup DTOs: an optional list field, split by a @Transform, checked with `each`. */
+class LookupDto extends IdDto {
+  @IsOptional()
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.split(',') : value))
+  @IsArray()
+  @ArrayMaxSize(2)
+  @IsIn(['aliases', 'tags'], { each: true })
+  include?: string[];
+}
+
+/** A list field that is always checked: no condition skips its rules. */
+class RequiredListDto {
+  @IsArray()
+  @IsString({ each: true })
+  tags!: string[];
+}
+
+/** A list field with a default: its rules run whatever the input says. */
+class DefaultListDto extends IdDto {
+  @IsOptional()
+  @IsIn(['a'], { each: true })
+  tags: string[] = ['b'];
+}
+
 const as = (metatype: ClassType): ArgumentMetadata => ({ type: 'custom', metatype });
 
 /** Not a DTO: no validation rules at all. */
@@ -95,6 +121,7 @@ describe('ValidationPlans', () => {
     [DefaultsDto, {}],
     [DefaultsDto, { size: '250' }],
     [DefaultsDto, { size: undefined }],
+    [LookupDto, { id: 'deezer:27' }],
   ];
 
   it.each(valid)('should give exactly what the full path gives for valid %p input %p', async (metatype, input) => {
@@ -124,6 +151,10 @@ describe('ValidationPlans', () => {
     [SearchDto, { q: 'x', type: 'artist', providers: 'a;b' }],
     [SearchDto, { q: 'x', type: 'artist', explicit: 'yes' }],
     [DefaultsDto, { size: 'x'.repeat(11) }],
+    [LookupDto, { id: '' }],
+    [LookupDto, {}],
+    [RequiredListDto, {}],
+    [DefaultListDto, { id: 'x' }],
   ];
 
   it.each(refused)('should leave refusals to the full path, unchanged: %p %p', async (metatype, input) => {
@@ -137,6 +168,26 @@ describe('ValidationPlans', () => {
       (error: unknown) => ({ error }),
     );
     expect(actual).toEqual(expected);
+  });
+
+  it.each([
+    [LookupDto, { id: 'x', include: 'aliases,tags' }],
+    [LookupDto, { id: 'x', include: ['tags'] }],
+    [LookupDto, { id: 'x', include: undefined }],
+    [LookupDto, { id: 'x', include: 'relations' }],
+    [RequiredListDto, { tags: ['a'] }],
+  ])('should leave a field it cannot judge to the full path when the input has it: %p %p', async (metatype, input) => {
+    expect(sut.accept({ ...input }, metatype)).toBeUndefined();
+    const expected = await reference.transform({ ...input }, as(metatype)).then(
+      (value: unknown) => ({ value }),
+      (error: unknown) => ({ error }),
+    );
+    await expect(
+      pipe.transform({ ...input }, as(metatype)).then(
+        (value: unknown) => ({ value }),
+        (error: unknown) => ({ error }),
+      ),
+    ).resolves.toEqual(expected);
   });
 
   it('should not plan DTOs with nested rules or class-transformer decorators', () => {
