@@ -20,10 +20,17 @@ export async function warmBatchCpu(chorus: Chorus, ids: readonly string[], smoke
       body,
       dispatcher: agent,
     });
-    const answer = (await response.body.json()) as { entries?: Array<{ status: string; freshness?: string }> };
-    const warm = answer.entries?.filter((e) => e.status === 'OK' && e.freshness === 'HIT').length ?? 0;
-    if (response.statusCode !== 200 || warm !== ids.length) {
-      throw new Error(`batchGet: ${response.statusCode}, ${warm}/${ids.length} warm`);
+    const answer = (await response.body.json()) as {
+      entries?: Array<{ id: string; status: string; freshness?: string; detail?: string }>;
+    };
+    const entries = answer.entries ?? [];
+    const cold = entries.filter((e) => e.status !== 'OK' || e.freshness !== 'HIT');
+    if (response.statusCode !== 200 || entries.length !== ids.length || cold.length > 0) {
+      const first = cold[0];
+      throw new Error(
+        `batchGet: ${response.statusCode}, ${ids.length - cold.length}/${ids.length} warm` +
+          (first ? ` (e.g. ${first.id}: ${first.status} ${first.freshness ?? first.detail ?? ''})` : ''),
+      );
     }
   };
   const get = async (id: string): Promise<void> => {

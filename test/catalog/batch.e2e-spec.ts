@@ -105,6 +105,41 @@ describe('Batch lookups over REST and gRPC', () => {
     expect(fake.count('/musicbrainz')).toBe(1);
   });
 
+  it('should send a warm batch over REST as the JSON of its message, each entry under the id it was asked by', async () => {
+    // The bare upper-case MBID names the same artist: one resolution, one cached entity, two entries.
+    const bare = DAFT_PUNK.slice('musicbrainz:'.length).toUpperCase();
+    const ids = [DAFT_PUNK, 'deezer:27', bare, 'deezer:424242'];
+    expect((await request(sut.httpUrl).get(`/v1/artists/${DAFT_PUNK}`)).status).toBe(200);
+    expect((await batch('/v1/artists:batchGet', ids)).status).toBe(200);
+    fake.reset();
+    // Twice: the second answer is joined from entries kept with the cached entities.
+    for (const round of [1, 2]) {
+      const warm = await batch('/v1/artists:batchGet', ids);
+      expect([round, warm.status, warm.headers['content-type']]).toEqual([
+        round,
+        200,
+        'application/json; charset=utf-8',
+      ]);
+      expect(warm.text).toBe(JSON.stringify(warm.body));
+      const entries = warm.body.entries as Entry[];
+      expect(statuses(entries)).toEqual([
+        [DAFT_PUNK, 'OK'],
+        ['deezer:27', 'OK'],
+        [bare, 'OK'],
+        ['deezer:424242', 'NOT_FOUND'],
+      ]);
+      expect(entries.map((e) => e.freshness)).toEqual(['HIT', 'HIT', 'HIT', undefined]);
+      expect(entries[2].artist).toEqual(entries[0].artist);
+      expect(entries[0].artist).toMatchObject({ id: DAFT_PUNK, name: 'Daft Punk' });
+    }
+    const rpc = await grpcCall<{ entries: Entry[] }>(grpc, 'BatchGetArtists', { ids });
+    expect(statuses(rpc.response?.entries ?? [])).toEqual(
+      statuses(JSON.parse((await batch('/v1/artists:batchGet', ids)).text).entries as Entry[]),
+    );
+    expect(rpc.response?.entries[2].artist?.name).toBe('Daft Punk');
+    expect(fake.count()).toBe(0);
+  });
+
   it('should answer NOT_FOUND for the ids a provider lacks and the others found, on both transports', async () => {
     const ids = [DAFT_PUNK, UNKNOWN, 'deezer:27', 'deezer:424242'];
     const rest = await batch('/v1/artists:batchGet', ids);

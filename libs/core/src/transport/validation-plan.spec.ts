@@ -1,6 +1,9 @@
 import { ValidationPipe, type ArgumentMetadata, type Type as ClassType } from '@nestjs/common';
 import { Expose, Type } from 'class-transformer';
 import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
   IsBoolean,
   IsIn,
   IsInt,
@@ -68,6 +71,22 @@ class ExposedDto {
   id!: string;
 }
 
+class ListDto {
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(3)
+  @IsString({ each: true })
+  @MaxLength(5, { each: true })
+  @Matches(/^[!-~]+$/, { each: true })
+  ids!: string[];
+}
+
+class TypedListDto {
+  @Type(() => String)
+  @IsString({ each: true })
+  ids!: string[];
+}
+
 const as = (metatype: ClassType): ArgumentMetadata => ({ type: 'custom', metatype });
 
 /** Not a DTO: no validation rules at all. */
@@ -95,6 +114,8 @@ describe('ValidationPlans', () => {
     [DefaultsDto, {}],
     [DefaultsDto, { size: '250' }],
     [DefaultsDto, { size: undefined }],
+    [ListDto, { ids: ['a'] }],
+    [ListDto, { ids: ['a', 'bb', 'a'] }],
   ];
 
   it.each(valid)('should give exactly what the full path gives for valid %p input %p', async (metatype, input) => {
@@ -124,6 +145,15 @@ describe('ValidationPlans', () => {
     [SearchDto, { q: 'x', type: 'artist', providers: 'a;b' }],
     [SearchDto, { q: 'x', type: 'artist', explicit: 'yes' }],
     [DefaultsDto, { size: 'x'.repeat(11) }],
+    [ListDto, { ids: [] }],
+    [ListDto, { ids: ['a', 'b', 'c', 'd'] }],
+    [ListDto, { ids: ['a', 'toolong'] }],
+    [ListDto, { ids: ['a', 'b c'] }],
+    [ListDto, { ids: ['a', 5] }],
+    [ListDto, { ids: ['a', ['b']] }],
+    [ListDto, { ids: 'a' }],
+    [ListDto, { ids: { 0: 'a', length: 1 } }],
+    [ListDto, { ids: ['a'], extra: '1' }],
   ];
 
   it.each(refused)('should leave refusals to the full path, unchanged: %p %p', async (metatype, input) => {
@@ -143,5 +173,6 @@ describe('ValidationPlans', () => {
     expect(sut.accept({ inner: { id: 'x' } }, NestedDto)).toBeUndefined();
     expect(sut.accept({ id: 'x' }, ExposedDto)).toBeUndefined();
     expect(sut.accept({ id: 'x' }, FullPathPipe)).toBeUndefined();
+    expect(sut.accept({ ids: ['x'] }, TypedListDto)).toBeUndefined();
   });
 });
