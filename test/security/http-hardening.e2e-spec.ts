@@ -52,7 +52,11 @@ describe('HTTP hardening', () => {
       invalid: await request(url).get('/v1/artists/not-an-id'),
       unauthenticated: await request(url).get('/v1/me'),
       badJson: await request(url).post('/v1/auth/login').set('content-type', 'application/json').send('{"email":'),
+      // Refused by Fastify before routing, where no onRequest hook runs.
+      longParam: await request(url).get(`/v1/artists/${'a'.repeat(150)}`),
+      badUrl: await request(url).get('/v1/artists/%E0%A4%A'),
     };
+    expect([answers.longParam.status, answers.badUrl.status]).toEqual([414, 400]);
     for (const [what, response] of Object.entries(answers)) {
       expectSecurityHeaders(response.headers, what, 'api');
     }
@@ -74,6 +78,8 @@ describe('HTTP hardening', () => {
       notFound: await request(url).get('/v1/nothing-here'),
       unauthenticated: await request(url).get('/v1/me'),
       invalid: await request(url).get('/v1/artists/not-an-id'),
+      longParam: await request(url).get(`/v1/artists/${'a'.repeat(150)}`),
+      badUrl: await request(url).get('/v1/artists/%E0%A4%A'),
     };
     for (const [what, response] of Object.entries(answers)) {
       expect([what, pick(response.headers)]).toEqual([what, Object.fromEntries(api)]);

@@ -77,11 +77,14 @@ export class AuthSettings {
   @IntSetting(0, 256)
   AUTH_HASH_CONCURRENCY = 0;
 
-  /** Failed logins per account (email) within the window before further attempts are refused. */
+  /**
+   * Failed logins per account (email) within the window; past it, addresses that failed on the account are refused
+   * on it, while a clean address is only delayed (an owner is never locked out by someone else's guesses).
+   */
   @IntSetting(1, 1_000_000)
   AUTH_LOGIN_MAX_FAILURES_PER_ACCOUNT = 5;
 
-  /** Failed logins per client IP within the window before further attempts are refused. */
+  /** Failed logins per client address within the window, on any accounts, before the address is refused on all. */
   @IntSetting(1, 1_000_000)
   AUTH_LOGIN_MAX_FAILURES_PER_IP = 50;
 

@@ -134,8 +134,10 @@ export async function createChorusApp(rootModule: Type, options: ChorusAppOption
     genReqId: (request: IncomingMessage) => acceptRequestId(request.headers[REQUEST_ID_HEADER]),
     return503OnClosing: true,
     // A malformed URL or an over-long path parameter, refused by Fastify before routing: the same problem answer.
+    // No onRequest hook runs for these, so they get the API answers' security headers here.
     frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
       const tooLong = error.statusCode === 414;
+      void reply.headers(API_SECURITY_HEADERS);
       sendProblem(
         reply,
         {

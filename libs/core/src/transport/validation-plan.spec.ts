@@ -1,5 +1,5 @@
 import { ValidationPipe, type ArgumentMetadata, type Type as ClassType } from '@nestjs/common';
-import { Expose, Type } from 'class-transformer';
+import { Expose, Transform, Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayMinSize,
@@ -71,6 +71,31 @@ class ExposedDto {
   id!: string;
 }
 
+/** As the catalog's lookup DTOs: an optional list field, split by a @Transform, checked with `each`. */
+class LookupDto extends IdDto {
+  @IsOptional()
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.split(',') : value))
+  @IsArray()
+  @ArrayMaxSize(2)
+  @IsIn(['aliases', 'tags'], { each: true })
+  include?: string[];
+}
+
+/** A list field that is always checked: no condition skips its rules. */
+class RequiredListDto {
+  @IsArray()
+  @IsString({ each: true })
+  tags!: string[];
+}
+
+/** A list field with a default: its rules run whatever the input says. */
+class DefaultListDto extends IdDto {
+  @IsOptional()
+  @IsIn(['a'], { each: true })
+  tags: string[] = ['b'];
+}
+
+/** As the catalog's batch lookups: a required list of strings, its items checked with `each`. */
 class ListDto {
   @IsArray()
   @ArrayMinSize(1)
@@ -114,8 +139,10 @@ describe('ValidationPlans', () => {
     [DefaultsDto, {}],
     [DefaultsDto, { size: '250' }],
     [DefaultsDto, { size: undefined }],
+    [LookupDto, { id: 'deezer:27' }],
     [ListDto, { ids: ['a'] }],
     [ListDto, { ids: ['a', 'bb', 'a'] }],
+    [RequiredListDto, { tags: ['x', 'y'] }],
   ];
 
   it.each(valid)('should give exactly what the full path gives for valid %p input %p', async (metatype, input) => {
@@ -145,6 +172,10 @@ describe('ValidationPlans', () => {
     [SearchDto, { q: 'x', type: 'artist', providers: 'a;b' }],
     [SearchDto, { q: 'x', type: 'artist', explicit: 'yes' }],
     [DefaultsDto, { size: 'x'.repeat(11) }],
+    [LookupDto, { id: '' }],
+    [LookupDto, {}],
+    [RequiredListDto, {}],
+    [DefaultListDto, { id: 'x' }],
     [ListDto, { ids: [] }],
     [ListDto, { ids: ['a', 'b', 'c', 'd'] }],
     [ListDto, { ids: ['a', 'toolong'] }],
@@ -169,10 +200,31 @@ describe('ValidationPlans', () => {
     expect(actual).toEqual(expected);
   });
 
+  it.each([
+    [LookupDto, { id: 'x', include: 'aliases,tags' }],
+    [LookupDto, { id: 'x', include: undefined }],
+    [LookupDto, { id: 'x', include: 'relations' }],
+    [TypedListDto, { ids: ['a'] }],
+  ])('should leave a field it cannot judge to the full path when the input has it: %p %p', async (metatype, input) => {
+    expect(sut.accept({ ...input }, metatype)).toBeUndefined();
+    const expected = await reference.transform({ ...input }, as(metatype)).then(
+      (value: unknown) => ({ value }),
+      (error: unknown) => ({ error }),
+    );
+    await expect(
+      pipe.transform({ ...input }, as(metatype)).then(
+        (value: unknown) => ({ value }),
+        (error: unknown) => ({ error }),
+      ),
+    ).resolves.toEqual(expected);
+  });
+
   it('should not plan DTOs with nested rules or class-transformer decorators', () => {
     expect(sut.accept({ inner: { id: 'x' } }, NestedDto)).toBeUndefined();
     expect(sut.accept({ id: 'x' }, ExposedDto)).toBeUndefined();
     expect(sut.accept({ id: 'x' }, FullPathPipe)).toBeUndefined();
+    // A list with @Type or @Transform: class-transformer's own rules decide what the field becomes.
     expect(sut.accept({ ids: ['x'] }, TypedListDto)).toBeUndefined();
+    expect(sut.accept({ id: 'x', include: ['tags'] }, LookupDto)).toBeUndefined();
   });
 });

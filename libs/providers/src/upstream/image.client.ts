@@ -62,15 +62,14 @@ export class ImageClient {
     if (url.protocol !== 'https:' && url.protocol !== 'http:') {
       return undefined;
     }
-    if (this.registry.all().some((p) => new URL(p.baseUrl).host === url.host)) {
-      return url;
+    const configured = this.registry.all().find((p) => new URL(p.baseUrl).host === url.host);
+    if (!configured && !this.isImageHost(url)) {
+      return undefined;
     }
-    if (this.isImageHost(url)) {
-      const upgraded = new URL(url.href);
-      upgraded.protocol = 'https:';
-      return upgraded;
-    }
-    return undefined;
+    // A configured host is asked as configured (a plain-http stand-in stays http); the real hosts only over https.
+    const upgraded = new URL(url.href);
+    upgraded.protocol = configured ? new URL(configured.baseUrl).protocol : 'https:';
+    return upgraded;
   }
 
   async download<T>(request: ImageDownload<T>): Promise<T> {
