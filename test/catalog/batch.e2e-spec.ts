@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { status as GrpcStatus, type Client } from '@grpc/grpc-js';
+import { CacheService } from '@app/core';
 import { FakeUpstream } from '../fake-upstream';
 import { queryDatabase } from '../support/database';
 import { grpcCall, grpcClient } from '../support/grpc-client';
@@ -137,6 +138,19 @@ describe('Batch lookups over REST and gRPC', () => {
       statuses(JSON.parse((await batch('/v1/artists:batchGet', ids)).text).entries as Entry[]),
     );
     expect(rpc.response?.entries[2].artist?.name).toBe('Daft Punk');
+    // Without this process's L1: the same answers from Redis, one multi-get counting each distinct key.
+    const l2Hits = async (): Promise<number> =>
+      Number(
+        /^chorus_cache_lookups_total\{layer="l2",result="hit"\} (\d+)/m.exec(
+          (await request(sut.httpUrl).get('/metrics')).text,
+        )?.[1],
+      );
+    await sut.chorus.app.get(CacheService).clearLocal();
+    const before = await l2Hits();
+    const fromRedis = await batch('/v1/artists:batchGet', ids);
+    expect(statuses(fromRedis.body.entries as Entry[])).toEqual(statuses(rpc.response?.entries ?? []));
+    expect((fromRedis.body.entries as Entry[]).map((e) => e.freshness)).toEqual(['HIT', 'HIT', 'HIT', undefined]);
+    expect((await l2Hits()) - before).toBe(3);
     expect(fake.count()).toBe(0);
   });
 
