@@ -66,7 +66,8 @@ export function median(values: number[]): number {
 
 // ---------------------------------------------------------------------------------------------- processes
 
-const CPUS = availableParallelism();
+/** The machine's cores, read at load, before this process pins itself to the load generators' half. */
+export const CPUS = availableParallelism();
 const HAS_TASKSET = process.platform === 'linux' && spawnSync('taskset', ['-V'], { stdio: 'ignore' }).status === 0;
 const CLK_TCK = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout?.trim()) || 100;
 

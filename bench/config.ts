@@ -1,5 +1,5 @@
 import { freePort } from '../test/support/ports';
-import { median } from './common';
+import { CPUS, median } from './common';
 import type { Run } from './load';
 
 export const SMOKE = process.argv.includes('--smoke');
@@ -39,6 +39,12 @@ export const GRPC_CONCURRENCY = Number(process.env.BENCH_GRPC_CONCURRENCY ?? 32)
 export const GRPC_CLIENTS = Number(process.env.BENCH_GRPC_CLIENTS ?? 1);
 export const BCRYPT_COST = Number(process.env.BENCH_BCRYPT_COST ?? 10);
 export const LOGIN_CONCURRENCY = Number(process.env.BENCH_LOGIN_CONCURRENCY ?? 8);
+/**
+ * bcrypt threads on both sides of the login rows: Chorus's AUTH_HASH_CONCURRENCY and the raw baseline's libuv pool
+ * (UV_THREADPOOL_SIZE). The core count, which is Chorus's default on a server that is not pinned; the same on both
+ * sides, so both run the same parallelism (libuv's default pool of 4 would give the baseline more threads than cores).
+ */
+export const BCRYPT_THREADS = CPUS;
 export const UPSTREAM_LATENCY_MS = 20;
 export const LOG_LEVEL = 'warn';
 

@@ -160,8 +160,14 @@ export async function probe(
   return samples;
 }
 
-/** Raw bcrypt.compare throughput at a cost, with `concurrency` compares in flight, in its own process. */
-export function rawBcrypt(cost: number, concurrency: number, durationMs: number, placement: Placement): Promise<Run> {
+/** Raw bcrypt.compare throughput at a cost, `concurrency` compares in flight on `threads` threads, in its own process. */
+export function rawBcrypt(
+  cost: number,
+  concurrency: number,
+  threads: number,
+  durationMs: number,
+  placement: Placement,
+): Promise<Run> {
   return new Promise((resolve, reject) => {
     const child = track(
       spawn(process.execPath, [join(__dirname, 'servers', 'bcrypt-raw.js')], {
@@ -170,6 +176,7 @@ export function rawBcrypt(cost: number, concurrency: number, durationMs: number,
           BENCH_BCRYPT_COST: String(cost),
           BENCH_CONCURRENCY: String(concurrency),
           BENCH_DURATION_MS: String(durationMs),
+          UV_THREADPOOL_SIZE: String(threads),
         },
         stdio: ['ignore', 'pipe', 'pipe'],
       }),

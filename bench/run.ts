@@ -10,6 +10,7 @@ import { upstreamEnv } from '../test/support/upstream-env';
 import { APP_DIR, APP_MAIN, BUILD_DIR, pin, pinningNote, REPO_ROOT, startChorus } from './common';
 import {
   BCRYPT_COST,
+  BCRYPT_THREADS,
   CFG,
   cleanups,
   COLD_BASE,
@@ -88,6 +89,9 @@ async function main(): Promise<void> {
     // The login rows spread their logins over several accounts (scenarios/login.ts), so the login and
     // registration throttles run with their defaults.
     AUTH_BCRYPT_COST: String(BCRYPT_COST),
+    // Its default (0) is the cores the process may run on at boot, and the server boots pinned to CPU 0: that
+    // would be one bcrypt worker, while the login rows give it every core, as they give the raw bcrypt baseline.
+    AUTH_HASH_CONCURRENCY: String(BCRYPT_THREADS),
     PROVIDER_RATE_LIMITS: 'deezer=10000/1s',
   });
   const wanted = (key: string): boolean => !only || only.some((o) => key.startsWith(o));

@@ -2,7 +2,8 @@ import { compare, hash } from 'bcrypt';
 
 /**
  * Baseline for logins: raw bcrypt.compare of a correct password at the given cost, with the given number of
- * compares in flight (bcrypt runs on the libuv pool, like Chorus's), for a fixed time. Prints one JSON line.
+ * compares in flight (bcrypt's async API, on libuv's pool of UV_THREADPOOL_SIZE threads; Chorus runs it on worker threads of its own),
+ * for a fixed time. Prints one JSON line.
  */
 async function main(): Promise<void> {
   const cost = Number(process.env.BENCH_BCRYPT_COST ?? 10);

@@ -19,8 +19,8 @@ export interface CallOptions {
   body?: unknown;
 }
 
-/** One HTTP call from a chosen local address (supertest cannot pick one). */
-export function call(app: TestApp, path: string, options: CallOptions = {}): Promise<Reply> {
+/** One HTTP call from a chosen local address (supertest cannot pick one), to an app in this process or spawned. */
+export function call(app: Pick<TestApp, 'httpUrl'>, path: string, options: CallOptions = {}): Promise<Reply> {
   const payload = options.body === undefined ? undefined : JSON.stringify(options.body);
   const headers = { ...options.headers, ...(payload ? { 'content-type': 'application/json' } : {}) };
   return new Promise((resolve, reject) => {
