@@ -54,6 +54,7 @@ const REQUIRED: Record<string, (ctx: { playlistId: string }) => Record<string, s
   ListUsers: () => ({}),
   ListSimilarArtists: () => ({ id: 'deezer:27' }),
   ListSimilarTracks: () => ({ id: 'deezer:3135556' }),
+  ListExternalPlaylistTracks: () => ({ id: 'deezer:908622995' }),
 };
 
 /**

@@ -109,6 +109,21 @@ describe('Provider quotas per caller', () => {
     expect((await flooding).map((reply) => reply.status)).toEqual(flood.map(() => 404));
   });
 
+  it("should count a provider playlist's cold pages against the caller, one point per page, warm pages free", async () => {
+    const app = await boot({ PROVIDER_CALLER_BUDGET: '2/600s' });
+    const page = (offset: number) => `/v1/external-playlists/deezer:770060/tracks?limit=25&offset=${offset}`;
+    expect((await call(app, page(0))).status).toBe(200);
+    expect((await call(app, page(25))).status).toBe(200);
+
+    const refused = await call(app, page(50));
+
+    expect(refused.status).toBe(429);
+    expect(refused.body).toMatchObject({ code: 'RATE_LIMITED', budget: 'provider' });
+    expect(fake.count('/deezer/playlist/770060/tracks')).toBe(2);
+    expect((await call(app, page(25))).status).toBe(200);
+    expect(fake.count('/deezer')).toBe(2);
+  });
+
   it("should count a signed-in user's imports against that user, not the address", async () => {
     const app = await boot({ PROVIDER_CALLER_BUDGET: '2/600s' });
     const user = await registerRest(app.httpUrl);

@@ -35,10 +35,12 @@ import { IdentityService } from './application/identity.service';
 import { ArtistImagesService } from './application/artist-images.service';
 import { EntityMatchService } from './application/entity-match.service';
 import { EntityLinksService } from './application/entity-links.service';
+import { ExternalPlaylistsService } from './application/external-playlists.service';
+import { ExternalPlaylistsController } from './transport/external-playlists.controller';
 
 @Module({
   imports: [ConfigModule.forFeature(catalogSettings), ProvidersModule],
-  controllers: [CatalogController, SimilarController],
+  controllers: [CatalogController, SimilarController, ExternalPlaylistsController],
   providers: [
     EntityRepository,
     BarcodeRepository,
@@ -71,6 +73,7 @@ import { EntityLinksService } from './application/entity-links.service';
     ArtistImagesService,
     EntityMatchService,
     EntityLinksService,
+    ExternalPlaylistsService,
   ],
   exports: [LookupService, ResolveService, LinksService],
 })

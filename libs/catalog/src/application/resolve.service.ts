@@ -5,6 +5,8 @@ import { LookupService } from './lookup.service';
 import type { AlbumView } from '../persistence/entity.repository';
 import { LinksService, type PlatformLink } from './links.service';
 import { parseMusicUrl } from '../domain/url-parser';
+import { parseExternalPlaylistId } from '../domain/external-playlist';
+import { ExternalPlaylistsService, type ExternalPlaylist } from './external-playlists.service';
 
 export interface Resolved {
   type: 'artist' | 'album' | 'track' | 'playlist';
@@ -12,6 +14,7 @@ export interface Resolved {
   artist?: Artist;
   album?: AlbumView;
   track?: Track;
+  playlist?: ExternalPlaylist;
   links: PlatformLink[];
 }
 
@@ -21,6 +24,7 @@ export class ResolveService {
   constructor(
     private readonly lookups: LookupService,
     private readonly links: LinksService,
+    private readonly playlists: ExternalPlaylistsService,
   ) {}
 
   async resolve(rawUrl: string): Promise<Answer<Resolved>> {
@@ -57,9 +61,16 @@ export class ResolveService {
           track,
         ]);
       }
-      case 'playlist':
-        // Nothing is looked up: the answer is the URL's own id, true for as long as anyone asks.
-        return Answers.of({ type: 'playlist', id, links: [] }, 'HIT', Number.MAX_SAFE_INTEGER);
+      case 'playlist': {
+        // Only the platforms with playlists parse as one; a bad URL is the caller's field, whatever its id says.
+        const source = parseExternalPlaylistId(id, 'url');
+        return Answers.map(await this.playlists.head(source, 'url'), (playlist) => ({
+          type: 'playlist',
+          id: playlist.id,
+          playlist,
+          links: [],
+        }));
+      }
     }
   }
 }

@@ -8,6 +8,13 @@ export interface StoredSearch<T> {
   total: number;
 }
 
+/** What a kept answer is about: purges find it by type and query. */
+export interface SearchScope {
+  type: string;
+  query: string;
+  provider: string;
+}
+
 const PURGE_EXPIRED = batchDeleteStatement('catalog_searches', 'expires_at < $2');
 
 /** Kept search answers: one row per question (type, normalized query, providers asked), its whole merged list. */
@@ -22,8 +29,29 @@ export class SearchRepository {
 
   async save<T extends { items: Array<{ id: string }> }>(
     key: string,
-    scope: { type: string; query: string; provider: string },
+    scope: SearchScope,
     answer: T,
+    expiresAt: Date,
+  ): Promise<void> {
+    await this.upsert(
+      key,
+      scope,
+      answer.items.map((i) => i.id),
+      answer,
+      expiresAt,
+    );
+  }
+
+  /** Keeps one answer that is not a list (a platform playlist's head) under its key, beside the lists. */
+  async saveOne<T extends { id: string }>(key: string, scope: SearchScope, answer: T, expiresAt: Date): Promise<void> {
+    await this.upsert(key, scope, [answer.id], answer, expiresAt);
+  }
+
+  private async upsert(
+    key: string,
+    scope: SearchScope,
+    resultIds: string[],
+    answer: unknown,
     expiresAt: Date,
   ): Promise<void> {
     await this.sql.query(
@@ -31,7 +59,7 @@ export class SearchRepository {
        VALUES ($1, $2, $3, $4, $5, $6, $7)
        ON CONFLICT (key) DO UPDATE SET result_ids = EXCLUDED.result_ids, data = EXCLUDED.data,
          expires_at = EXCLUDED.expires_at, fetched_at = now()`,
-      [key, scope.type, scope.query, scope.provider, answer.items.map((i) => i.id), JSON.stringify(answer), expiresAt],
+      [key, scope.type, scope.query, scope.provider, resultIds, JSON.stringify(answer), expiresAt],
     );
   }
 

@@ -4,7 +4,7 @@ import { mergeMap, type Observable, type ObservableInput } from 'rxjs';
 import type { Answer } from '../answer/answer';
 import { cacheControlFor, FRESHNESS_META } from '../answer/answer-policy';
 import { Clock } from '../time/clock';
-import { callerOf, httpRequestOf, isRpc, rpcMetadataOf } from './call-context';
+import { callerOf, httpReplyOf, httpRequestOf, isRpc, rpcMetadataOf } from './call-context';
 import { setRpcResponseMeta } from './grpc/grpc-edge';
 import { encodeJson, etagMatches, etagOf } from './http/etag';
 import { markNotModified } from './http/not-modified';
@@ -44,7 +44,7 @@ export class AnswerInterceptor implements NestInterceptor {
       setRpcResponseMeta(rpcMetadataOf(ctx), meta);
       return [answer.value];
     }
-    const reply = ctx.switchToHttp().getResponse<FastifyReply>();
+    const reply = httpReplyOf(ctx);
     if (isStreamedBody(answer.value)) {
       return this.deliverStream(ctx, reply, answer as Answer<StreamedBody>);
     }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ArgumentsHost } from '@nestjs/common';
 import { Metadata, type ServerUnaryCall } from '@grpc/grpc-js';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { isTracingEnabled, setSpanAttribute } from '../tracing/tracing';
 import { normalizePeer } from './client-address';
 
@@ -17,12 +17,27 @@ export function isRpc(host: ArgumentsHost): boolean {
   return host.getType() === 'rpc';
 }
 
+/*
+ * A call's arguments, read by their index in Nest's ArgumentsHost: [request, reply, next] on HTTP, [data,
+ * metadata, call] on gRPC. switchToHttp() and switchToRpc() give the same values but assign two or three new
+ * closures onto the context on every call, and one request asks for its request or metadata ten times or more
+ * (guard, request context, Answer interceptor).
+ */
+
 export function httpRequestOf(host: ArgumentsHost): FastifyRequest {
-  return host.switchToHttp().getRequest<FastifyRequest>();
+  return host.getArgByIndex<FastifyRequest>(0);
+}
+
+export function httpReplyOf(host: ArgumentsHost): FastifyReply {
+  return host.getArgByIndex<FastifyReply>(1);
+}
+
+export function rpcDataOf(host: ArgumentsHost): unknown {
+  return host.getArgByIndex<unknown>(0);
 }
 
 export function rpcMetadataOf(host: ArgumentsHost): Metadata {
-  const metadata = host.switchToRpc().getContext<unknown>();
+  const metadata = host.getArgByIndex<unknown>(1);
   return metadata instanceof Metadata ? metadata : new Metadata();
 }
 

@@ -1,6 +1,6 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
-import type { FastifyRequest } from 'fastify';
 import { DomainError } from '../errors/domain-error';
+import { httpRequestOf, rpcDataOf } from './call-context';
 import { isMalformedRequest } from './grpc/malformed-request';
 
 function asObject(value: unknown): Record<string, unknown> {
@@ -61,13 +61,13 @@ function withoutUnsetLimit(data: unknown): unknown {
 
 const readInput = createParamDecorator((_data: unknown, ctx: ExecutionContext): unknown => {
   if (ctx.getType() === 'rpc') {
-    const data = ctx.switchToRpc().getData<unknown>();
+    const data = rpcDataOf(ctx);
     if (isMalformedRequest(data)) {
       throw DomainError.invalid('request', 'is not a valid protobuf message of this method');
     }
     return refuseBadText(withoutUnsetLimit(data ?? {}));
   }
-  const request = ctx.switchToHttp().getRequest<FastifyRequest>();
+  const request = httpRequestOf(ctx);
   const body: unknown = request.body;
   if (body !== undefined && body !== null && (typeof body !== 'object' || Array.isArray(body))) {
     throw DomainError.invalid('body', 'must be a JSON object');

@@ -228,4 +228,6 @@ export interface PlaylistPage {
   read: number;
   /** Whether the platform says there is a next page. */
   next: boolean;
+  /** How many entries the whole playlist has, when the page says (Deezer's and Spotify's pages do). */
+  total?: number;
 }

@@ -163,5 +163,11 @@ export function mapPlaylistHead(r: JsonReader): PlaylistHead {
 export function mapPlaylistTracks(json: unknown): PlaylistPage {
   const r = JsonReader.of(json);
   const tracks = r.list('data').map(mapTrack);
-  return { tracks, unavailable: [], read: tracks.length, next: r.optStr('next') !== undefined };
+  return {
+    tracks,
+    unavailable: [],
+    read: tracks.length,
+    next: r.optStr('next') !== undefined,
+    total: r.optNum('total'),
+  };
 }

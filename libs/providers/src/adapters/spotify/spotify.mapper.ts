@@ -150,5 +150,6 @@ export function mapPlaylistTracks(json: unknown): PlaylistPage {
       unavailable.push({ title: track?.optStr('name') ?? '', reason });
     }
   }
-  return { tracks, unavailable, read: tracks.length + unavailable.length, next: page.optStr('next') !== undefined };
+  const read = tracks.length + unavailable.length;
+  return { tracks, unavailable, read, next: page.optStr('next') !== undefined, total: page.optNum('total') };
 }
