@@ -9,7 +9,7 @@ import {
   urlText,
   type JsonSchema,
 } from './hostile-arbitraries';
-import { rawHttp, tableCounts, type RawHttpAnswer } from './hostile-tools';
+import { rawHttp, stopRetention, tableCounts, type RawHttpAnswer } from './hostile-tools';
 import { admin, bootSecuredApp, INTERNAL_LEAK, register, type Account, type SecuredApp } from './security-helpers';
 
 jest.setTimeout(180_000);
@@ -241,6 +241,7 @@ describe('Hostile input on every REST route', () => {
 
   it('should refuse invalid requests on every route with a 4xx, store nothing and call no provider', async () => {
     await signIn();
+    await stopRetention(secured.app);
     const before = await tableCounts(secured.app.database.url);
     secured.fake.clearLog();
     // A key no DTO declares makes any request invalid, whatever else it carries.
