@@ -33,6 +33,8 @@ export class FakeImages {
   omitLength = false;
   /** Waited after a request arrives (and counts as in flight), before answering. */
   latencyMs = 0;
+  /** Waited between body chunks, as a slow image host trickles bytes, so many downloads overlap. */
+  chunkDelayMs = 0;
   served = 0;
   inFlight = 0;
   peakInFlight = 0;
@@ -45,6 +47,7 @@ export class FakeImages {
     this.size = undefined;
     this.omitLength = false;
     this.latencyMs = 0;
+    this.chunkDelayMs = 0;
     this.served = 0;
     this.inFlight = 0;
     this.peakInFlight = 0;
@@ -91,6 +94,9 @@ export class FakeImages {
         this.bytesSent[index] = (this.bytesSent[index] ?? 0) + chunk.length;
         if (!res.write(chunk)) {
           await Promise.race([once(res, 'drain'), done]);
+        }
+        if (this.chunkDelayMs > 0) {
+          await new Promise((resolve) => setTimeout(resolve, this.chunkDelayMs));
         }
       }
       res.end();
