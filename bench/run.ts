@@ -32,6 +32,7 @@ import { warmBatchCpu } from './batch';
 import { machine, markdownTable, writeReport, type Report, type Row } from './report';
 import { coldOverhead, singleFlight } from './scenarios/cold';
 import { databaseTier } from './scenarios/database';
+import { playlistImport } from './scenarios/import';
 import { login } from './scenarios/login';
 import { caseVariants, memory } from './scenarios/memory';
 import { uncachedWarm, warmGrpc, warmRest } from './scenarios/warm';
@@ -135,6 +136,7 @@ async function main(): Promise<void> {
       SMOKE,
     ),
   );
+  await step('import', () => playlistImport(chorus, fake));
   await step('login', () => login(chorus));
   await step('database', () => databaseTier(env, db.url));
   await step('memory', () => memory(env));

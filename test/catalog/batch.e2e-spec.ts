@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { status as GrpcStatus, type Client } from '@grpc/grpc-js';
+import { CacheService } from '@app/core';
 import { FakeUpstream } from '../fake-upstream';
 import { queryDatabase } from '../support/database';
 import { grpcCall, grpcClient } from '../support/grpc-client';
@@ -103,6 +104,54 @@ describe('Batch lookups over REST and gRPC', () => {
       expect.objectContaining({ id: HBFS, status: 'OK', freshness: 'HIT', summary: false }),
     ]);
     expect(fake.count('/musicbrainz')).toBe(1);
+  });
+
+  it('should send a warm batch over REST as the JSON of its message, each entry under the id it was asked by', async () => {
+    // The bare upper-case MBID names the same artist: one resolution, one cached entity, two entries.
+    const bare = DAFT_PUNK.slice('musicbrainz:'.length).toUpperCase();
+    const ids = [DAFT_PUNK, 'deezer:27', bare, 'deezer:424242'];
+    expect((await request(sut.httpUrl).get(`/v1/artists/${DAFT_PUNK}`)).status).toBe(200);
+    expect((await batch('/v1/artists:batchGet', ids)).status).toBe(200);
+    fake.reset();
+    // Twice: the second answer is joined from entries kept with the cached entities.
+    for (const round of [1, 2]) {
+      const warm = await batch('/v1/artists:batchGet', ids);
+      expect([round, warm.status, warm.headers['content-type']]).toEqual([
+        round,
+        200,
+        'application/json; charset=utf-8',
+      ]);
+      expect(warm.text).toBe(JSON.stringify(warm.body));
+      const entries = warm.body.entries as Entry[];
+      expect(statuses(entries)).toEqual([
+        [DAFT_PUNK, 'OK'],
+        ['deezer:27', 'OK'],
+        [bare, 'OK'],
+        ['deezer:424242', 'NOT_FOUND'],
+      ]);
+      expect(entries.map((e) => e.freshness)).toEqual(['HIT', 'HIT', 'HIT', undefined]);
+      expect(entries[2].artist).toEqual(entries[0].artist);
+      expect(entries[0].artist).toMatchObject({ id: DAFT_PUNK, name: 'Daft Punk' });
+    }
+    const rpc = await grpcCall<{ entries: Entry[] }>(grpc, 'BatchGetArtists', { ids });
+    expect(statuses(rpc.response?.entries ?? [])).toEqual(
+      statuses(JSON.parse((await batch('/v1/artists:batchGet', ids)).text).entries as Entry[]),
+    );
+    expect(rpc.response?.entries[2].artist?.name).toBe('Daft Punk');
+    // Without this process's L1: the same answers from Redis, one multi-get counting each distinct key.
+    const l2Hits = async (): Promise<number> =>
+      Number(
+        /^chorus_cache_lookups_total\{layer="l2",result="hit"\} (\d+)/m.exec(
+          (await request(sut.httpUrl).get('/metrics')).text,
+        )?.[1],
+      );
+    await sut.chorus.app.get(CacheService).clearLocal();
+    const before = await l2Hits();
+    const fromRedis = await batch('/v1/artists:batchGet', ids);
+    expect(statuses(fromRedis.body.entries as Entry[])).toEqual(statuses(rpc.response?.entries ?? []));
+    expect((fromRedis.body.entries as Entry[]).map((e) => e.freshness)).toEqual(['HIT', 'HIT', 'HIT', undefined]);
+    expect((await l2Hits()) - before).toBe(3);
+    expect(fake.count()).toBe(0);
   });
 
   it('should answer NOT_FOUND for the ids a provider lacks and the others found, on both transports', async () => {

@@ -7,9 +7,15 @@ export const FAKE_IMAGE_BYTES = 'fake-jpeg-bytes';
 const CHUNK = 64 * 1024;
 const JPEG_MAGIC = Buffer.from([0xff, 0xd8, 0xff, 0xe0]);
 
-/** `size` bytes that differ per path: a JPEG signature, the path, then filler. */
+/**
+ * `size` bytes that differ per path: a JPEG signature, the path, then filler that differs with the offset (251 is
+ * prime, so no two 64 KiB pieces of an image under 16 MiB are alike), so bytes relayed out of order or twice do not compare equal.
+ */
 export function fakeImage(path: string, size: number): Buffer {
-  const bytes = Buffer.alloc(size, path.length % 251);
+  const bytes = Buffer.allocUnsafe(size);
+  for (let i = 0; i < size; i += 1) {
+    bytes[i] = (i + path.length) % 251;
+  }
   Buffer.concat([JPEG_MAGIC, Buffer.from(path)]).copy(bytes);
   return bytes;
 }
@@ -27,6 +33,8 @@ export class FakeImages {
   omitLength = false;
   /** Waited after a request arrives (and counts as in flight), before answering. */
   latencyMs = 0;
+  /** Waited between body chunks, as a slow image host trickles bytes, so many downloads overlap. */
+  chunkDelayMs = 0;
   served = 0;
   inFlight = 0;
   peakInFlight = 0;
@@ -39,6 +47,7 @@ export class FakeImages {
     this.size = undefined;
     this.omitLength = false;
     this.latencyMs = 0;
+    this.chunkDelayMs = 0;
     this.served = 0;
     this.inFlight = 0;
     this.peakInFlight = 0;
@@ -85,6 +94,9 @@ export class FakeImages {
         this.bytesSent[index] = (this.bytesSent[index] ?? 0) + chunk.length;
         if (!res.write(chunk)) {
           await Promise.race([once(res, 'drain'), done]);
+        }
+        if (this.chunkDelayMs > 0) {
+          await new Promise((resolve) => setTimeout(resolve, this.chunkDelayMs));
         }
       }
       res.end();

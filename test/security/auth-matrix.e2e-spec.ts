@@ -75,6 +75,7 @@ const PUBLIC_GRPC = new Set([
   'CatalogService/GetAlbumCoverArt',
   'CatalogService/GetAlbumByBarcode',
   'CatalogService/GetCover',
+  'CatalogService/StreamCover',
   'CatalogService/GetRelease',
   'CatalogService/GetTrack',
   'CatalogService/GetTrackLyrics',

@@ -3,7 +3,15 @@ import request from 'supertest';
 import { status as GrpcStatus, type Client } from '@grpc/grpc-js';
 import { grpcCall, grpcClient } from '../support/grpc-client';
 import { malformedMessage, messageObject, rightMessage, wrongShapedMessage } from './hostile-arbitraries';
-import { grpcFrame, protoCatalog, rawGrpc, tableCounts, type ProtoCatalog, type ProtoMethod } from './hostile-tools';
+import {
+  grpcFrame,
+  protoCatalog,
+  rawGrpc,
+  stopRetention,
+  tableCounts,
+  type ProtoCatalog,
+  type ProtoMethod,
+} from './hostile-tools';
 import { admin, bootSecuredApp, INTERNAL_LEAK, register, type Account, type SecuredApp } from './security-helpers';
 
 jest.setTimeout(180_000);
@@ -137,6 +145,7 @@ describe('Hostile input on every gRPC method', () => {
 
   it('should answer undecodable bytes on every method with INVALID_ARGUMENT, store nothing and call no provider', async () => {
     await signIn();
+    await stopRetention(secured.app);
     const before = await tableCounts(secured.app.database.url);
     secured.fake.clearLog();
     for (const op of catalog.methods) {

@@ -9,8 +9,7 @@ import {
   urlText,
   type JsonSchema,
 } from './hostile-arbitraries';
-import { queryDatabase } from '../support/database';
-import { rawHttp, tableCounts, type RawHttpAnswer } from './hostile-tools';
+import { rawHttp, stopRetention, tableCounts, type RawHttpAnswer } from './hostile-tools';
 import { admin, bootSecuredApp, INTERNAL_LEAK, register, type Account, type SecuredApp } from './security-helpers';
 
 jest.setTimeout(180_000);
@@ -242,20 +241,8 @@ describe('Hostile input on every REST route', () => {
 
   it('should refuse invalid requests on every route with a 4xx, store nothing and call no provider', async () => {
     await signIn();
-    // The scheduled retention round (a minute after boot) may delete the sessions the signing in above revoked
-    // while this runs: sessions are compared by those still live.
-    const counts = async () => ({
-      ...(await tableCounts(secured.app.database.url, ['auth_sessions'])),
-      liveSessions: Number(
-        (
-          await queryDatabase<{ n: string }>(
-            secured.app.database.url,
-            `SELECT count(*) AS n FROM auth_sessions WHERE revoked_at IS NULL AND expires_at > now()`,
-          )
-        )[0]?.n,
-      ),
-    });
-    const before = await counts();
+    await stopRetention(secured.app);
+    const before = await tableCounts(secured.app.database.url);
     secured.fake.clearLog();
     // A key no DTO declares makes any request invalid, whatever else it carries.
     const poison = fc
@@ -273,7 +260,7 @@ describe('Hostile input on every REST route', () => {
         { numRuns: RUNS },
       );
     }
-    expect(await counts()).toEqual(before);
+    expect(await tableCounts(secured.app.database.url)).toEqual(before);
     expect(secured.fake.requests().map((r) => r.path)).toEqual([]);
     const me = await request(httpUrl).get('/v1/me').set('authorization', `Bearer ${accounts.user?.accessToken}`);
     expect(me.status).toBe(200);

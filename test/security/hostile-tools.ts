@@ -2,7 +2,9 @@ import { connect, constants as h2 } from 'node:http2';
 import { request as httpRequest } from 'node:http';
 import { loadSync } from '@grpc/proto-loader';
 import { chorusProtoFiles, PROTO_LOADER_OPTIONS } from '@app/contracts';
+import { RetentionService } from '@app/core';
 import { queryDatabase } from '../support/database';
+import type { TestApp } from '../support/test-app';
 
 /**
  * Row counts of every public table but the listed ones, to prove a run of rejected requests wrote nothing.
@@ -22,6 +24,15 @@ export async function tableCounts(url: string, exclude: string[] = []): Promise<
     out[table] = Number((await queryDatabase<{ n: string }>(url, `SELECT count(*) AS n FROM "${table}"`))[0].n);
   }
   return out;
+}
+
+/**
+ * Stops the app's scheduled retention cleanup before a row-count comparison. Its first round starts a minute after
+ * boot, inside these long suites, and deletes the sessions that earlier properties revoked (Logout, DeleteAccount):
+ * the counts would then change for a reason that has nothing to do with the requests under test.
+ */
+export async function stopRetention(app: TestApp): Promise<void> {
+  await app.chorus.app.get(RetentionService).onModuleDestroy();
 }
 
 export interface RawGrpcAnswer {

@@ -6,27 +6,33 @@ import { once } from 'node:events';
 
 /**
  * Preloaded into a spawned app (`node --expose-gc --require <file>`, with an IPC channel) to measure what the app
- * keeps alive while it works. 'start': a full collection, whose heap in use is the baseline; from then on the heap
- * in use after a full collection is sampled at every turn of the event loop. 'stop': the highest sample. Measured
- * after full collections, so garbage never counts, only what is still reachable.
+ * keeps alive while it works. 'start': a full collection, whose memory in use is the baseline; from then on the
+ * memory in use after a full collection is sampled `intervalMs` after the previous sample. 'stop': the highest sample. Measured after
+ * full collections, so garbage never counts, only what is still reachable. `external` adds the memory outside the
+ * JS heap (Buffers and other ArrayBuffers live there), which the heap alone does not show.
  */
 const PROBE = `'use strict';
 let timer;
 let baseline = 0;
 let peak = 0;
+let external = false;
 function live() {
   global.gc();
-  return process.memoryUsage().heapUsed;
+  const usage = process.memoryUsage();
+  return usage.heapUsed + (external ? usage.external : 0);
 }
 process.on('message', (message) => {
-  if (message === 'start') {
+  if (message.command === 'start') {
+    external = message.external;
     baseline = live();
     peak = baseline;
-    clearInterval(timer);
-    timer = setInterval(() => { peak = Math.max(peak, live()); }, 1);
+    clearTimeout(timer);
+    // Timed from the end of the last sample: a collection slower than the interval cannot take the whole process.
+    const sample = () => { peak = Math.max(peak, live()); timer = setTimeout(sample, message.intervalMs); };
+    timer = setTimeout(sample, message.intervalMs);
     process.send({ baseline });
-  } else if (message === 'stop') {
-    clearInterval(timer);
+  } else if (message.command === 'stop') {
+    clearTimeout(timer);
     peak = Math.max(peak, live());
     process.send({ baseline, peak });
   }
@@ -46,7 +52,16 @@ export interface HeapSample {
   peak: number;
 }
 
-async function ask(child: ChildProcess, message: string): Promise<HeapSample> {
+export interface ProbeOptions {
+  /** Between samples; each forces a full collection, so a busy app wants them sparse. */
+  intervalMs: number;
+  /** Counts memory outside the JS heap too (Buffers, ArrayBuffers), not only the heap. */
+  external: boolean;
+}
+
+type ProbeMessage = ({ command: 'start' } & ProbeOptions) | { command: 'stop' };
+
+async function ask(child: ChildProcess, message: ProbeMessage): Promise<HeapSample> {
   const answer = once(child, 'message') as Promise<[HeapSample]>;
   child.send(message);
   const [sample] = await answer;
@@ -54,9 +69,18 @@ async function ask(child: ChildProcess, message: string): Promise<HeapSample> {
 }
 
 /** The highest heap in use (after full collections) while `work` runs, above the heap in use before it. */
-export async function heapGrowthDuring(child: ChildProcess, work: () => Promise<unknown>): Promise<number> {
-  await ask(child, 'start');
+export function heapGrowthDuring(child: ChildProcess, work: () => Promise<unknown>): Promise<number> {
+  return growthDuring(child, work, { intervalMs: 1, external: false });
+}
+
+/** The highest memory in use, as `options` count it, while `work` runs, above what was in use before it. */
+export async function growthDuring(
+  child: ChildProcess,
+  work: () => Promise<unknown>,
+  options: ProbeOptions,
+): Promise<number> {
+  await ask(child, { command: 'start', ...options });
   await work();
-  const { baseline, peak } = await ask(child, 'stop');
+  const { baseline, peak } = await ask(child, { command: 'stop' });
   return peak - baseline;
 }

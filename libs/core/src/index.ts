@@ -16,6 +16,7 @@ export * from './transport/validation.pipe';
 export * from './transport/request-context.interceptor';
 export * from './transport/answer.interceptor';
 export * from './transport/http/streamed-body';
+export * from './transport/http/json-body';
 export * from './transport/stream/chunk-stream';
 export * from './transport/stream/json-stream';
 export * from './logging/request-context';

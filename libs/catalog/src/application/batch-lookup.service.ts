@@ -81,8 +81,19 @@ export class BatchLookupService {
 
   private async resolveAll(kind: BatchKind, wanted: Wanted[]): Promise<Map<string, Resolution>> {
     const resolved = new Map<string, Resolution>();
-    const known = await Promise.all(wanted.map((w) => this.known(kind, w.id)));
-    const cold = wanted.filter((w, i) => {
+    // Warm ids, the usual case, cost one multi-get for the whole batch; the rest are asked one by one below.
+    const cached = await this.readThrough
+      .peekCachedMany(wanted.map((w) => entityKey(kind, w.key)))
+      .catch(() => wanted.map(() => undefined));
+    const unknown = wanted.filter((w, i) => {
+      const hit = cached[i];
+      if (hit !== undefined) {
+        resolved.set(w.key, hit instanceof DomainError ? { error: hit } : { answer: hit, summary: false });
+      }
+      return hit === undefined;
+    });
+    const known = await Promise.all(unknown.map((w) => this.known(kind, w.id)));
+    const cold = unknown.filter((w, i) => {
       const found = known[i];
       if (found) {
         resolved.set(w.key, found);
@@ -98,14 +109,10 @@ export class BatchLookupService {
     return resolved;
   }
 
-  /** The full entity, else (MusicBrainz) a fresh partial one kept by an earlier batch; undefined when cold. */
+  /** Not in the cache: the full row, else (MusicBrainz) a fresh partial one kept by an earlier batch; undefined when cold. */
   private async known(kind: BatchKind, id: CatalogId): Promise<Resolution | undefined> {
     try {
-      const warm = await this.readThrough.peekCached(entityKey(kind, formatCatalogId(id)));
-      if (warm) {
-        return { answer: warm, summary: false };
-      }
-      const full = await this.readThrough.peek(this.fullSpec(kind, id));
+      const full = await this.readThrough.peek(this.fullSpec(kind, id), { cacheAsked: true });
       if (full) {
         return { answer: full, summary: false };
       }

@@ -27,7 +27,9 @@ export class CatalogMetrics {
     };
   }
 
-  recordAnswer(freshness: Freshness): void {
-    this.answers[freshness].inc();
+  recordAnswer(freshness: Freshness, count = 1): void {
+    if (count > 0) {
+      this.answers[freshness].inc(count);
+    }
   }
 }

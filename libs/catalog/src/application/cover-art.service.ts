@@ -16,6 +16,11 @@ export interface AlbumCoverArt {
   images: Image[];
 }
 
+/** A kept cover opened for sending, and the host it was fetched from. */
+export interface ServedCover extends OpenCover {
+  source: string;
+}
+
 export const COVER_SIZES = ['250', '500', '1200', 'original'] as const;
 export type CoverSize = (typeof COVER_SIZES)[number];
 
@@ -56,7 +61,7 @@ export class CoverArtService {
    * The front cover in the asked size, opened from the cover store (downloaded into it first when not kept), so
    * clients need not reach the image hosts. The caller sends or closes the file.
    */
-  async getCoverImage(rawId: string, size: CoverSize, type: CoverType = 'album'): Promise<Answer<OpenCover>> {
+  async getCoverImage(rawId: string, size: CoverSize, type: CoverType = 'album'): Promise<Answer<ServedCover>> {
     const answer =
       type === 'artist'
         ? Answers.map(await this.lookups.getArtist(rawId), (a) => ({ albumId: a.id, images: a.images }))
@@ -67,8 +72,9 @@ export class CoverArtService {
       throw DomainError.notFound(`No ${type === 'artist' ? 'picture' : 'cover art'} for ${art.albumId}`);
     }
     const thumbnail = size === 'original' ? undefined : image.thumbnails.find((t) => String(t.width) === size);
-    const file = await this.fetcher.fetch(thumbnail?.url ?? image.url);
-    return Answers.map(answer, () => file);
+    const url = thumbnail?.url ?? image.url;
+    const file = await this.fetcher.fetch(url);
+    return Answers.map(answer, (): ServedCover => ({ ...file, source: new URL(url).hostname }));
   }
 
   private async fromArchive(album: AlbumView): Promise<AlbumCoverArt> {

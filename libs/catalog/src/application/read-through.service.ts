@@ -74,8 +74,12 @@ export class ReadThrough {
    * answered (or, with `staleAsCold`, answered long enough ago to ask again). A stale row is otherwise answered
    * and refreshed in the background, as `read` does. Batch lookups ask this first and gather the rest.
    */
-  async peek<T>(spec: ReadSpec<T>, options: { staleAsCold?: boolean } = {}): Promise<Answer<T> | undefined> {
-    const cached = await this.peekCached<T>(spec.key);
+  async peek<T>(
+    spec: ReadSpec<T>,
+    options: { staleAsCold?: boolean; cacheAsked?: boolean } = {},
+  ): Promise<Answer<T> | undefined> {
+    // `cacheAsked`: the caller's `peekCachedMany` found nothing fresh there a moment ago.
+    const cached = options.cacheAsked ? undefined : await this.peekCached<T>(spec.key);
     if (cached) {
       return cached;
     }
@@ -96,6 +100,28 @@ export class ReadThrough {
       return this.counted(this.fromCache(key, cached.value));
     }
     return undefined;
+  }
+
+  /**
+   * `peekCached` for many keys with one multi-get (memory, then one Redis round trip for the rest): per key, the
+   * fresh answer, the remembered "not found" as its error, or undefined when neither is cached.
+   */
+  async peekCachedMany<T>(keys: readonly string[]): Promise<Array<Answer<T> | DomainError | undefined>> {
+    const cached = await this.cache.getMany<Cached<T>>(keys);
+    const now = this.clock.nowMs();
+    let hits = 0;
+    const answers = cached.map((hit, i): Answer<T> | DomainError | undefined => {
+      if (!hit || hit.value.expiresAt <= now) {
+        return undefined;
+      }
+      if (hit.value.missing || hit.value.value === undefined) {
+        return DomainError.notFound(`Not found: ${keys[i]}`);
+      }
+      hits += 1;
+      return Answers.of(hit.value.value, 'HIT', hit.value.expiresAt);
+    });
+    this.metrics.recordAnswer('HIT', hits);
+    return answers;
   }
 
   /** Keeps an answer fetched outside `read` (a batch's search) in the memory and Redis layers. */

@@ -33,7 +33,7 @@ import {
   ResolveDto,
   SearchDto,
 } from './catalog.dto';
-import { CoverImageInterceptor } from './cover-image.interceptor';
+import { CoverImageInterceptor, CoverStreamInterceptor } from './cover-image.interceptor';
 
 /**
  * Every catalog use case, once, for REST and gRPC (chorus.v1.CatalogService). Read use cases return their
@@ -119,6 +119,13 @@ export class CatalogController {
   @GrpcMethod('CatalogService', 'GetCover')
   @UseInterceptors(CoverImageInterceptor)
   getCover(@Input() dto: CoverDto) {
+    return this.coverArt.getCoverImage(dto.id, dto.size, dto.type);
+  }
+
+  /** gRPC only: REST's GetCover already streams; this is its counterpart for images too large for one message. */
+  @GrpcMethod('CatalogService', 'StreamCover')
+  @UseInterceptors(CoverStreamInterceptor)
+  streamCover(@Input() dto: CoverDto) {
     return this.coverArt.getCoverImage(dto.id, dto.size, dto.type);
   }
 

@@ -135,8 +135,11 @@ export class MetricsService {
     };
   }
 
-  recordCacheLookup(layer: CacheLayerLabel, result: CacheResultLabel): void {
-    this.cacheChildren[layer][result].inc();
+  /** `count` lookups with one result at once (a batch's multi-get counts each key). */
+  recordCacheLookup(layer: CacheLayerLabel, result: CacheResultLabel, count = 1): void {
+    if (count > 0) {
+      this.cacheChildren[layer][result].inc(count);
+    }
   }
 
   /** Pool gauges read on scrape, so they cost nothing between scrapes. */

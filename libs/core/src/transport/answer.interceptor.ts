@@ -7,6 +7,7 @@ import { Clock } from '../time/clock';
 import { callerOf, httpReplyOf, httpRequestOf, isRpc, rpcMetadataOf } from './call-context';
 import { setRpcResponseMeta } from './grpc/grpc-edge';
 import { encodeJson, etagMatches, etagOf } from './http/etag';
+import { JsonBody } from './http/json-body';
 import { markNotModified } from './http/not-modified';
 import { isStreamedBody, type StreamedBody } from './http/streamed-body';
 
@@ -27,6 +28,7 @@ export function isAnswer(value: unknown): value is Answer<unknown> {
 /**
  * Turns the `Answer<T>` a handler returns into what its transport says about it, and sends the value:
  * - both: `x-cache` and RFC 9211 `cache-status` (gRPC: initial and trailing metadata, added by the gRPC edge);
+ * - a result that is not an answer passes through, a `JsonBody` as its message (gRPC) or its bytes (REST);
  * - REST: an ETag over the bytes sent (for JSON computed once per kept answer; a `StreamedBody` brings its own),
  *   Cache-Control from `cacheControlFor`, and 304 when the client's If-None-Match already names those bytes.
  */
@@ -35,7 +37,21 @@ export class AnswerInterceptor implements NestInterceptor {
   constructor(private readonly clock: Clock) {}
 
   intercept(ctx: ExecutionContext, next: CallHandler): Observable<unknown> {
-    return next.handle().pipe(mergeMap((result: unknown) => (isAnswer(result) ? this.deliver(ctx, result) : [result])));
+    return next
+      .handle()
+      .pipe(mergeMap((result: unknown) => (isAnswer(result) ? this.deliver(ctx, result) : [this.plain(ctx, result)])));
+  }
+
+  /** Any other result goes as it is; a `JsonBody` as its message (gRPC) or its bytes (REST). */
+  private plain(ctx: ExecutionContext, result: unknown): unknown {
+    if (!(result instanceof JsonBody)) {
+      return result;
+    }
+    if (isRpc(ctx)) {
+      return result.message() as unknown;
+    }
+    void ctx.switchToHttp().getResponse<FastifyReply>().header('content-type', JSON_TYPE);
+    return result.bytes();
   }
 
   private deliver(ctx: ExecutionContext, answer: Answer<unknown>): ObservableInput<unknown> {

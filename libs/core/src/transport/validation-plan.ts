@@ -16,6 +16,8 @@ interface Check {
   validate(value: unknown, args: ValidationArguments): unknown;
   constraints: unknown[];
   validateIf?: (object: object, value: unknown) => boolean;
+  /** `{ each: true }` on a list: every item must pass (the arguments name the whole list, as class-validator's). */
+  each: boolean;
 }
 
 interface PropertyPlan {
@@ -24,6 +26,8 @@ interface PropertyPlan {
   declared: unknown;
   /** What class-transformer converts to: `@Type()` first, else `design:type` (enableImplicitConversion). */
   target: Scalar | undefined;
+  /** A `string[]` without `@Type()` or `@Transform()`: judged here for input that is an array of strings only. */
+  list: boolean;
   /** `@IsOptional()`, `@ValidateIf()`: all must hold for the checks to run. */
   conditions: Array<(object: object, value: unknown) => boolean>;
   checks: Check[];
@@ -75,7 +79,8 @@ function transformerDecoratorsFree(metatype: Type, properties: Iterable<string>)
 /** The checks of one property this plan can run itself, or undefined when class-validator has rules of its own. */
 function plannedChecks(metatype: Type, name: string, metadatas: Metadata[]): Check[] | undefined {
   const target = typeOf(metatype, name);
-  if (target !== undefined && !SCALARS.has(target)) {
+  const list = isList(metatype, name, target);
+  if (target !== undefined && !SCALARS.has(target) && !list) {
     return undefined;
   }
   if (defaultMetadataStorage.findTransformMetadatas(metatype, name, TransformationType.PLAIN_TO_CLASS).length > 0) {
@@ -83,7 +88,7 @@ function plannedChecks(metatype: Type, name: string, metadatas: Metadata[]): Che
   }
   const checks: Check[] = [];
   for (const metadata of metadatas) {
-    if (metadata.each) {
+    if (metadata.each && !list) {
       return undefined;
     }
     if (metadata.type === ValidationTypes.CUSTOM_VALIDATION) {
@@ -96,6 +101,7 @@ function plannedChecks(metatype: Type, name: string, metadatas: Metadata[]): Che
           validate: (value, args) => instance.validate(value, args),
           constraints: metadata.constraints,
           validateIf: metadata.validateIf,
+          each: metadata.each === true,
         });
       }
     } else if (
@@ -109,6 +115,11 @@ function plannedChecks(metatype: Type, name: string, metadatas: Metadata[]): Che
   return checks;
 }
 
+/** A `string[]` field: `design:type` Array, no `@Type()` (class-transformer copies the array as it is). */
+function isList(metatype: Type, name: string, target: unknown): boolean {
+  return target === Array && defaultMetadataStorage.findTypeMetadata(metatype, name) === undefined;
+}
+
 function planProperty(metatype: Type, name: string, metadatas: Metadata[]): PropertyPlan {
   const target = typeOf(metatype, name);
   const checks = plannedChecks(metatype, name, metadatas);
@@ -116,6 +127,7 @@ function planProperty(metatype: Type, name: string, metadatas: Metadata[]): Prop
     name,
     declared: Reflect.getMetadata('design:type', metatype.prototype as object, name) as unknown,
     target: SCALARS.has(target) ? (target as Scalar) : undefined,
+    list: checks !== undefined && isList(metatype, name, target),
     conditions: metadatas
       .filter((metadata) => metadata.type === ValidationTypes.CONDITIONAL_VALIDATION)
       .map((metadata) => metadata.constraints[0] as (object: object, value: unknown) => boolean),
@@ -142,6 +154,16 @@ function buildPlan(metatype: Type): DtoPlan | undefined {
   // Initialized fields of a new instance must be known properties too (whitelist), whatever the input.
   const initialized = Object.keys(new metatype() as object);
   return initialized.every((name) => properties.has(name)) ? { metatype, properties } : undefined;
+}
+
+/** A plain array of strings only (no holes, no extra properties): what a planned list property accepts. */
+function isStringList(value: unknown): value is string[] {
+  return (
+    Array.isArray(value) &&
+    Object.getPrototypeOf(value) === Array.prototype &&
+    Object.keys(value).length === value.length &&
+    value.every((item) => typeof item === 'string')
+  );
 }
 
 /** strictScalars' acceptance of one raw value, and its boolean text conversion; undefined: not accepted here. */
@@ -175,8 +197,9 @@ function converted(value: unknown, target: Scalar | undefined): unknown {
  * forbidNonWhitelisted, forbidUnknownValues): same class, same fields in the same order, same converted values,
  * judged by the same validator functions with the same arguments. Fields judged here: scalar fields (String,
  * Number, Boolean) with class-validator's custom and conditional rules (every built-in decorator but @IsDefined,
- * @ValidateNested, @ValidatePromise), no `each`, no class-transformer decorators but `@Type` of a scalar. Any other
- * field (a list, `each`, `@Transform`, nested) is judged here only while the input leaves it out and one of its
+ * @ValidateNested, @ValidatePromise), no class-transformer decorators but `@Type` of a scalar; and `string[]` fields
+ * (no `@Type`, no `@Transform`) given an array of strings, whose `each` rules judge every item. Any other field
+ * (another list, `each` elsewhere, `@Transform`, nested) is judged here only while the input leaves it out and one of its
  * conditions (`@IsOptional()`, `@ValidateIf()`) then skips its rules: class-transformer reads only the input's own
  * keys, and class-validator runs none of a field's rules once a condition fails. A DTO with class-level
  * class-transformer rules (`@Expose`, `@Exclude`, a strategy) or accessors is not planned. Anything else, and any
@@ -216,6 +239,14 @@ export class ValidationPlans {
     for (const key of Object.keys(input)) {
       const property = plan.properties.get(key);
       const raw = input[key];
+      if (property?.list === true) {
+        if (!isStringList(raw)) {
+          return undefined;
+        }
+        // class-transformer gives a new array of the same strings.
+        entity[key] = [...raw];
+        continue;
+      }
       if (
         property === undefined ||
         property.opaque ||
@@ -259,8 +290,11 @@ export class ValidationPlans {
         value,
         constraints: check.constraints,
       };
-      const result = check.validate(value, args);
-      if (!result || isPromiseLike(result)) {
+      const results =
+        check.each && Array.isArray(value)
+          ? value.map((item) => check.validate(item, args))
+          : [check.validate(value, args)];
+      if (results.some((result) => !result || isPromiseLike(result))) {
         return false;
       }
     }

@@ -26,13 +26,11 @@ export class ChunkStreamInterceptor implements NestInterceptor {
       // A ChunkStream becomes the call's messages, not one message.
       return next
         .handle()
-        .pipe(
-          mergeMap((result: unknown) => (result instanceof ChunkStream && call ? messages(result, call) : of(result))),
-        );
+        .pipe(mergeMap((result: unknown) => (isChunkStream(result) && call ? messages(result, call) : of(result))));
     }
     return next.handle().pipe(
       map((result: unknown) =>
-        result instanceof ChunkStream
+        isChunkStream(result)
           ? new StreamableFile(Readable.from(result.chunks, { objectMode: false }), {
               type: result.contentType,
               disposition: result.filename ? `attachment; filename="${result.filename}"` : undefined,
@@ -43,18 +41,33 @@ export class ChunkStreamInterceptor implements NestInterceptor {
   }
 }
 
-function messages(stream: ChunkStream, call: Writable): Observable<unknown> {
+/** Text or bytes alike: the pieces are only passed on. */
+function isChunkStream(value: unknown): value is ChunkStream<string | Uint8Array> {
+  return value instanceof ChunkStream;
+}
+
+function messages(stream: ChunkStream<string | Uint8Array>, call: Writable): Observable<unknown> {
   return new Observable<unknown>((subscriber) => {
     const stop = new AbortController();
+    const send = async (message: unknown): Promise<void> => {
+      subscriber.next(message);
+      if (call.writableNeedDrain) {
+        await once(call, 'drain', { signal: stop.signal });
+      }
+    };
     const pump = async (): Promise<void> => {
-      for await (const chunk of stream.chunks) {
-        if (stop.signal.aborted) {
-          return;
+      try {
+        if (stream.head !== undefined) {
+          await send(stream.head);
         }
-        subscriber.next(stream.toMessage(chunk));
-        if (call.writableNeedDrain) {
-          await once(call, 'drain', { signal: stop.signal });
+        for await (const chunk of stream.chunks) {
+          if (stop.signal.aborted) {
+            return;
+          }
+          await send(stream.toMessage(chunk));
         }
+      } finally {
+        stream.close?.();
       }
     };
     pump().then(
