@@ -82,15 +82,15 @@ describe('OpenTelemetry: the standard OTEL_* variables', () => {
     await database?.drop();
   });
 
-  it('should post http/protobuf to OTEL_EXPORTER_OTLP_TRACES_ENDPOINT as is, with the resource attributes and service.version', async () => {
+  it('should post http/protobuf to <OTEL_EXPORTER_OTLP_ENDPOINT>/v1/traces, with the resource attributes and service.version', async () => {
     app = await spawnApp({
       DATABASE_URL: database.url,
-      OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: `${endpoint}/collector/traces`,
+      OTEL_EXPORTER_OTLP_ENDPOINT: `${endpoint}/collector/`,
       OTEL_RESOURCE_ATTRIBUTES: 'deployment.environment=staging,team=music%20ops',
     });
     await app.waitReady();
     await fetch(`${app.httpUrl}/v1/providers`);
-    const post = await receiver.waitFor((candidate) => candidate.path === '/collector/traces');
+    const post = await receiver.waitFor((candidate) => candidate.path === '/collector/v1/traces');
     expect(post.contentType).toBe('application/x-protobuf');
     // Protobuf keeps strings as they are: the resource attributes can be read from the bytes.
     const text = post.body.toString('latin1');
@@ -103,7 +103,7 @@ describe('OpenTelemetry: the standard OTEL_* variables', () => {
     const path = `/sampler-${randomUUID()}`;
     app = await spawnApp({
       DATABASE_URL: database.url,
-      OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: `${endpoint}${path}`,
+      OTEL_EXPORTER_OTLP_ENDPOINT: `${endpoint}${path}`,
       OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
       OTEL_TRACES_SAMPLER: 'parentbased_always_off',
     });
@@ -114,7 +114,7 @@ describe('OpenTelemetry: the standard OTEL_* variables', () => {
     // A graceful stop flushes every span still buffered, so after it the receiver has all there will be.
     expect(await app.stop()).toBe(0);
     const traceIds = receiver.posts
-      .filter((post) => post.path === path)
+      .filter((post) => post.path === `${path}/v1/traces`)
       .flatMap((post) => [...post.body.toString('utf8').matchAll(/"traceId":"([0-9a-f]+)"/g)].map((m) => m[1]));
     expect(new Set(traceIds)).toEqual(new Set([sampled]));
   });
@@ -123,13 +123,13 @@ describe('OpenTelemetry: the standard OTEL_* variables', () => {
     const path = `/disabled-${randomUUID()}`;
     app = await spawnApp({
       DATABASE_URL: database.url,
-      OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: `${endpoint}${path}`,
+      OTEL_EXPORTER_OTLP_ENDPOINT: `${endpoint}${path}`,
       OTEL_SDK_DISABLED: 'true',
     });
     await app.waitReady();
     await fetch(`${app.httpUrl}/v1/providers`);
     expect(await app.stop()).toBe(0);
-    expect(receiver.posts.filter((post) => post.path === path)).toEqual([]);
+    expect(receiver.posts.filter((post) => post.path.startsWith(path))).toEqual([]);
   });
 
   it('should refuse an OTLP protocol it cannot speak, in one line', async () => {

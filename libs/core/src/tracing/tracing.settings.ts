@@ -15,13 +15,13 @@ export class TracingSettings {
   @BooleanSetting()
   OTEL_SDK_DISABLED = false;
 
-  /** Base URL of an OTLP/HTTP collector (spans go to <url>/v1/traces). Empty (and no traces endpoint): tracing off. */
+  /**
+   * Base URL of an OTLP/HTTP collector; spans go to <url>/v1/traces. Empty: tracing off. The signal-specific
+   * OTEL_EXPORTER_OTLP_TRACES_ENDPOINT is not read: Chorus exports only traces, so one URL says it all, and the
+   * settings stay within their cap of 80.
+   */
   @Matches(/^(https?:\/\/.+)?$/, URL_OR_EMPTY)
   OTEL_EXPORTER_OTLP_ENDPOINT = '';
-
-  /** Full URL spans are posted to, used as is; wins over OTEL_EXPORTER_OTLP_ENDPOINT. */
-  @Matches(/^(https?:\/\/.+)?$/, URL_OR_EMPTY)
-  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT = '';
 
   /** OTLP encoding over HTTP; gRPC export is not built in. */
   @OneOfSetting(['http/protobuf', 'http/json'])
@@ -59,9 +59,6 @@ export const tracingSettings = defineSettings('tracing', TracingSettings);
 export function tracesEndpoint(settings: TracingSettings): string | undefined {
   if (settings.OTEL_SDK_DISABLED) {
     return undefined;
-  }
-  if (settings.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) {
-    return settings.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT;
   }
   return settings.OTEL_EXPORTER_OTLP_ENDPOINT
     ? `${settings.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/$/, '')}/v1/traces`
