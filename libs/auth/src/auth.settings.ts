@@ -73,7 +73,10 @@ export class AuthSettings {
   @IntSetting(4, 15)
   AUTH_BCRYPT_COST = 12;
 
-  /** bcrypt hashes at once, on worker threads of their own; more logins wait in a queue. 0: the core count. */
+  /**
+   * bcrypt hashes at once, on worker threads of their own; more logins wait in a queue. 0: the cores this process
+   * may run on (os.availableParallelism(), which follows CPU affinity: a process pinned to one core gets one).
+   */
   @IntSetting(0, 256)
   AUTH_HASH_CONCURRENCY = 0;
 
