@@ -12,6 +12,7 @@ const LADY_GAGA = '650e7db6-b795-4eb5-a702-5ea2fc46c848';
 const HBFS = '7f1c1b1e-6d3a-4d1e-9a55-0e8c1f2d3a4b';
 const ONE_MORE_TIME = '2d3c4b5a-6e7f-4a8b-9c0d-1e2f3a4b5c6d';
 const DISCOVERY_RELEASE = '5f2a7e3c-1b4d-4c8e-9a6f-2d3b4c5e6f70';
+const NIRVANA_UK = '9282c8b4-ca0b-4c6b-b7e3-4f7762dfc4d6';
 
 interface Related {
   artist: { id: string; name: string };
@@ -255,5 +256,56 @@ describe('Lookups with include= (relations, credits, aliases, genres, tags)', ()
     const later = await request(sut.httpUrl).get(`/v1/artists/${LADY_GAGA}?include=aliases,relations`);
     expect(later.body.includeStatus).toBe('OK');
     expect(later.body.aliases).toEqual([]);
+  });
+
+  it('should answer the parts a gRPC read_mask names, fetch none without it, and refuse an unknown path', async () => {
+    const plain = await grpcCall<Record<string, unknown>>(grpc, 'GetArtist', { id: NIRVANA_UK });
+    expect(plain.error).toBeUndefined();
+    for (const field of EXTRA_FIELDS) {
+      expect(plain.response).not.toHaveProperty(field);
+    }
+    const incs = () => fake.requests(`/musicbrainz/ws/2/artist/${NIRVANA_UK}`).map((call) => call.query.inc);
+    expect(incs()).toEqual(['aliases genres tags url-rels']);
+
+    const masked = await grpcCall<{ relations: Record<string, unknown[]>; includeStatus: string }>(grpc, 'GetArtist', {
+      id: NIRVANA_UK,
+      readMask: { paths: ['relations'] },
+    });
+    expect(masked.error).toBeUndefined();
+    expect(masked.response?.includeStatus).toBe('OK');
+    // Present though empty (gRPC leaves empty lists off the wire): this artist has no artist relations.
+    expect(masked.response).toHaveProperty('relations');
+    expect(masked.response).not.toHaveProperty('aliases');
+    expect(incs()).toEqual(['aliases genres tags url-rels', 'artist-rels']);
+
+    const daftPunk = await grpcCall<{ relations: Record<string, Related[]> }>(grpc, 'GetArtist', {
+      id: DAFT_PUNK,
+      readMask: { paths: ['relations'] },
+    });
+    expect(names(daftPunk.response?.relations.members ?? [])).toEqual([
+      'Guy-Manuel de Homem-Christo',
+      'Thomas Bangalter',
+    ]);
+    // REST takes the mask's proto3 JSON form (one comma-separated string) and answers the same.
+    const rest = await request(sut.httpUrl).get(`/v1/artists/${DAFT_PUNK}?readMask=relations`);
+    expect(rest.status).toBe(200);
+    expect(names(rest.body.relations.members as Related[])).toEqual(names(daftPunk.response?.relations.members ?? []));
+
+    fake.clearLog();
+    const unknown = 'a1b2c3d4-0000-4000-8000-000000000098';
+    const bogus = await grpcCall(grpc, 'GetTrack', { id: unknown, readMask: { paths: ['relations'] } });
+    expect(bogus.error?.code).toBe(GrpcStatus.INVALID_ARGUMENT);
+    expect(bogus.error?.details).toContain('readMask');
+    const both = await grpcCall(grpc, 'GetArtist', {
+      id: unknown,
+      include: ['aliases'],
+      readMask: { paths: ['relations'] },
+    });
+    expect(both.error?.code).toBe(GrpcStatus.INVALID_ARGUMENT);
+    expect(both.error?.details).toContain('readMask');
+    const restBogus = await request(sut.httpUrl).get(`/v1/tracks/${unknown}?readMask=credits,everything`);
+    expect(restBogus.status).toBe(400);
+    expect(restBogus.body.errors).toEqual([expect.objectContaining({ field: 'readMask' })]);
+    expect(fake.count('/')).toBe(0);
   });
 });

@@ -18,6 +18,7 @@ import { toSearchResponse } from './search.response';
 import { withAnswerStatus, withIncludeStatus } from './answer-status.response';
 import { EntityExtrasService } from '../application/entity-extras.service';
 import {
+  askedParts,
   BarcodeDto,
   BatchGetDto,
   CoverDto,
@@ -68,7 +69,7 @@ export class CatalogController {
   @Get('v1/artists/:id')
   @GrpcMethod('CatalogService', 'GetArtist')
   async getArtist(@Input() dto: ArtistLookupDto) {
-    return withIncludeStatus(await this.extras.getArtist(dto.id, dto.include));
+    return withIncludeStatus(await this.extras.getArtist(dto.id, askedParts(dto)));
   }
 
   @Get('v1/artists/:id/albums')
@@ -96,7 +97,7 @@ export class CatalogController {
   @Get('v1/albums/:id')
   @GrpcMethod('CatalogService', 'GetAlbum')
   async getAlbum(@Input() dto: AlbumLookupDto) {
-    return withIncludeStatus(await this.extras.getAlbum(dto.id, dto.include));
+    return withIncludeStatus(await this.extras.getAlbum(dto.id, askedParts(dto)));
   }
 
   @Get('v1/albums/:id/links')
@@ -132,7 +133,7 @@ export class CatalogController {
   @Get('v1/releases/:id')
   @GrpcMethod('CatalogService', 'GetRelease')
   async getRelease(@Input() dto: ReleaseLookupDto) {
-    return withIncludeStatus(await this.extras.getRelease(dto.id, dto.include));
+    return withIncludeStatus(await this.extras.getRelease(dto.id, askedParts(dto)));
   }
 
   @Get('v1/tracks/by-isrc/:isrc')
@@ -144,7 +145,7 @@ export class CatalogController {
   @Get('v1/tracks/:id')
   @GrpcMethod('CatalogService', 'GetTrack')
   async getTrack(@Input() dto: TrackLookupDto) {
-    return withIncludeStatus(await this.extras.getTrack(dto.id, dto.include));
+    return withIncludeStatus(await this.extras.getTrack(dto.id, askedParts(dto)));
   }
 
   @Get('v1/tracks/:id/lyrics')

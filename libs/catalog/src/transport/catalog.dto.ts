@@ -12,7 +12,7 @@ import {
   Matches,
   MaxLength,
 } from 'class-validator';
-import { PAGE_LIMIT_DEFAULT, PageLimit, PageOffset } from '@app/core';
+import { DomainError, PAGE_LIMIT_DEFAULT, PageLimit, PageOffset } from '@app/core';
 import { COVER_SIZES, COVER_TYPES, type CoverSize, type CoverType } from '../application/cover-art.service';
 import type { EntityKind } from '../domain/catalog-id';
 import { SEARCH_TYPES, type SearchType } from '../application/provider.gateway';
@@ -31,33 +31,54 @@ export class IdDto {
   id!: string;
 }
 
-/** `include=aliases,relations` (REST, one comma list or repeated) or a repeated field (gRPC): one list. */
-const includeList = () =>
-  Transform(({ value }: { value: unknown }) => {
-    const list: unknown[] = Array.isArray(value) ? value : [value];
-    return list
-      .flatMap((item) => (typeof item === 'string' ? item.split(',').map((part) => part.trim()) : [item]))
-      .filter((item) => item !== '');
-  });
+/** A list from a comma list, repeated values or both: `include=aliases,relations` is `['aliases', 'relations']`. */
+function splitList(value: unknown): unknown[] {
+  const list: unknown[] = Array.isArray(value) ? value : [value];
+  return list
+    .flatMap((item) => (typeof item === 'string' ? item.split(',').map((part) => part.trim()) : [item]))
+    .filter((item) => item !== '');
+}
 
-/** The `include` field of one entity kind's lookup: only that kind's values are documented and accepted. */
-function includeField(kind: EntityKind): PropertyDecorator {
+/**
+ * `read_mask` is a google.protobuf.FieldMask: `{ paths: [...] }` from gRPC, or its proto3 JSON form on REST, one
+ * comma-separated string (`readMask=relations,aliases`). Either way, its paths.
+ */
+function maskPaths(value: unknown): unknown[] {
+  if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+    return splitList('paths' in value ? value.paths : []);
+  }
+  return splitList(value);
+}
+
+/** The parts one entity kind takes, by whichever field names them: documented and checked the same way. */
+function partsField(kind: EntityKind, description: string, toList: (value: unknown) => unknown[]): PropertyDecorator {
   const values = INCLUDES_OF[kind];
   return applyDecorators(
-    ApiPropertyOptional({
-      type: [String],
-      description:
-        `Extra parts of the ${kind} to answer, comma-separated or repeated (${values.join(', ')}); see the ` +
-        'Relations, credits and aliases section of the README. Without it the answer is the plain entity. ' +
-        INCLUDE_NOTES[kind],
-      example: [values[0]],
-    }),
+    ApiPropertyOptional({ type: [String], description, example: [values[0]] }),
     IsOptional(),
-    includeList(),
+    // From the raw input: implicit conversion to the declared array type has already turned an object into [].
+    Transform(({ obj, key }: { obj: Record<string, unknown>; key: string }) => toList(obj[key])),
     IsArray(),
     ArrayMaxSize(MAX_INCLUDES),
     IsIn(values, { each: true }),
   );
+}
+
+/** The `include` field of one entity kind's lookup: only that kind's values are documented and accepted. */
+function includeField(kind: EntityKind): PropertyDecorator {
+  const description =
+    `Extra parts of the ${kind} to answer, comma-separated or repeated (${INCLUDES_OF[kind].join(', ')}); see the ` +
+    'Relations, credits and aliases section of the README. Without it the answer is the plain entity. ' +
+    INCLUDE_NOTES[kind];
+  return partsField(kind, description, splitList);
+}
+
+/** The `readMask` field: the same parts as include, as field-mask paths (gRPC's preferred form). */
+function readMaskField(kind: EntityKind): PropertyDecorator {
+  const description =
+    "The same parts as include, as a field mask (the proto3 JSON form of gRPC's read_mask: paths comma-separated, " +
+    `${INCLUDES_OF[kind].join(', ')}). Give include or readMask, not both (400 naming readMask).`;
+  return partsField(kind, description, maskPaths);
 }
 
 const INCLUDE_NOTES: Readonly<Record<EntityKind, string>> = {
@@ -70,21 +91,46 @@ const INCLUDE_NOTES: Readonly<Record<EntityKind, string>> = {
 export class ArtistLookupDto extends IdDto {
   @includeField('artist')
   include?: string[];
+
+  @readMaskField('artist')
+  readMask?: string[];
 }
 
 export class AlbumLookupDto extends IdDto {
   @includeField('album')
   include?: string[];
+
+  @readMaskField('album')
+  readMask?: string[];
 }
 
 export class ReleaseLookupDto extends IdDto {
   @includeField('release')
   include?: string[];
+
+  @readMaskField('release')
+  readMask?: string[];
 }
 
 export class TrackLookupDto extends IdDto {
   @includeField('track')
   include?: string[];
+
+  @readMaskField('track')
+  readMask?: string[];
+}
+
+/**
+ * The parts a lookup asked for, from `include` or `readMask`. Both at once is refused rather than merged or one
+ * silently ignored: a client that sets both has a bug we would otherwise hide.
+ */
+export function askedParts(dto: { include?: string[]; readMask?: string[] }): string[] | undefined {
+  const hasInclude = (dto.include?.length ?? 0) > 0;
+  const hasMask = dto.readMask !== undefined;
+  if (hasInclude && hasMask) {
+    throw DomainError.invalid('readMask', 'cannot be combined with include: send one of them (readMask preferred)');
+  }
+  return hasMask ? dto.readMask : dto.include;
 }
 
 export class IsrcDto {

@@ -7,6 +7,7 @@ import { CHORUS_PACKAGE, chorusProtoFiles, PROTO_LOADER_OPTIONS } from '@app/con
 import type { GrpcSettings } from '../../config/core.settings';
 import { grpcEdgeInterceptor, type GrpcEdgeOptions } from './grpc-edge';
 import { withMalformedRequestMarkers } from './malformed-request';
+import { withDeclaredDependencies } from './reflection-descriptors';
 
 /** Something that adds its own service to the raw gRPC server (health, reflection). */
 export interface GrpcServerAttachment {
@@ -42,7 +43,7 @@ export function buildGrpcOptions(
           attachment.attach(pkg, server);
         }
         if (settings.GRPC_REFLECTION_ENABLED) {
-          new ReflectionService(pkg).addToServer(server);
+          new ReflectionService(withDeclaredDependencies(pkg)).addToServer(server);
         }
       },
     },
