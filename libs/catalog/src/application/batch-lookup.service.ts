@@ -99,6 +99,10 @@ export class BatchLookupService {
       }
       return hit === undefined;
     });
+    if (unknown.length === 0) {
+      // All warm: no catalog or provider step, not even an empty one to await.
+      return resolved;
+    }
     const known = await Promise.all(unknown.map((w) => this.known(kind, w.id)));
     const cold = unknown.filter((w, i) => {
       const found = known[i];
