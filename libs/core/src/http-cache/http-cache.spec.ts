@@ -20,6 +20,7 @@ function answer(overrides: Partial<AnswerToKeep> = {}, cacheControl = 'public, m
       'x-cache': 'MISS',
       'cache-status': 'chorus-app; fwd=miss; stored',
       'x-request-id': 'first-request',
+      'x-frame-options': 'DENY',
     },
     payload: BODY,
     ...overrides,
@@ -53,6 +54,8 @@ describe(HttpCache.name, () => {
       'cache-status': `chorus-app; fwd=miss; stored, ${CACHE_STATUS_HIT}`,
     });
     expect(hit?.answer.headers['x-request-id']).toBeUndefined();
+    // Set by the edge on every answer, hits included (chorus-app.ts), so not set a second time from the entry.
+    expect(hit?.answer.headers['x-frame-options']).toBeUndefined();
   });
 
   it('should stop answering when max-age runs out', () => {

@@ -3,6 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import CachePolicy from 'http-cache-semantics';
 import { LRUCache } from 'lru-cache';
 import { httpSettings, type HttpSettings } from '../config/core.settings';
+import { API_SECURITY_HEADERS } from '../lifecycle/security-headers';
 import { Clock } from '../time/clock';
 import { HttpCacheMetrics } from './http-cache.metrics';
 
@@ -53,10 +54,12 @@ const KEY_MEMO_SHARE = 1 / 16;
 const MAX_ENTRY_SHARE = 1 / 8;
 
 /**
- * Headers a kept answer never carries into another request: the per-request ones (set again by the hooks that
- * run on every request, hits included) and the hop-by-hop ones (RFC 9110 §7.6.1).
+ * Headers a kept answer never carries into another request: the per-request ones and the security headers (the
+ * edge's onRequest hook sets them on every answer before this cache looks, hits included: keeping them would set
+ * each twice per hit) and the hop-by-hop ones (RFC 9110 §7.6.1).
  */
 const NOT_KEPT = new Set([
+  ...Object.keys(API_SECURITY_HEADERS),
   'connection',
   'keep-alive',
   'transfer-encoding',

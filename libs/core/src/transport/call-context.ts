@@ -5,6 +5,13 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { isTracingEnabled, setSpanAttribute } from '../tracing/tracing';
 import { normalizePeer } from './client-address';
 
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The client's address under HTTP_TRUSTED_PROXIES, worked out when read (installClientAddress). */
+    readonly clientAddress?: string;
+  }
+}
+
 export const REQUEST_ID_HEADER = 'x-request-id';
 const SAFE_REQUEST_ID = /^[\w.:-]{1,128}$/;
 
@@ -82,12 +89,12 @@ export function headerOf(host: ArgumentsHost, name: string): string | undefined 
 }
 
 /**
- * Client addresses resolved at each transport's edge (clientAddress under HTTP_TRUSTED_PROXIES), keyed by the
- * object both the edge and Nest's handler hold: the Fastify request, or the gRPC call's request metadata.
+ * gRPC client addresses resolved at the edge (clientAddress under HTTP_TRUSTED_PROXIES), keyed by the object both
+ * the edge and Nest's handler hold: the call's request metadata. HTTP resolves it on demand (installClientAddress).
  */
-const clientAddresses = new WeakMap<object, string>();
+const clientAddresses = new WeakMap<Metadata, string>();
 
-export function setClientAddress(key: FastifyRequest | Metadata, address: string): void {
+export function setClientAddress(key: Metadata, address: string): void {
   clientAddresses.set(key, address);
 }
 
@@ -99,7 +106,7 @@ export function clientIpOf(host: ArgumentsHost): string {
     return resolved ?? normalizePeer(peer) ?? peer;
   }
   const request = httpRequestOf(host);
-  return clientAddresses.get(request) ?? normalizePeer(request.socket.remoteAddress ?? '') ?? '';
+  return request.clientAddress ?? normalizePeer(request.socket.remoteAddress ?? '') ?? '';
 }
 
 /** The signed-in caller of a request, set by the auth guard on either transport. */
