@@ -18,6 +18,7 @@ import { createValidationPipe } from './transport/validation.pipe';
 import { RequestContextInterceptor } from './transport/request-context.interceptor';
 import { AnswerInterceptor } from './transport/answer.interceptor';
 import { ChunkStreamInterceptor } from './transport/stream/chunk-stream.interceptor';
+import { CallPipelineInterceptor } from './transport/call-pipeline.interceptor';
 
 @Global()
 @Module({})
@@ -53,10 +54,11 @@ export class CoreModule {
         RetentionService,
         { provide: APP_PIPE, useFactory: createValidationPipe },
         { provide: APP_FILTER, useClass: ExceptionsFilter },
-        // In this order: the request context surrounds the answer's delivery, so its log lines carry the id.
-        { provide: APP_INTERCEPTOR, useClass: RequestContextInterceptor },
-        { provide: APP_INTERCEPTOR, useClass: AnswerInterceptor },
-        { provide: APP_INTERCEPTOR, useClass: ChunkStreamInterceptor },
+        RequestContextInterceptor,
+        AnswerInterceptor,
+        ChunkStreamInterceptor,
+        // Runs the three above, in their order (call-pipeline.interceptor.ts says why as one).
+        { provide: APP_INTERCEPTOR, useClass: CallPipelineInterceptor },
       ],
       exports: [LifecycleState, Clock, RetentionRegistry, RetentionService],
     };

@@ -27,15 +27,25 @@ parentPort.on('message', (job) => {
 });`;
 
 /**
+ * Jobs handed to a worker before it is free: the next one waits in the worker's own inbox and starts the moment
+ * the current one ends. With one job per worker, a worker sat idle after each hash until the main thread (busy
+ * with HTTP, PostgreSQL and Redis on the same cores) had read its answer and posted the next job; libuv's pool,
+ * which the login bench compares against, has no such gap: its threads take the next job themselves.
+ */
+const JOBS_PER_WORKER = 2;
+
+/**
  * bcrypt on worker threads of its own, at most `AUTH_HASH_CONCURRENCY` hashes at once (0: the core count), the
  * rest queued in order. bcrypt's async API would run on libuv's 4-thread pool, which DNS lookups and file I/O
  * share: a login flood would then stall every provider call's `dns.lookup`. Here a flood queues logins only.
+ * Each worker hashes one job at a time and holds at most JOBS_PER_WORKER (the running one and the next).
  */
 @Injectable()
 export class BcryptWorkers implements OnApplicationShutdown {
   readonly size: number;
   private readonly idle: Worker[] = [];
-  private readonly busy = new Map<Worker, Pending>();
+  /** The jobs each working worker holds, the running one first (a worker answers in order). */
+  private readonly busy = new Map<Worker, Pending[]>();
   private readonly queue: Pending[] = [];
   private started = 0;
   private peak = 0;
@@ -85,17 +95,39 @@ export class BcryptWorkers implements OnApplicationShutdown {
 
   private dispatch(): void {
     while (this.queue.length > 0) {
-      const worker = this.idle.pop() ?? (this.started < this.size ? this.spawn() : undefined);
+      const worker = this.nextWorker();
       if (!worker) {
         return;
       }
       const pending = this.queue.shift() as Pending;
-      this.busy.set(worker, pending);
-      this.peak = Math.max(this.peak, this.busy.size);
-      // Held open only while it works: an idle worker must not keep a finished command (create-admin) alive.
-      worker.ref();
+      const held = this.busy.get(worker);
+      if (held) {
+        held.push(pending);
+      } else {
+        this.busy.set(worker, [pending]);
+        this.peak = Math.max(this.peak, this.busy.size);
+        // Held open only while it works: an idle worker must not keep a finished command (create-admin) alive.
+        worker.ref();
+      }
       worker.postMessage(pending.job);
     }
+  }
+
+  /** An idle worker, else a new one while under `size`, else the working one with the fewest jobs, if below the cap. */
+  private nextWorker(): Worker | undefined {
+    const idle = this.idle.pop() ?? (this.started < this.size ? this.spawn() : undefined);
+    if (idle) {
+      return idle;
+    }
+    let least: Worker | undefined;
+    let fewest = JOBS_PER_WORKER;
+    for (const [worker, held] of this.busy) {
+      if (held.length < fewest) {
+        least = worker;
+        fewest = held.length;
+      }
+    }
+    return least;
   }
 
   /** No node options of the parent's (`--require` preloads, inspectors): a worker only runs bcrypt. */
@@ -109,10 +141,13 @@ export class BcryptWorkers implements OnApplicationShutdown {
   }
 
   private settle(worker: Worker, answer: Answer): void {
-    const pending = this.busy.get(worker);
-    this.busy.delete(worker);
-    worker.unref();
-    this.idle.push(worker);
+    const held = this.busy.get(worker);
+    const pending = held?.shift();
+    if (held?.length === 0) {
+      this.busy.delete(worker);
+      worker.unref();
+      this.idle.push(worker);
+    }
     if ('error' in answer) {
       pending?.reject(new Error(answer.error));
     } else {
@@ -129,11 +164,11 @@ export class BcryptWorkers implements OnApplicationShutdown {
     }
   }
 
-  /** A worker that died takes only its own job with it; the next job starts a fresh one. */
+  /** A worker that died takes only its running job with it: the next one it held goes back to the queue's head. */
   private lose(worker: Worker, error: Error): void {
-    const pending = this.busy.get(worker);
+    const held = this.busy.get(worker);
     const idleAt = this.idle.indexOf(worker);
-    if (!pending && idleAt < 0) {
+    if (!held && idleAt < 0) {
       return;
     }
     this.busy.delete(worker);
@@ -141,7 +176,9 @@ export class BcryptWorkers implements OnApplicationShutdown {
       this.idle.splice(idleAt, 1);
     }
     this.started -= 1;
-    pending?.reject(error);
+    const [running, ...waiting] = held ?? [];
+    this.queue.unshift(...waiting);
+    running?.reject(error);
     void worker.terminate();
     this.dispatch();
     this.notifyIdle();

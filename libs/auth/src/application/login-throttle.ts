@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Clock, DomainError, ErrorCode } from '@app/core';
 import { authSettings, type AuthSettings } from '../auth.settings';
-import { FailureCounters, type FailureCounter, type WindowCount } from '../persistence/failure-counters';
+import { FailureCounters, readCounts, type FailureCounter, type WindowCount } from '../persistence/failure-counters';
 import { AuthCrypto } from './auth-crypto';
 
 export interface LoginKeys {
@@ -79,14 +79,18 @@ export class LoginThrottle {
 
   /** RATE_LIMITED for an address that may not try now; otherwise waits the account's delay and lets it in. */
   async beginLogin(keys: LoginKeys): Promise<LoginTicket> {
-    const [ip, pair, account] = await Promise.all([
-      this.byIp.read(keys.ip),
-      this.byPair.read(keys.pair),
-      this.byAccount.read(keys.account),
+    const [ip, pair, account] = await readCounts([
+      [this.byIp, keys.ip],
+      [this.byPair, keys.pair],
+      [this.byAccount, keys.account],
     ]);
     this.refuseIfOver(ip, pair, account);
     const reserved = await this.reserve(keys, ip, pair);
-    await this.clock.sleep(progressiveDelayMs(account.count));
+    const delayMs = progressiveDelayMs(account.count);
+    if (delayMs > 0) {
+      // Not even a zero timer for an account without failures: that would hold every login for a timers phase.
+      await this.clock.sleep(delayMs);
+    }
     return { keys, pairFailures: pair.count, accountFailures: account.count, reserved };
   }
 

@@ -23,10 +23,14 @@ class FakeCache {
 
   constructor(private readonly clock: FakeClock) {}
 
-  get<T>(key: string) {
+  getLocal<T>(key: string) {
     const entry = this.entries.get(key);
     const live = entry !== undefined && entry.until > this.clock.nowMs();
-    return Promise.resolve(live ? { value: entry.value as T, layer: 'l1' as const } : undefined);
+    return live ? { value: entry.value as T, layer: 'l1' as const } : undefined;
+  }
+
+  get<T>(key: string) {
+    return Promise.resolve(this.getLocal<T>(key));
   }
 
   set<T>(key: string, value: T, ttlMs: number) {

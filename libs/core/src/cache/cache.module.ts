@@ -1,7 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { CacheModule as NestCacheModule, type CacheModuleOptions } from '@nestjs/cache-manager';
 import KeyvRedis from '@keyv/redis';
-import { createKeyv as createMemoryKeyv } from 'cacheable';
+import { CacheableMemory } from 'cacheable';
 import { Keyv, type Deserialize, type DeserializedData, type Serialize } from 'keyv';
 import { redisSettings, type RedisSettings } from '../config/core.settings';
 import { CacheService } from './cache.service';
@@ -47,29 +47,36 @@ function redisStore(redis: RedisConnection): Keyv | undefined {
   return keyv;
 }
 
+/**
+ * L1: process memory, read synchronously (a warm read takes no promise, no keyv round for it). No structuredClone
+ * per hit and one Map instead of 10 hashed shards: both were ~9% of a warm lookup's CPU (bench/README.md). Values
+ * are stored by reference, so cached values are read-only.
+ */
+function memoryStore(settings: RedisSettings): CacheableMemory {
+  return new CacheableMemory({
+    lruSize: settings.CACHE_L1_MAX_ITEMS,
+    ttl: settings.CACHE_L1_TTL_MS,
+    useClone: false,
+    storeHashSize: 1,
+  });
+}
+
 @Global()
 @Module({
   imports: [
     RedisModule,
     NestCacheModule.registerAsync({
       imports: [RedisModule],
-      inject: [redisSettings.KEY, RedisConnection],
-      useFactory: (settings: RedisSettings, redis: RedisConnection) => {
-        // No structuredClone per hit and one Map instead of 10 hashed shards: both were ~9% of a warm lookup's
-        // CPU (bench/README.md). Values were already stored by reference on set, so cached values are read-only.
-        const l1 = createMemoryKeyv({
-          lruSize: settings.CACHE_L1_MAX_ITEMS,
-          ttl: settings.CACHE_L1_TTL_MS,
-          useClone: false,
-          storeHashSize: 1,
-        });
+      inject: [RedisConnection],
+      // L2 only: with no Redis, cache-manager gets no store of ours and CacheService asks it nothing.
+      useFactory: (redis: RedisConnection) => {
         const l2 = redisStore(redis);
         // keyv ships CJS and ESM typings; @nestjs/cache-manager sees the ESM ones, this file the CJS ones.
-        return { stores: (l2 ? [l1, l2] : [l1]) as unknown as CacheModuleOptions['stores'] };
+        return { stores: (l2 ? [l2] : []) as unknown as CacheModuleOptions['stores'] };
       },
     }),
   ],
-  providers: [CacheService],
+  providers: [CacheService, { provide: CacheableMemory, inject: [redisSettings.KEY], useFactory: memoryStore }],
   exports: [CacheService, RedisModule],
 })
 export class CacheModule {}

@@ -1,9 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CACHE_MANAGER, type Cache } from '@nestjs/cache-manager';
+import { CacheableMemory } from 'cacheable';
 import { redisSettings, type RedisSettings } from '../config/core.settings';
 import { HttpCache } from '../http-cache/http-cache';
 import { MetricsService } from '../metrics/metrics.service';
-import { withSpan } from '../tracing/tracing';
+import { isTracingEnabled, withSpan } from '../tracing/tracing';
 import { RedisConnection } from './redis.connection';
 
 type Store = Cache['stores'][number];
@@ -26,19 +27,20 @@ export interface CacheHit<T> {
  */
 @Injectable()
 export class CacheService {
-  private readonly l1: Store;
   private readonly l2?: Store;
   /** CACHE_L1_TTL_MS=0 or CACHE_L1_MAX_ITEMS=0 turns the in-process layer off (every read goes to Redis). */
   private readonly l1Enabled: boolean;
 
   constructor(
     @Inject(CACHE_MANAGER) cache: Cache,
+    private readonly l1: CacheableMemory,
     private readonly redis: RedisConnection,
     @Inject(redisSettings.KEY) private readonly settings: RedisSettings,
     private readonly metrics: MetricsService,
     private readonly httpCache: HttpCache,
   ) {
-    [this.l1, this.l2] = cache.stores;
+    // Without Redis, cache-manager holds a default store of its own, which is not a layer of ours.
+    this.l2 = redis.client ? cache.stores[0] : undefined;
     this.l1Enabled = settings.CACHE_L1_TTL_MS > 0 && settings.CACHE_L1_MAX_ITEMS > 0;
   }
 
@@ -46,8 +48,24 @@ export class CacheService {
     return withSpan('cache get', GET_SPAN_ATTRIBUTES, () => this.lookup<T>(key));
   }
 
+  /**
+   * The in-process layer's hit, synchronously, so a warm read awaits nothing; undefined means "ask `get`" (which
+   * counts the L1 miss). While tracing runs, undefined: the read goes through `get` and its span.
+   */
+  getLocal<T>(key: string): CacheHit<T> | undefined {
+    if (!this.l1Enabled || isTracingEnabled()) {
+      return undefined;
+    }
+    const local = this.l1.get<T>(key);
+    if (local === undefined || local === null) {
+      return undefined;
+    }
+    this.metrics.recordCacheLookup('l1', 'hit');
+    return { value: local, layer: 'l1' };
+  }
+
   private async lookup<T>(key: string): Promise<CacheHit<T> | undefined> {
-    const local = this.l1Enabled ? ((await this.l1.get<T>(key)) ?? undefined) : undefined;
+    const local = this.l1Enabled ? (this.l1.get<T>(key) ?? undefined) : undefined;
     if (local !== undefined) {
       this.metrics.recordCacheLookup('l1', 'hit');
       return { value: local, layer: 'l1' };
@@ -67,7 +85,7 @@ export class CacheService {
       return undefined;
     }
     if (this.l1Enabled) {
-      await this.l1.set(key, shared, this.settings.CACHE_L1_TTL_MS);
+      this.l1.set(key, shared, this.settings.CACHE_L1_TTL_MS);
     }
     return { value: shared, layer: 'l2' };
   }
@@ -83,8 +101,7 @@ export class CacheService {
 
   private async lookupMany<T>(keys: readonly string[]): Promise<Array<CacheHit<T> | undefined>> {
     const hits = new Array<CacheHit<T> | undefined>(keys.length).fill(undefined);
-    const local: Array<T | null | undefined> =
-      this.l1Enabled && keys.length > 0 ? await this.l1.getMany<T>([...keys]) : [];
+    const local: Array<T | null | undefined> = this.l1Enabled && keys.length > 0 ? this.l1.getMany<T>([...keys]) : [];
     const absent: number[] = [];
     keys.forEach((_key, i) => {
       const value = local[i];
@@ -127,7 +144,7 @@ export class CacheService {
       found += 1;
       hits[i] = { value, layer: 'l2' };
       if (this.l1Enabled) {
-        await this.l1.set(keys[i], value, this.settings.CACHE_L1_TTL_MS);
+        this.l1.set(keys[i], value, this.settings.CACHE_L1_TTL_MS);
       }
     }
     this.metrics.recordCacheLookup('l2', 'hit', found);
@@ -139,20 +156,21 @@ export class CacheService {
       return;
     }
     if (this.l1Enabled) {
-      await this.l1.set(key, value, Math.min(ttlMs, this.settings.CACHE_L1_TTL_MS));
+      this.l1.set(key, value, Math.min(ttlMs, this.settings.CACHE_L1_TTL_MS));
     }
     await this.fromRedis((l2) => l2.set(this.shared(key), value, ttlMs));
   }
 
   async delete(key: string): Promise<void> {
-    await this.l1.delete(key);
+    this.l1.delete(key);
     await this.fromRedis((l2) => l2.delete(this.shared(key)));
   }
 
   /** Only this process's L1 and the HTTP cache (benchmarks and tests that must reach the lower tiers). */
-  async clearLocal(): Promise<void> {
+  clearLocal(): Promise<void> {
     this.httpCache.clear();
-    await this.l1.clear();
+    this.l1.clear();
+    return Promise.resolve();
   }
 
   private shared(key: string): string {
