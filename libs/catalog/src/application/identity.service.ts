@@ -38,17 +38,29 @@ export class IdentityService {
   }
 
   /**
-   * A just-fetched entity with its cluster's references (one query). With PostgreSQL away it goes out with what
-   * it says itself (its own id and URL relations), never failing for this.
+   * The kept references of an entity's cluster (one query). With PostgreSQL away: none, never failing for this,
+   * so a read started before a provider call that then fails is never left rejected.
    */
-  async identifyFetched<T extends Identified>(kind: LinkedKind, value: T): Promise<T> {
-    let kept: KeptReference[] = [];
+  async clusterOf(kind: LinkedKind, publicId: string): Promise<KeptReference[]> {
     try {
-      kept = await this.crossRefs.cluster(kind, value.id);
+      return await this.crossRefs.cluster(kind, publicId);
     } catch (error) {
-      this.logger.warn({ msg: 'cross-references unavailable', id: value.id, error: (error as Error).message });
+      this.logger.warn({ msg: 'cross-references unavailable', id: publicId, error: (error as Error).message });
+      return [];
     }
-    return this.enrich(kind, value, kept);
+  }
+
+  /**
+   * A just-fetched entity with its cluster's references: `kept` when the caller read them for this id while the
+   * provider answered, else read now. With PostgreSQL away it goes out with what it says itself (its own id and
+   * URL relations).
+   */
+  async identifyFetched<T extends Identified>(
+    kind: LinkedKind,
+    value: T,
+    kept: Promise<KeptReference[]> = this.clusterOf(kind, value.id),
+  ): Promise<T> {
+    return this.enrich(kind, value, await kept);
   }
 
   /** Drops the cached answers of these entities (after a link between them was written). */

@@ -216,8 +216,11 @@ export class LookupService {
         this.entities.findByPublicId<T>(kind, publicId, key, (value, kept) => this.identity.enrich(kind, value, kept)),
       loadSeesMisses: true,
       fetch: async () => {
+        // The cluster is read while the provider answers, not after it: one PostgreSQL round trip less between
+        // the provider's answer and ours. An entity that comes back under another id is read again.
+        const kept = this.identity.clusterOf(kind, publicId);
         raw = await spec.fetch();
-        return this.identity.identifyFetched(kind, raw);
+        return this.identity.identifyFetched(kind, raw, raw.id === publicId ? kept : undefined);
       },
       keep: spec.keep,
       save: (value, expiresAt) => spec.save(raw ?? value, expiresAt),
