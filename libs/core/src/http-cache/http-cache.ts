@@ -16,6 +16,11 @@ export interface CachedAnswer {
   policy: CachePolicy;
   /** The policy's freshness lifetime, shortened to the answer's own freshUntil when the app told one. */
   expiresAt: number;
+  /**
+   * When the answer's age was 0 (ms): the policy's age() at store time, taken back from then. Age grows with the
+   * clock alone (RFC 9111 §4.2.3), so a hit computes it from this instead of asking the policy again.
+   */
+  bornAt: number;
   /** The policy needs the request to decide (Vary); otherwise freshness alone decides. */
   varies: boolean;
 }
@@ -200,7 +205,7 @@ export class HttpCache {
       this.entries?.delete(key);
     } else if (answer !== undefined && this.acceptable(key, answer, requestHeaders)) {
       this.metrics.hit();
-      return { answer, age: Math.floor(answer.policy.age()) };
+      return { answer, age: Math.floor((now - answer.bornAt) / 1000) };
     }
     this.metrics.miss();
     return undefined;
@@ -228,7 +233,15 @@ export class HttpCache {
       return false;
     }
     const etag = headers.etag;
-    const answer: CachedAnswer = { body: ownBytes(toKeep.payload), headers, etag, policy, expiresAt, varies: !!vary };
+    const answer: CachedAnswer = {
+      body: ownBytes(toKeep.payload),
+      headers,
+      etag,
+      policy,
+      expiresAt,
+      bornAt: now - policy.age() * 1000,
+      varies: !!vary,
+    };
     this.entries.set(key, answer);
     const kept = this.entries.has(key);
     if (kept) {
