@@ -211,6 +211,8 @@ export async function startChorus(
       env: {
         PATH: process.env.PATH ?? '',
         NODE_ENV: 'production',
+        // As the Dockerfile runs it: glibc keeps freed heap instead of handing it back after every large body.
+        MALLOC_TRIM_THRESHOLD_: '67108864',
         HTTP_HOST: '127.0.0.1',
         GRPC_HOST: '127.0.0.1',
         HTTP_PORT: String(ports.http),
