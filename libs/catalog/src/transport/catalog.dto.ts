@@ -51,10 +51,16 @@ function maskPaths(value: unknown): unknown[] {
 }
 
 /** The parts one entity kind takes, by whichever field names them: documented and checked the same way. */
-function partsField(kind: EntityKind, description: string, toList: (value: unknown) => unknown[]): PropertyDecorator {
+function partsField(
+  kind: EntityKind,
+  description: string,
+  toList: (value: unknown) => unknown[],
+  withExample: boolean,
+): PropertyDecorator {
   const values = INCLUDES_OF[kind];
   return applyDecorators(
-    ApiPropertyOptional({ type: [String], description, example: [values[0]] }),
+    // Swagger UI's "Try it out" fills every parameter that has an example: one of the two, or it sends both (400).
+    ApiPropertyOptional({ type: [String], description, ...(withExample ? { example: [values[0]] } : {}) }),
     IsOptional(),
     // From the raw input: implicit conversion to the declared array type has already turned an object into [].
     Transform(({ obj, key }: { obj: Record<string, unknown>; key: string }) => toList(obj[key])),
@@ -70,7 +76,7 @@ function includeField(kind: EntityKind): PropertyDecorator {
     `Extra parts of the ${kind} to answer, comma-separated or repeated (${INCLUDES_OF[kind].join(', ')}); see the ` +
     'Relations, credits and aliases section of the README. Without it the answer is the plain entity. ' +
     INCLUDE_NOTES[kind];
-  return partsField(kind, description, splitList);
+  return partsField(kind, description, splitList, true);
 }
 
 /** The `readMask` field: the same parts as include, as field-mask paths (gRPC's preferred form). */
@@ -78,7 +84,7 @@ function readMaskField(kind: EntityKind): PropertyDecorator {
   const description =
     "The same parts as include, as a field mask (the proto3 JSON form of gRPC's read_mask: paths comma-separated, " +
     `${INCLUDES_OF[kind].join(', ')}). Give include or readMask, not both (400 naming readMask).`;
-  return partsField(kind, description, maskPaths);
+  return partsField(kind, description, maskPaths, false);
 }
 
 const INCLUDE_NOTES: Readonly<Record<EntityKind, string>> = {
