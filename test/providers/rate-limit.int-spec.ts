@@ -85,9 +85,11 @@ describe('provider rate limits', () => {
     await Promise.all([first, second, first, second].map((sut) => sut.getArtist(DAFT_PUNK)));
 
     expect(upstream.count('/musicbrainz')).toBe(4);
-    for (const gap of gaps(upstream, '/musicbrainz')) {
-      expect(gap).toBeGreaterThanOrEqual(900);
-    }
+    // The limiter counts fixed windows, so two calls may sit either side of a window's edge, milliseconds apart;
+    // what a shared limit guarantees is one call per window: four calls span more than two whole windows. Two
+    // processes each with its own limit would send two calls each and finish within about one.
+    const times = upstream.requests('/musicbrainz').map((r) => r.at);
+    expect(times[times.length - 1] - times[0]).toBeGreaterThanOrEqual(1900);
   });
 
   describe('with leases of shared slots', () => {
