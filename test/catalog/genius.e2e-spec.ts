@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { status as GrpcStatus, type Client } from '@grpc/grpc-js';
-import { FakeUpstream } from '../fake-upstream';
+import { FAKE_GENIUS_TOKEN, FakeUpstream } from '../fake-upstream';
 import { queryDatabase } from '../support/database';
 import { grpcCall, grpcClient } from '../support/grpc-client';
 import { bootTestApp, type TestApp } from '../support/test-app';
@@ -12,6 +12,8 @@ const HBFS = 'deezer:3135556';
 const ONE_MORE_TIME = 'deezer:3135553';
 /** Genius's search answers only near misses ("Voyager" by Pendulum, "Voyage" by Daft Punk). */
 const VOYAGER = 'deezer:3135561';
+/** No Genius answer is recorded for it: the fuzzy search answers other Daft Punk songs, none of them this one. */
+const DIGITAL_LOVE = 'deezer:3135554';
 /** Credited to Lady Gaga and Bruno Mars; Genius files it under Lady Gaga. */
 const DIE_WITH_A_SMILE = 'deezer:2947516331';
 
@@ -120,6 +122,27 @@ describe('Genius songs and annotations over REST and gRPC', () => {
     fake.reset();
     const again = await grpcCall(grpc, 'GetTrackGenius', { id: VOYAGER });
     expect(again.error?.code).toBe(GrpcStatus.NOT_FOUND);
+    expect(fake.count()).toBe(0);
+  });
+
+  it("should not take a fuzzy search's near misses by the same artist for the track, and remember there is none", async () => {
+    // The fake's search is fuzzy as Genius's is: the words "Daft Punk" alone bring back the artist's other songs.
+    const search = await fetch(`${fake.url('genius')}/search?q=${encodeURIComponent('Daft Punk Digital Love')}`, {
+      headers: { authorization: `Bearer ${FAKE_GENIUS_TOKEN}` },
+    });
+    const hits = (
+      (await search.json()) as { response: { hits: Array<{ result: { primary_artist: { name: string } } }> } }
+    ).response.hits;
+    expect(hits.map((hit) => hit.result.primary_artist.name)).toContain('Daft Punk');
+    fake.reset();
+
+    const rest = await request(sut.httpUrl).get(`/v1/tracks/${DIGITAL_LOVE}/genius`);
+    expect(rest.status).toBe(404);
+    expect(geniusCalls()).toEqual(['/genius/search']);
+    expect(await keptParts(sut.database.url, DIGITAL_LOVE)).toEqual([]);
+    fake.reset();
+    const rpc = await grpcCall(grpc, 'GetTrackGenius', { id: DIGITAL_LOVE });
+    expect(rpc.error?.code).toBe(GrpcStatus.NOT_FOUND);
     expect(fake.count()).toBe(0);
   });
 

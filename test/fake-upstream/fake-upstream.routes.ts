@@ -4,6 +4,7 @@ import { deezerPage, itunesPage, musicbrainzPage, spotifyPage } from './fake-sea
 import { idSearchTerms, musicbrainzIdSearch } from './fake-mb-id-search';
 import { answerInc } from './fake-mb-inc';
 import { generatedDeezerPlaylist } from './fake-playlists';
+import { genius } from './fake-genius';
 
 export interface FakeAnswer {
   status: number;
@@ -236,34 +237,6 @@ function spotify(store: FixtureStore, req: FakeRequest): FakeAnswer {
     return ok(spotifyPage(body, type, req.query));
   }
   return fileOr(store, `spotify/${kind ?? ''}/${id ?? ''}.json`, { status: 404, body: SPOTIFY_NOT_FOUND });
-}
-
-/** The token the test settings give Chorus (test/support/upstream-env.ts); any other is refused as Genius does. */
-export const FAKE_GENIUS_TOKEN = 'fake-genius-token';
-
-const geniusMeta = (status: number, message?: string) => ({ meta: message ? { status, message } : { status } });
-
-/**
- * api.genius.com: `/search?q=` from `genius/search/<slug>.json` (no hits otherwise), `/songs/<id>` from
- * `genius/songs/<id>.json`, `/referents?song_id=` from `genius/referents/<id>.json` (none otherwise); a wrong
- * or missing Bearer token is Genius's 401.
- */
-function genius(store: FixtureStore, req: FakeRequest): FakeAnswer {
-  if (req.headers.authorization !== `Bearer ${FAKE_GENIUS_TOKEN}`) {
-    return { status: 401, body: geniusMeta(401, 'This call requires an access_token.') };
-  }
-  const notFound = { status: 404, body: geniusMeta(404, 'Not found') };
-  if (req.path === '/search') {
-    const hits = store.read(`genius/search/${slug(req.query.get('q') ?? '')}.json`) ?? { hits: [] };
-    return ok({ ...geniusMeta(200), response: hits });
-  }
-  if (req.path === '/referents') {
-    const referents = store.read(`genius/referents/${req.query.get('song_id') ?? ''}.json`) ?? { referents: [] };
-    return ok({ ...geniusMeta(200), response: referents });
-  }
-  const song = /^\/songs\/(\d+)$/.exec(req.path);
-  const body = song ? store.read(`genius/songs/${song[1]}.json`) : undefined;
-  return body === undefined ? notFound : ok({ ...geniusMeta(200), response: { song: body } });
 }
 
 /** Each provider's routes, mounted under `/<provider>` on the fake upstream. */

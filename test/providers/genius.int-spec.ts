@@ -57,6 +57,29 @@ describe(GeniusAdapter.name, () => {
     expect((await sut.getSong('4218')).description).toBeUndefined();
   });
 
+  it('should answer NOT_FOUND for a song id Genius does not know, as its 404 { meta } says', async () => {
+    const sut = await adapterWith(FAKE_GENIUS_TOKEN);
+    const error = await failureOf(sut.getSong('999999999'));
+    expect((error as DomainError).code).toBe(ErrorCode.NOT_FOUND);
+    expect(upstream.count('/genius/songs')).toBe(1);
+  });
+
+  it('should ask the first page of referents, which the fake pages by per_page and page as Genius does', async () => {
+    const sut = await adapterWith(FAKE_GENIUS_TOKEN);
+    await sut.songAnnotations('3517');
+    expect(upstream.requests('/genius/referents')[0]?.query).toMatchObject({ per_page: '50' });
+    const page = async (query: string) => {
+      const answer = await fetch(`${upstream.url('genius')}/referents?song_id=3517&${query}`, {
+        headers: { authorization: `Bearer ${FAKE_GENIUS_TOKEN}` },
+      });
+      const body = (await answer.json()) as { response: { referents: Array<{ id: number }> } };
+      return body.response.referents.map((referent) => referent.id);
+    };
+    expect(await page('per_page=1&page=1')).toEqual([1590]);
+    expect(await page('per_page=1&page=2')).toEqual([1591]);
+    expect(await page('per_page=1&page=3')).toEqual([]);
+  });
+
   it('should answer UPSTREAM_UNAVAILABLE naming the setting, never the token, when Genius rejects it', async () => {
     const sut = await adapterWith(WRONG_TOKEN);
     const error = await failureOf(sut.getSong('3517'));

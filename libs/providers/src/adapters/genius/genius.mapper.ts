@@ -16,11 +16,14 @@ function mapHit(r: JsonReader): GeniusSongHit {
   };
 }
 
-/** `/search`: only the hits that are songs (the search also lists other kinds of result). */
+/**
+ * `/search`: only the hits that are songs. Today each hit says `type: "song"`; recordings from 2015 carry no
+ * `type` at all (every hit was a song then), so a hit without one counts as a song.
+ */
 export function mapSearchHits(json: unknown): GeniusSongHit[] {
   return response(json)
     .list('hits')
-    .filter((hit) => hit.optStr('type') === 'song')
+    .filter((hit) => (hit.optStr('type') ?? 'song') === 'song')
     .map((hit) => mapHit(hit.obj('result')));
 }
 
@@ -34,12 +37,34 @@ export function mapSong(json: unknown): GeniusSong {
   return {
     ...mapHit(song),
     description: description && description !== NO_DESCRIPTION ? description : undefined,
-    releaseDate: dateOnly(song.optStr('release_date')),
+    releaseDate: dateOnly(song.optStr('release_date')) ?? componentsDate(song.optObj('release_date_components')),
     releaseDateForDisplay: song.optStr('release_date_for_display'),
   };
 }
 
-/** `/referents?song_id=&text_format=plain`: each referent's annotations, in Genius's order. */
+/**
+ * `release_date_components` (`{ year, month, day }`, month and day null when unknown): what newer answers give
+ * when `release_date` is null or left out, as precise as it goes.
+ */
+function componentsDate(components: JsonReader | undefined): string | undefined {
+  const year = components?.optNum('year');
+  if (!components || year === undefined) {
+    return undefined;
+  }
+  const parts = [String(year).padStart(4, '0')];
+  for (const part of [components.optNum('month'), components.optNum('day')]) {
+    if (part === undefined) {
+      break;
+    }
+    parts.push(String(part).padStart(2, '0'));
+  }
+  return parts.join('-');
+}
+
+/**
+ * `/referents?song_id=&text_format=plain`: each referent's annotations, in Genius's order. The answer has no
+ * `next_page`: a page shorter than `per_page` is the last one. An annotation's score is `votes_total`.
+ */
 export function mapAnnotations(json: unknown): GeniusAnnotation[] {
   return response(json)
     .list('referents')
@@ -49,7 +74,7 @@ export function mapAnnotations(json: unknown): GeniusAnnotation[] {
         id: namespaced('genius', annotation.id('id')),
         fragment,
         body: annotation.optObj('body')?.optStr('plain') ?? '',
-        votes: annotation.optNum('votes_count') ?? 0,
+        votes: annotation.optNum('votes_total') ?? 0,
         url: annotation.str('url'),
       }));
     });
