@@ -40,6 +40,9 @@ export interface ExternalPlaylistTracksPage extends KeptPage {
   offset: number;
 }
 
+/** How a playlist's kept answers are filed in catalog_searches (by its catalog-style id). */
+const PLAYLIST_TYPE = 'external-playlist';
+
 /**
  * Deezer and Spotify playlists read in place, never imported: the head once, and each page of entries with one
  * platform call, both kept (catalog_searches, `search` freshness) so a page asked again costs no provider call.
@@ -84,6 +87,16 @@ export class ExternalPlaylistsService {
     return Answers.map(page, (value) => ({ playlistId: formatPlaylistId(source), ...value, limit, offset }));
   }
 
+  /** Admin purge: the playlist's kept head and every kept page, from PostgreSQL and every cache. */
+  async forget(rawId: string): Promise<number> {
+    const source = parseExternalPlaylistId(rawId);
+    const keys = await this.searches.deleteQuery(PLAYLIST_TYPE, formatPlaylistId(source));
+    for (const key of new Set([playlistHeadKey(source), ...keys])) {
+      await this.readThrough.forget(key);
+    }
+    return keys.length;
+  }
+
   private async fetchPage(source: ExternalPlaylistId, offset: number, limit: number): Promise<KeptPage> {
     const page =
       source.provider === 'deezer'
@@ -108,7 +121,7 @@ export class ExternalPlaylistsService {
 
   /** Purging a playlist's kept answers goes by this type and its id. */
   private scope(source: ExternalPlaylistId) {
-    return { type: 'external-playlist', query: formatPlaylistId(source), provider: source.provider };
+    return { type: PLAYLIST_TYPE, query: formatPlaylistId(source), provider: source.provider };
   }
 }
 

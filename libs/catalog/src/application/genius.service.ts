@@ -68,6 +68,13 @@ export class GeniusService {
     }
   }
 
+  /** Admin purge: the track's song and annotations from the caches and remembered misses (rows go with extras). */
+  async forget(trackId: string): Promise<void> {
+    for (const part of [SONG_PART, ANNOTATIONS_PART]) {
+      await this.readThrough.forget(`${part}:${trackId}`);
+    }
+  }
+
   private read<T>(trackId: string, part: string, fetch: () => Promise<T>): Promise<Answer<T>> {
     const ttls = catalogTtls(this.settings);
     return this.readThrough.read<T>({

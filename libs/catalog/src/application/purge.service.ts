@@ -6,6 +6,13 @@ import { ReadThrough } from './read-through.service';
 import { SearchService } from './search.service';
 import { EntityExtrasService } from './entity-extras.service';
 import { ENTITY_PLATFORMS } from '../domain/identity';
+import { GeniusService } from './genius.service';
+import { SimilarArtistsService } from './similar-artists.service';
+import { SimilarTracksService } from './similar-tracks.service';
+import { ExternalPlaylistsService } from './external-playlists.service';
+
+/** What an admin can purge by id: a catalog entity, or a Deezer or Spotify playlist's kept answers. */
+export type PurgeKind = EntityKind | 'external-playlist';
 
 /**
  * Admin: forget one entity or one search everywhere, so the next question asks the provider again. The HTTP
@@ -19,9 +26,18 @@ export class PurgeService {
     private readonly search: SearchService,
     private readonly httpCache: HttpCache,
     private readonly extras: EntityExtrasService,
+    private readonly genius: GeniusService,
+    private readonly similarArtists: SimilarArtistsService,
+    private readonly similarTracks: SimilarTracksService,
+    private readonly playlists: ExternalPlaylistsService,
   ) {}
 
-  async purgeEntity(rawId: string, kind: EntityKind): Promise<number> {
+  async purgeEntity(rawId: string, kind: PurgeKind): Promise<number> {
+    if (kind === 'external-playlist') {
+      const removed = await this.playlists.forget(rawId);
+      this.httpCache.clear();
+      return removed;
+    }
     const publicId = formatCatalogId(parseCatalogId(rawId, kind));
     await this.readThrough.forget(`${kind}:${publicId}`);
     await this.extras.forget(kind, publicId);
@@ -30,9 +46,23 @@ export class PurgeService {
       await this.readThrough.forget(`links:${kind}:${publicId}:${platform}`);
       await this.readThrough.forget(`links:${publicId}:${platform}`);
     }
+    await this.forgetDerived(kind, publicId);
     const removed = await this.entities.deleteByPublicId(kind, publicId);
     this.httpCache.clear();
     return removed;
+  }
+
+  /** Answers kept about the entity outside its own row: a track's Genius song, an artist's similar lists. */
+  private async forgetDerived(kind: EntityKind, publicId: string): Promise<void> {
+    if (kind === 'track') {
+      await this.genius.forget(publicId);
+    }
+    if (kind === 'artist') {
+      await this.similarArtists.forget(publicId);
+      if (publicId.startsWith('deezer:')) {
+        await this.similarTracks.forgetTop(publicId);
+      }
+    }
   }
 
   async purgeSearch(q: string, type: string): Promise<number> {

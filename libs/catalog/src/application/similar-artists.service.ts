@@ -38,6 +38,9 @@ function isNotFound(error: unknown): boolean {
  * Similar artists: Deezer's related artists of the artist's Deezer counterpart, found through the id itself
  * (deezer:), the artist's platform links (a MusicBrainz "free streaming" URL), or an exact name match on Deezer.
  */
+/** How kept related-artist lists are filed in catalog_searches (by the artist's public id). */
+const SIMILAR_ARTISTS_TYPE = 'similar-artists';
+
 @Injectable()
 export class SimilarArtistsService {
   constructor(
@@ -62,6 +65,16 @@ export class SimilarArtistsService {
     return Answers.combine(page, [artist, related]);
   }
 
+  /** Admin purge: the artist's kept related artists, from PostgreSQL and every cache. */
+  async forget(artistId: string): Promise<number> {
+    const key = `similar-artists:${artistId}`;
+    const keys = await this.searches.deleteQuery(SIMILAR_ARTISTS_TYPE, artistId);
+    for (const each of new Set([key, ...keys])) {
+      await this.readThrough.forget(each);
+    }
+    return keys.length;
+  }
+
   /** The artist (any platform's id) and its kept related artists; the first question asks Deezer. */
   async related(rawId: string): Promise<{ artist: Answer<Artist>; related: Answer<RelatedArtists> }> {
     const artist = await this.lookups.getArtist(rawId);
@@ -76,7 +89,7 @@ export class SimilarArtistsService {
       save: (value, expiresAt) =>
         this.searches.save(
           key,
-          { type: 'similar-artists', query: artist.value.id, provider: 'deezer' },
+          { type: SIMILAR_ARTISTS_TYPE, query: artist.value.id, provider: 'deezer' },
           value,
           expiresAt,
         ),

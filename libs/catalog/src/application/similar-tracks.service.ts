@@ -14,6 +14,9 @@ import { SimilarArtistsService } from './similar-artists.service';
 export const SIMILAR_TRACK_ARTISTS = 10;
 export const TOP_TRACKS_PER_ARTIST = 5;
 
+/** How a Deezer artist's kept top tracks are filed in catalog_searches (by `deezer:<id>`). */
+const ARTIST_TOP_TYPE = 'artist-top';
+
 export interface SimilarTracksPage {
   trackId: string;
   /** The track's first credited artist, whose related artists the tracks come from. */
@@ -110,6 +113,15 @@ export class SimilarTracksService {
     return gathered;
   }
 
+  /** Admin purge: a Deezer artist's kept top tracks (the lists similar tracks are built from), everywhere. */
+  async forgetTop(deezerArtistId: string): Promise<number> {
+    const keys = await this.searches.deleteQuery(ARTIST_TOP_TYPE, deezerArtistId);
+    for (const key of new Set([`deezer-top:${deezerArtistId}`, ...keys])) {
+      await this.readThrough.forget(key);
+    }
+    return keys.length;
+  }
+
   /** One Deezer artist's top tracks, kept like a search answer. */
   private topOf(deezerArtistId: string): Promise<Answer<StoredSearch<Track>>> {
     const key = `deezer-top:${deezerArtistId}`;
@@ -127,7 +139,7 @@ export class SimilarTracksService {
         return { items: top.items.slice(0, TOP_TRACKS_PER_ARTIST), total: top.total };
       },
       save: (value, expiresAt) =>
-        this.searches.save(key, { type: 'artist-top', query: deezerArtistId, provider: 'deezer' }, value, expiresAt),
+        this.searches.save(key, { type: ARTIST_TOP_TYPE, query: deezerArtistId, provider: 'deezer' }, value, expiresAt),
     });
   }
 

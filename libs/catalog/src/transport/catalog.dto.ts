@@ -16,6 +16,7 @@ import { DomainError, PAGE_LIMIT_DEFAULT, PageLimit, PageOffset } from '@app/cor
 import { COVER_SIZES, COVER_TYPES, type CoverSize, type CoverType } from '../application/cover-art.service';
 import type { EntityKind } from '../domain/catalog-id';
 import { SEARCH_TYPES, type SearchType } from '../application/provider.gateway';
+import type { PurgeKind } from '../application/purge.service';
 import { MAX_SEARCH_OFFSET } from '../domain/search-paging';
 import { INCLUDES_OF, MAX_INCLUDES } from '../domain/include';
 
@@ -218,15 +219,20 @@ export class CoverDto {
   type: CoverType = 'album';
 }
 
+const PURGE_KINDS: readonly PurgeKind[] = ['artist', 'album', 'release', 'track', 'external-playlist'];
+
 export class PurgeEntityDto {
   @ApiProperty({ example: ID_EXAMPLE })
   @IsString()
   @Length(1, 100)
   id!: string;
 
-  @ApiProperty({ enum: ['artist', 'album', 'release', 'track'] })
-  @IsIn(['artist', 'album', 'release', 'track'])
-  type!: EntityKind;
+  @ApiProperty({
+    enum: PURGE_KINDS,
+    description: "external-playlist: a Deezer or Spotify playlist's kept head and pages (id deezer:<digits>)",
+  })
+  @IsIn(PURGE_KINDS)
+  type!: PurgeKind;
 }
 
 export class PurgeSearchDto {
