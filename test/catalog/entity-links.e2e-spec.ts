@@ -241,6 +241,7 @@ describe('Artist and album links, one identity across platforms, over REST and g
     const rest = await request(sut.httpUrl).get('/v1/artists/deezer:not-a-number/links');
     expect(rest.status).toBe(400);
     expect(rest.headers['content-type']).toMatch(/problem\+json/);
+    expect((JSON.parse(rest.text) as { errors: Array<{ field: string }> }).errors.map((e) => e.field)).toContain('id');
     expect((await request(sut.httpUrl).get('/v1/albums/spotify:short/links')).status).toBe(400);
     const rpc = await grpcCall(grpc, 'GetAlbumLinks', { id: 'itunes:abc' });
     expect(rpc.error?.code).toBe(GrpcStatus.INVALID_ARGUMENT);

@@ -1,6 +1,7 @@
 import request from 'supertest';
-import type { Client } from '@grpc/grpc-js';
+import { status as GrpcStatus, type Client } from '@grpc/grpc-js';
 import { FakeUpstream } from '../fake-upstream';
+import { queryDatabase } from '../support/database';
 import { grpcCall, grpcClient } from '../support/grpc-client';
 import { bootTestApp, type TestApp } from '../support/test-app';
 import { upstreamEnv } from '../support/upstream-env';
@@ -9,6 +10,16 @@ import { upstreamEnv } from '../support/upstream-env';
 const DIGITAL_LOVE = 'deezer:3135554';
 const ONE_MORE_TIME = 'deezer:3135553';
 const HBFS = 'deezer:3135556';
+const VOYAGER = 'deezer:3135561';
+
+/** Rows a links answer keeps: the tracks it maps and the cross-references it finds. */
+async function keptRows(url: string): Promise<number> {
+  const rows = await queryDatabase<{ n: string }>(
+    url,
+    `SELECT (SELECT count(*) FROM catalog_tracks) + (SELECT count(*) FROM catalog_cross_refs) AS n`,
+  );
+  return Number(rows[0]?.n ?? 0);
+}
 
 interface Links {
   trackId: string;
@@ -106,5 +117,33 @@ describe('Links and resolve survive a missing platform, over REST and gRPC', () 
     const fresh = await request(sut.httpUrl).get('/v1/resolve').query({ url: 'https://www.deezer.com/track/3135554' });
     expect(fresh.status).toBe(200);
     expect(fresh.body).toMatchObject({ type: 'track', status: 'OK' });
+  });
+
+  it('should answer track links asked twice with no provider call the second time, on REST and on gRPC', async () => {
+    const first = await request(sut.httpUrl).get(`/v1/tracks/${VOYAGER}/links`);
+    expect(first.status).toBe(200);
+    expect(first.body.status).toBe('OK');
+    expect(fake.count()).toBeGreaterThan(0);
+    fake.reset();
+    const again = await request(sut.httpUrl).get(`/v1/tracks/${VOYAGER}/links`);
+    expect(again.status).toBe(200);
+    expect((again.body as Links).links).toEqual((first.body as Links).links);
+    const rpc = await grpcCall<Links>(grpc, 'GetTrackLinks', { id: VOYAGER });
+    expect(rpc.error).toBeUndefined();
+    expect(rpc.response?.links.map((l) => l.id).sort()).toEqual((first.body as Links).links.map((l) => l.id).sort());
+    expect(fake.count()).toBe(0);
+  });
+
+  it('should refuse a malformed track id with a 400 naming id (INVALID_ARGUMENT on gRPC), asking and keeping nothing', async () => {
+    const before = await keptRows(sut.database.url);
+    const rest = await request(sut.httpUrl).get('/v1/tracks/deezer:not-a-number/links');
+    expect(rest.status).toBe(400);
+    expect(rest.headers['content-type']).toMatch(/problem\+json/);
+    expect((JSON.parse(rest.text) as { errors: Array<{ field: string }> }).errors.map((e) => e.field)).toContain('id');
+    const rpc = await grpcCall(grpc, 'GetTrackLinks', { id: 'spotify:short' });
+    expect(rpc.error?.code).toBe(GrpcStatus.INVALID_ARGUMENT);
+    expect(rpc.error?.details).toMatch(/id/);
+    expect(fake.count()).toBe(0);
+    expect(await keptRows(sut.database.url)).toBe(before);
   });
 });

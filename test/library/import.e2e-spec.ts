@@ -76,6 +76,13 @@ describe('Library playlist import jobs over REST and gRPC', () => {
       // Built from the playlist's pages: no call per track.
       expect(h.fake.count('/deezer/playlist/908622995')).toBe(2);
       expect(h.fake.count('/deezer/track')).toBe(0);
+
+      // Asked about again, the finished import is read from PostgreSQL: no provider call.
+      h.fake.reset();
+      const again = expectOk(await api().call<ImportJob>('getImport', { id: started.id }, ann.token));
+      expect(again).toMatchObject({ state: 'done', imported: 4 });
+      expectOk(await api().call('listImports', {}, ann.token));
+      expect(h.fake.count()).toBe(0);
     });
 
     it('should import a Spotify playlist, reporting local and removed entries', async () => {
