@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { type FixtureStore, slug } from './fixture.store';
 import { lrclibGet, lrclibSearch } from './fake-lrclib';
 import { deezerPage, itunesPage, musicbrainzPage, spotifyPage } from './fake-search';
@@ -266,5 +267,40 @@ function genius(store: FixtureStore, req: FakeRequest): FakeAnswer {
   return body === undefined ? notFound : ok({ ...geniusMeta(200), response: { song: body } });
 }
 
-/** Each provider's routes, mounted under `/<provider>` on the fake upstream. */
-export const ROUTES: Record<string, Route> = { musicbrainz, coverartarchive, lrclib, deezer, itunes, spotify, genius };
+/** `Special:EntityData/<Q>.json` from `wikidata/entity/<Q>.json`; an unknown item gets Wikidata's 404 page. */
+function wikidata(store: FixtureStore, req: FakeRequest): FakeAnswer {
+  const item = /^\/wiki\/Special:EntityData\/(Q\d+)\.json$/.exec(req.path);
+  const missing = { status: 404, body: '<!DOCTYPE html><title>Not Found</title>', contentType: 'text/html' };
+  return item ? fileOr(store, `wikidata/entity/${item[1]}.json`, missing) : missing;
+}
+
+/**
+ * Commons' `Special:FilePath/<file>?width=N`: as the real one, a redirect to the scaled file on
+ * upload.wikimedia.org (`/wikipedia/commons/thumb/<h>/<hh>/<file>/<N>px-<file>`), here the fake's `/wikimedia-upload/`.
+ */
+function commons(_store: FixtureStore, req: FakeRequest): FakeAnswer {
+  const file = /^\/wiki\/Special:FilePath\/([^/]+)$/.exec(req.path)?.[1];
+  if (!file) {
+    return { status: 404, body: 'Not Found', contentType: 'text/plain' };
+  }
+  const hash = createHash('md5').update(decodeURIComponent(file)).digest('hex');
+  const width = req.query.get('width');
+  const scaled = width
+    ? `thumb/${hash[0]}/${hash.slice(0, 2)}/${file}/${width}px-${file}`
+    : `${hash[0]}/${hash.slice(0, 2)}/${file}`;
+  const location = `{{upstream}}/wikimedia-upload/wikipedia/commons/${scaled}`;
+  return { status: 302, body: '', contentType: 'text/html; charset=utf-8', headers: { location } };
+}
+
+/** Each provider's routes, mounted under `/<provider>` on the fake upstream (`commons`: Wikidata's image host). */
+export const ROUTES: Record<string, Route> = {
+  musicbrainz,
+  coverartarchive,
+  lrclib,
+  deezer,
+  itunes,
+  spotify,
+  genius,
+  wikidata,
+  commons,
+};

@@ -47,6 +47,8 @@ export interface FakeUpstreamOptions {
   host?: string;
 }
 
+const IMAGE_PREFIXES = ['/archive/', '/deezer/images/', '/wikimedia-upload/'];
+
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -148,8 +150,9 @@ export class FakeUpstream {
       req.socket.destroy();
       return;
     }
-    // archive.org's image bytes, and Deezer's image CDN (cdn-images.dzcdn.net/images/...) as fixtures name it.
-    if (!fault?.status && (url.pathname.startsWith('/archive/') || url.pathname.startsWith('/deezer/images/'))) {
+    // archive.org's image bytes, Deezer's image CDN (cdn-images.dzcdn.net/images/...) as fixtures name it, and
+    // upload.wikimedia.org, where Commons' Special:FilePath redirects.
+    if (!fault?.status && IMAGE_PREFIXES.some((prefix) => url.pathname.startsWith(prefix))) {
       await this.images.serve(res, url.pathname);
       return;
     }

@@ -10,7 +10,16 @@ import type { FakeUpstream } from '../fake-upstream';
 @Module({ providers: [RedisConnection, Clock], exports: [RedisConnection, Clock] })
 class TestCoreModule {}
 
-const PROVIDERS = ['musicbrainz', 'coverartarchive', 'lrclib', 'deezer', 'itunes', 'spotify', 'genius'] as const;
+const PROVIDERS = [
+  'musicbrainz',
+  'coverartarchive',
+  'lrclib',
+  'deezer',
+  'itunes',
+  'spotify',
+  'genius',
+  'wikidata',
+] as const;
 
 function everyProvider(value: (provider: (typeof PROVIDERS)[number]) => string): string {
   return PROVIDERS.map((provider) => `${provider}=${value(provider)}`).join(',');
@@ -26,7 +35,7 @@ export function testSettings(upstream: FakeUpstream): Record<string, string> {
     // Rate-limit counters live under it: each module of a run gets its own, so none shares another's window.
     REDIS_KEY_PREFIX: `chorus-test:${process.pid}:${Date.now()}:${Math.random().toString(36).slice(2)}:`,
     CHORUS_CONTACT: 'chorus-tests@example.org',
-    PROVIDER_BASE_URLS: `${everyProvider((p) => upstream.url(p))},spotify-accounts=${upstream.url('spotify')}`,
+    PROVIDER_BASE_URLS: `${everyProvider((p) => upstream.url(p))},spotify-accounts=${upstream.url('spotify')},wikimedia-commons=${upstream.url('commons')}`,
     PROVIDER_RATE_LIMITS: everyProvider(() => '1000/1s'),
     PROVIDER_TIMEOUTS_MS: everyProvider(() => '2000'),
     SPOTIFY_CLIENT_ID: '',

@@ -135,6 +135,7 @@ describe('provider HTTP client resilience', () => {
         'itunes',
         'spotify',
         'genius',
+        'wikidata',
       ]);
       const lrclib = providers.find((p) => p.name === 'lrclib');
       expect(lrclib).toMatchObject({

@@ -36,7 +36,7 @@ describe('Provider status over REST and gRPC', () => {
     expect(rest.status).toBe(200);
     const body = rest.body as StatusBody;
     expect(body.providers.map((p) => p.name).sort()).toEqual(
-      ['coverartarchive', 'deezer', 'genius', 'itunes', 'lrclib', 'musicbrainz', 'spotify'].sort(),
+      ['coverartarchive', 'deezer', 'genius', 'itunes', 'lrclib', 'musicbrainz', 'spotify', 'wikidata'].sort(),
     );
     expect(body.providers.find((p) => p.name === 'spotify')?.enabled).toBe(false);
     expect(body.providers.find((p) => p.name === 'genius')?.enabled).toBe(false);

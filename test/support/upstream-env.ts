@@ -1,6 +1,15 @@
 import { FAKE_GENIUS_TOKEN, type FakeUpstream } from '../fake-upstream';
 
-const PROVIDERS = ['musicbrainz', 'coverartarchive', 'lrclib', 'deezer', 'itunes', 'spotify', 'genius'] as const;
+const PROVIDERS = [
+  'musicbrainz',
+  'coverartarchive',
+  'lrclib',
+  'deezer',
+  'itunes',
+  'spotify',
+  'genius',
+  'wikidata',
+] as const;
 
 /** `name=value,...` over every provider, as the PROVIDER_* map settings read it. */
 export function providerMap(value: (provider: (typeof PROVIDERS)[number]) => string): string {
@@ -16,7 +25,7 @@ const MAP_SETTINGS = ['PROVIDER_BASE_URLS', 'PROVIDER_RATE_LIMITS', 'PROVIDER_TI
  */
 export function upstreamEnv(fake: FakeUpstream, extra: Record<string, string> = {}): Record<string, string> {
   const env: Record<string, string> = {
-    PROVIDER_BASE_URLS: `${providerMap((p) => fake.url(p))},spotify-accounts=${fake.url('spotify')}`,
+    PROVIDER_BASE_URLS: `${providerMap((p) => fake.url(p))},spotify-accounts=${fake.url('spotify')},wikimedia-commons=${fake.url('commons')}`,
     PROVIDER_RATE_LIMITS: providerMap(() => '1000/1s'),
     PROVIDER_TIMEOUTS_MS: providerMap(() => '2000'),
     SPOTIFY_CLIENT_ID: 'test-client',

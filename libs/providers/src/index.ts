@@ -10,6 +10,7 @@ export * from './adapters/deezer/deezer.adapter';
 export * from './adapters/itunes/itunes.adapter';
 export * from './adapters/spotify/spotify.adapter';
 export * from './adapters/genius/genius.adapter';
+export * from './adapters/wikidata/wikidata.adapter';
 export * from './application/provider.registry';
 export * from './application/provider-status.service';
 export * from './domain/provider-status.types';

@@ -8,6 +8,7 @@ import { LrcLibAdapter } from './adapters/lrclib/lrclib.adapter';
 import { MusicBrainzAdapter } from './adapters/musicbrainz/musicbrainz.adapter';
 import { SpotifyTokenService } from './adapters/spotify/spotify-token.service';
 import { SpotifyAdapter } from './adapters/spotify/spotify.adapter';
+import { WikidataAdapter } from './adapters/wikidata/wikidata.adapter';
 import { HttpClient } from './upstream/http.client';
 import { ImageClient } from './upstream/image.client';
 import { UpstreamTransport } from './upstream/upstream.transport';
@@ -28,6 +29,7 @@ const ADAPTERS = [
   ItunesAdapter,
   SpotifyAdapter,
   GeniusAdapter,
+  WikidataAdapter,
 ];
 
 /** The provider gateway. Needs the global RedisConnection (from CoreModule) for shared rate limits. */

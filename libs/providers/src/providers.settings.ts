@@ -17,11 +17,11 @@ import {
  * otherwise per process.
  */
 export class ProvidersSettings {
-  /** Contact (URL or e-mail) sent in the User-Agent, as MusicBrainz and LrcLib ask. */
+  /** Contact (URL or e-mail) sent in the User-Agent, as MusicBrainz, LrcLib and Wikimedia ask. */
   @IsString()
   CHORUS_CONTACT = 'https://github.com/chorus-music/chorus';
 
-  /** `provider=URL`, comma-separated; `spotify-accounts` is Spotify's token host. */
+  /** `provider=URL`, comma-separated; `spotify-accounts` is Spotify's token host, `wikimedia-commons` Wikidata's image host. */
   @MapSetting(BASE_URL_MAP)
   PROVIDER_BASE_URLS = formatSettingMap(DEFAULT_BASE_URLS);
 

@@ -4,6 +4,7 @@ import {
   ItunesAdapter,
   MusicBrainzAdapter,
   SpotifyAdapter,
+  WikidataAdapter,
   type Album,
   type Artist,
   type Release,
@@ -43,6 +44,7 @@ export class ProviderGateway {
     readonly deezer: DeezerAdapter,
     readonly itunes: ItunesAdapter,
     readonly spotify: SpotifyAdapter,
+    readonly wikidata: WikidataAdapter,
   ) {}
 
   isEnabled(provider: SourceProvider): boolean {

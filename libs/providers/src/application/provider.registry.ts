@@ -10,6 +10,8 @@ import {
   RATE_LIMIT_MAP,
   SPOTIFY_ACCOUNTS,
   TIMEOUT_MAP,
+  WIKIMEDIA_COMMONS,
+  type BaseUrlKey,
   type RateLimit,
 } from '../domain/provider-defaults';
 import { providersSettings, type ProvidersSettings } from '../providers.settings';
@@ -32,7 +34,7 @@ function trimSlash(url: string): string {
 @Injectable()
 export class ProviderRegistry {
   private readonly configs: ReadonlyMap<ProviderName, ProviderConfig>;
-  private readonly baseUrls: Record<ProviderName | typeof SPOTIFY_ACCOUNTS, string>;
+  private readonly baseUrls: Record<BaseUrlKey, string>;
 
   constructor(@Inject(providersSettings.KEY) private readonly settings: ProvidersSettings) {
     this.baseUrls = parseSettingMap(settings.PROVIDER_BASE_URLS, BASE_URL_MAP, DEFAULT_BASE_URLS);
@@ -79,6 +81,11 @@ export class ProviderRegistry {
 
   get spotifyAccountsBaseUrl(): string {
     return trimSlash(this.baseUrls[SPOTIFY_ACCOUNTS]);
+  }
+
+  /** Where Wikidata's image files are (Wikimedia Commons); its answers count as the `wikidata` provider's. */
+  get commonsBaseUrl(): string {
+    return trimSlash(this.baseUrls[WIKIMEDIA_COMMONS]);
   }
 
   get spotifyCredentials(): { clientId: string; clientSecret: string } | undefined {

@@ -3,7 +3,8 @@
  * (`musicbrainz:<mbid>`, `deezer:<id>`, `itunes:<id>`, `spotify:<id>`, `lrclib:<id>`); durations are in
  * milliseconds; dates are ISO strings as precise as the provider gives them (`2014`, `2014-06`, `2014-06-20`).
  */
-export type ProviderName = 'musicbrainz' | 'coverartarchive' | 'lrclib' | 'deezer' | 'itunes' | 'spotify' | 'genius';
+export type ProviderName =
+  'musicbrainz' | 'coverartarchive' | 'lrclib' | 'deezer' | 'itunes' | 'spotify' | 'genius' | 'wikidata';
 
 export const PROVIDER_NAMES: readonly ProviderName[] = [
   'musicbrainz',
@@ -13,6 +14,7 @@ export const PROVIDER_NAMES: readonly ProviderName[] = [
   'itunes',
   'spotify',
   'genius',
+  'wikidata',
 ];
 
 /** A link: `{ type: 'deezer', url: 'https://www.deezer.com/track/1' }`, or a MusicBrainz url-rel (`discogs`, `wikidata`…). */

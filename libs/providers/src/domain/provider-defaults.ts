@@ -65,11 +65,21 @@ export const PROVIDER_DEFAULTS: Readonly<Record<ProviderName, ProviderDefaults>>
     timeoutMs: 8_000,
     redirectHosts: ['api.genius.com'],
   },
+  wikidata: {
+    baseUrl: 'https://www.wikidata.org',
+    // Wikimedia publishes no hard limit for entity reads; it asks for a descriptive User-Agent and restraint.
+    rateLimit: { requests: 5, windowSec: 1 },
+    timeoutMs: 8_000,
+    // Commons is where Wikidata's images live: Special:FilePath answers with a redirect to upload.wikimedia.org.
+    redirectHosts: ['www.wikidata.org', 'commons.wikimedia.org', 'upload.wikimedia.org'],
+  },
 };
 
 /** Spotify's token endpoint lives on a host of its own; PROVIDER_BASE_URLS names it `spotify-accounts`. */
 export const SPOTIFY_ACCOUNTS = 'spotify-accounts';
-export type BaseUrlKey = ProviderName | typeof SPOTIFY_ACCOUNTS;
+/** Wikidata's images are files on Wikimedia Commons, another host; PROVIDER_BASE_URLS names it `wikimedia-commons`. */
+export const WIKIMEDIA_COMMONS = 'wikimedia-commons';
+export type BaseUrlKey = ProviderName | typeof SPOTIFY_ACCOUNTS | typeof WIKIMEDIA_COMMONS;
 
 export const DEFAULT_BASE_URLS: Readonly<Record<BaseUrlKey, string>> = {
   ...(Object.fromEntries(PROVIDER_NAMES.map((name) => [name, PROVIDER_DEFAULTS[name].baseUrl])) as Record<
@@ -77,6 +87,7 @@ export const DEFAULT_BASE_URLS: Readonly<Record<BaseUrlKey, string>> = {
     string
   >),
   [SPOTIFY_ACCOUNTS]: 'https://accounts.spotify.com',
+  [WIKIMEDIA_COMMONS]: 'https://commons.wikimedia.org',
 };
 
 function column<V>(pick: (defaults: ProviderDefaults) => V): Record<ProviderName, V> {
@@ -114,7 +125,7 @@ const rateLimitValue: MapValueParser<RateLimit> = (text) => {
 
 export const BASE_URL_MAP: SettingMapSpec<BaseUrlKey, string> = {
   keyNoun: 'provider',
-  keys: [...PROVIDER_NAMES, SPOTIFY_ACCOUNTS],
+  keys: [...PROVIDER_NAMES, SPOTIFY_ACCOUNTS, WIKIMEDIA_COMMONS],
   parseValue: baseUrlValue,
 };
 
