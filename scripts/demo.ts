@@ -17,6 +17,8 @@ const PROVIDER_PATHS: Record<string, string> = {
   itunes: 'itunes',
   spotify: 'spotify',
   'spotify-accounts': 'spotify',
+  wikidata: 'wikidata',
+  'wikimedia-commons': 'commons',
 };
 
 function flag(name: string): string | undefined {

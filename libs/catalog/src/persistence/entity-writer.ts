@@ -56,6 +56,14 @@ export class EntityWriter {
 
   /** The entity's row id. */
   async write(kind: EntityKind, entity: Writable, complete = true): Promise<string> {
+    return (await this.upsert(kind, entity, complete)).id;
+  }
+
+  /**
+   * `write`, also saying whether the row is new: nothing was kept under its id before, so nothing written
+   * beside it (its cross-references) needs clearing.
+   */
+  async upsert(kind: EntityKind, entity: Writable, complete = true): Promise<{ id: string; inserted: boolean }> {
     const columns: Record<string, unknown> = {
       source: splitNamespacedId(entity.id).provider,
       public_id: entity.id,
@@ -70,7 +78,7 @@ export class EntityWriter {
     );
     if (rows.length === 0) {
       // A complete row is kept as it is; the partial one only needed its id.
-      return this.idOf(kind, entity.id);
+      return { id: await this.idOf(kind, entity.id), inserted: false };
     }
     const { id, inserted } = rows[0];
     if (!inserted) {
@@ -82,7 +90,7 @@ export class EntityWriter {
         await this.tx.query(...insert);
       }
     }
-    return id;
+    return { id, inserted };
   }
 
   private async idOf(kind: EntityKind, publicId: string): Promise<string> {

@@ -25,15 +25,27 @@ function trackReference(answer: LinkAnswer): ExternalReference | undefined {
   return { platform, id: track.id, url, matchedBy, confidence: CONFIDENCE[matchedBy], evidence };
 }
 
-/** An entity's URL relations, kept as its cross-references with it (the reverse path of "any id reaches it"). */
-async function writeUrlRefs(tx: SqlSession, kind: 'artist' | 'album', entity: Artist | Album, expiresAt: Date) {
+/**
+ * An entity's URL relations, kept as its cross-references with it (the reverse path of "any id reaches it").
+ * `inserted`: the entity's row is new, so no earlier answer of it left relations to clear (they are written with
+ * the row and purged with it), and a first-time lookup skips that DELETE's round trip while its caller waits.
+ */
+async function writeUrlRefs(
+  tx: SqlSession,
+  kind: 'artist' | 'album',
+  entity: Artist | Album,
+  expiresAt: Date,
+  inserted: boolean,
+) {
   const references = urlRelReferences(kind, entity.id, entity.urls);
-  // A relation MusicBrainz no longer lists links no more.
-  await tx.execute(
-    `DELETE FROM catalog_cross_refs WHERE kind = $1 AND entity_public_id = $2 AND matched_by = 'url-rel'
-       AND platform <> ALL($3::text[])`,
-    [kind, entity.id, references.map((r) => r.platform)],
-  );
+  if (!inserted) {
+    // A relation MusicBrainz no longer lists links no more.
+    await tx.execute(
+      `DELETE FROM catalog_cross_refs WHERE kind = $1 AND entity_public_id = $2 AND matched_by = 'url-rel'
+         AND platform <> ALL($3::text[])`,
+      [kind, entity.id, references.map((r) => r.platform)],
+    );
+  }
   for (const reference of references) {
     await writeCrossRef(tx, kind, entity.id, reference.platform, { reference }, expiresAt);
   }
@@ -116,8 +128,8 @@ export class EntityRepository {
 
   async saveArtist(artist: Artist, expiresAt: Date): Promise<void> {
     await this.inWriteTransaction(expiresAt, async (writer, tx) => {
-      await writer.write('artist', artist);
-      await writeUrlRefs(tx, 'artist', artist, expiresAt);
+      const { inserted } = await writer.upsert('artist', artist);
+      await writeUrlRefs(tx, 'artist', artist, expiresAt, inserted);
     });
   }
 
@@ -141,8 +153,8 @@ export class EntityRepository {
   /** The album, its release summaries and its representative release's tracks: all or nothing. */
   async saveAlbum(album: AlbumView, representative: Release | undefined, expiresAt: Date): Promise<void> {
     await this.inWriteTransaction(expiresAt, async (writer, tx) => {
-      const albumId = await writer.write('album', album);
-      await writeUrlRefs(tx, 'album', album, expiresAt);
+      const { id: albumId, inserted } = await writer.upsert('album', album);
+      await writeUrlRefs(tx, 'album', album, expiresAt, inserted);
       for (const release of album.releases) {
         const complete = representative?.id === release.id;
         const releaseId = await this.writeRelease(writer, tx, complete ? representative : release, complete);

@@ -21,25 +21,52 @@ export function badText(value: string): string | undefined {
   return LONE_SURROGATE.test(value) ? 'must be well-formed Unicode text (no lone surrogates)' : undefined;
 }
 
-function fieldWithBadText(value: unknown, path: string, depth = 0): { field: string; problem: string } | undefined {
+interface BadText {
+  /** The keys from the input down to the bad string, innermost first (built only once one is found). */
+  keys: string[];
+  problem: string;
+}
+
+/**
+ * The first string with bad text, depth-first. Its path is assembled on the way back up, so a clean input (every
+ * request but a bad one) builds none: a 100-id batch made a path string per id before.
+ */
+function badTextIn(value: unknown, depth: number): BadText | undefined {
   if (typeof value === 'string') {
     const problem = badText(value);
-    return problem ? { field: path || 'request', problem } : undefined;
+    return problem ? { keys: [], problem } : undefined;
   }
   if (value === null || typeof value !== 'object' || depth > 32) {
     return undefined;
   }
-  for (const [key, child] of Object.entries(value)) {
-    const found = fieldWithBadText(child, path ? `${path}.${key}` : key, depth + 1);
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i += 1) {
+      const found = badTextIn(value[i], depth + 1);
+      if (found) {
+        found.keys.push(String(i));
+        return found;
+      }
+    }
+    return undefined;
+  }
+  for (const key of Object.keys(value)) {
+    const found = badTextIn((value as Record<string, unknown>)[key], depth + 1);
     if (found) {
+      found.keys.push(key);
       return found;
     }
   }
   return undefined;
 }
 
+/** The field (dotted path, `request` for the input itself) of the first string with bad text, and why. */
+export function fieldWithBadText(input: unknown): { field: string; problem: string } | undefined {
+  const found = badTextIn(input, 0);
+  return found && { field: found.keys.reverse().join('.') || 'request', problem: found.problem };
+}
+
 function refuseBadText<T>(input: T): T {
-  const found = fieldWithBadText(input, '');
+  const found = fieldWithBadText(input);
   if (found) {
     throw DomainError.invalid(found.field, found.problem);
   }

@@ -1,0 +1,56 @@
+import { SqlClient } from '@app/core';
+import { EntityRepository } from '@app/catalog';
+import type { Artist } from '@app/providers';
+import { createMigratedDatabase, queryDatabase, type TestDatabase } from '../support/database';
+
+const EXPIRES = new Date('2030-01-01T00:00:00Z');
+const MBID = '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d';
+
+const artist = (urls: string[]): Artist => ({
+  id: `musicbrainz:${MBID}`,
+  name: 'Linked',
+  genres: [],
+  tags: [],
+  images: [],
+  urls: urls.map((url) => ({ type: 'url', url })),
+  externalIds: { musicbrainz: MBID },
+});
+
+/** An artist's URL relations, kept as its cross-references: written with a new row, cleared on a rewrite. */
+describe(EntityRepository.name, () => {
+  let db: TestDatabase;
+  let sql: SqlClient;
+  let entities: EntityRepository;
+
+  const urlRels = async (): Promise<string[]> =>
+    (
+      await queryDatabase<{ platform: string }>(
+        db.url,
+        `SELECT platform FROM catalog_cross_refs WHERE entity_public_id = $1 AND matched_by = 'url-rel' ORDER BY 1`,
+        [`musicbrainz:${MBID}`],
+      )
+    ).map((row) => row.platform);
+
+  beforeAll(async () => {
+    db = await createMigratedDatabase('entity_repository');
+    sql = new SqlClient({ connectionString: db.url, max: 2 });
+    entities = new EntityRepository(sql);
+  });
+
+  afterAll(async () => {
+    await sql?.onApplicationShutdown();
+    await db?.drop();
+  });
+
+  it('should keep a new artist’s URL relations, and drop one MusicBrainz no longer lists when it is rewritten', async () => {
+    await entities.saveArtist(
+      artist(['https://www.deezer.com/artist/27', 'https://www.discogs.com/artist/1289']),
+      EXPIRES,
+    );
+    expect(await urlRels()).toEqual(['deezer', 'discogs']);
+
+    await entities.saveArtist(artist(['https://www.deezer.com/artist/27']), EXPIRES);
+
+    expect(await urlRels()).toEqual(['deezer']);
+  });
+});
