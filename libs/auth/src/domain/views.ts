@@ -43,7 +43,7 @@ export interface LoginAttemptView {
 // Empty messages answer `{}`; a type alias keeps handler signatures self-describing.
 export type EmptyView = Record<string, never>;
 
-export function toUserView(user: UserEntity): UserView {
+export function toUserView(user: Pick<UserEntity, 'id' | 'email' | 'role' | 'createdAt'>): UserView {
   return { id: user.id, email: user.email, role: user.role, createdAt: user.createdAt.toISOString() };
 }
 

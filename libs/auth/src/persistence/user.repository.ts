@@ -8,7 +8,10 @@ export class EmailTakenError extends Error {
   override readonly name = 'EmailTakenError';
 }
 
-const COLUMNS = `id, email, password_hash AS "passwordHash", role, created_at AS "createdAt", updated_at AS "updatedAt"`;
+const BY_EMAIL_COLUMNS = `id, email, password_hash AS "passwordHash", role, created_at AS "createdAt"`;
+const COLUMNS = `${BY_EMAIL_COLUMNS}, updated_at AS "updatedAt"`;
+
+export type UserByEmail = Omit<UserEntity, 'updatedAt'>;
 
 @Injectable()
 export class UserRepository {
@@ -30,9 +33,10 @@ export class UserRepository {
     }
   }
 
-  async findByEmail(email: string): Promise<UserEntity | null> {
-    const rows = await this.sql.query<UserEntity>(
-      `SELECT ${COLUMNS} FROM auth_users WHERE lower(email) = lower($1) LIMIT 1`,
+  /** Without `updatedAt`, which neither a login nor the admin's lookup uses: one timestamp less to parse per login. */
+  async findByEmail(email: string): Promise<UserByEmail | null> {
+    const rows = await this.sql.query<UserByEmail>(
+      `SELECT ${BY_EMAIL_COLUMNS} FROM auth_users WHERE lower(email) = lower($1) LIMIT 1`,
       [email],
     );
     return rows[0] ?? null;
