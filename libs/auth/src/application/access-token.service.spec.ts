@@ -18,8 +18,12 @@ describe(AccessTokenService.name, () => {
 
   afterEach(() => jest.useRealTimers());
 
-  it('should issue exactly the token jsonwebtoken signs for the same claims', async () => {
-    jest.useFakeTimers({ now: new Date('2026-12-06T20:00:00.500Z') });
+  it('should issue the token jsonwebtoken signs for its claims: subject, session, role, issuer, audience, TTL', async () => {
+    // Only the clock is fixed: jsonwebtoken's asynchronous sign needs the real nextTick and setImmediate.
+    jest.useFakeTimers({
+      now: new Date('2026-12-06T20:00:00.500Z'),
+      doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'],
+    });
     const issued = await sut.issue('user-1', 'admin', 'session-1');
     const expected = sign({ role: 'admin', sid: 'session-1' }, SECRET, {
       algorithm: JWT_ALGORITHM,

@@ -1,4 +1,4 @@
-import { createHmac, createSecretKey, randomBytes, type KeyObject } from 'node:crypto';
+import { createSecretKey, randomBytes, type KeyObject } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { AppSettings, DomainError, parseSettings } from '@app/core';
@@ -10,9 +10,6 @@ export const JWT_ALGORITHM = 'HS256';
 /** Fixed claims, checked on every token: a token minted for another service under a shared key is refused. */
 export const JWT_ISSUER = 'chorus';
 export const JWT_AUDIENCE = 'chorus-api';
-
-/** The JOSE header of every token issued here (jsonwebtoken's for HS256), encoded once. */
-const HEADER = Buffer.from(JSON.stringify({ alg: JWT_ALGORITHM, typ: 'JWT' })).toString('base64url');
 
 export interface AccessClaims {
   sub: string;
@@ -68,27 +65,20 @@ export class AccessTokenService {
     this.previousKey = previous ? createSecretKey(Buffer.from(previous)) : undefined;
   }
 
-  /**
-   * Signed here with the key made once: the same token jsonwebtoken makes (header, claims in its order, HS256),
-   * without @nestjs/jwt merging options and jsonwebtoken checking them again on every login and refresh.
-   * Verification stays with jsonwebtoken.
-   */
-  issue(userId: string, role: Role, sessionId: string): Promise<AccessTokenIssue> {
-    const expiresIn = this.settings.AUTH_ACCESS_TTL;
-    const iat = Math.floor(Date.now() / 1000);
-    const claims = {
-      role,
-      sid: sessionId,
-      iat,
-      exp: iat + expiresIn,
-      aud: JWT_AUDIENCE,
-      iss: JWT_ISSUER,
-      sub: userId,
-      jti: this.crypto.randomId(),
-    };
-    const signed = `${HEADER}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}`;
-    const signature = createHmac('sha256', this.key).update(signed).digest('base64url');
-    return Promise.resolve({ token: `${signed}.${signature}`, expiresIn });
+  async issue(userId: string, role: Role, sessionId: string): Promise<AccessTokenIssue> {
+    const token = await this.jwt.signAsync(
+      { role, sid: sessionId },
+      {
+        privateKey: this.key,
+        algorithm: JWT_ALGORITHM,
+        subject: userId,
+        jwtid: this.crypto.randomId(),
+        issuer: JWT_ISSUER,
+        audience: JWT_AUDIENCE,
+        expiresIn: this.settings.AUTH_ACCESS_TTL,
+      },
+    );
+    return { token, expiresIn: this.settings.AUTH_ACCESS_TTL };
   }
 
   private async verifyWith(token: string, key: KeyObject): Promise<unknown> {
