@@ -3,7 +3,3 @@
 declare module 'class-transformer/cjs/storage' {
   export { defaultMetadataStorage } from 'class-transformer/types/storage';
 }
-
-declare module 'class-transformer/cjs/constants/default-options.constant' {
-  export { defaultOptions } from 'class-transformer/types/constants/default-options.constant';
-}

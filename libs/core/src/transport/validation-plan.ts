@@ -4,7 +4,6 @@ import { TransformationType } from 'class-transformer';
 // @Expose, @Exclude or @Transform. Nothing of the library is changed.
 import { defaultMetadataStorage } from 'class-transformer/cjs/storage';
 import { getMetadataStorage, ValidationTypes, type ValidationArguments } from 'class-validator';
-import { applyTransforms, transformsOf, type TransformFn } from './planned-transforms';
 
 type Scalar = StringConstructor | NumberConstructor | BooleanConstructor;
 const SCALARS: ReadonlySet<unknown> = new Set<unknown>([String, Number, Boolean]);
@@ -29,13 +28,11 @@ interface PropertyPlan {
   target: Scalar | undefined;
   /** A `string[]` without `@Type()` or `@Transform()`: judged here for input that is an array of strings only. */
   list: boolean;
-  /** `@Transform` functions of a scalar field, applied after the conversion as class-transformer does. */
-  transforms: TransformFn[];
   /** `@IsOptional()`, `@ValidateIf()`: all must hold for the checks to run. */
   conditions: Array<(object: object, value: unknown) => boolean>;
   checks: Check[];
   /**
-   * Rules this plan cannot judge (a list, `each`, `@Transform` of a list, nested, `@IsDefined`): the field is planned only
+   * Rules this plan cannot judge (a list, `each`, `@Transform`, nested, `@IsDefined`): the field is planned only
    * while the input leaves it out and one of its conditions then skips all its rules, as class-validator does.
    */
   opaque: boolean;
@@ -86,11 +83,7 @@ function plannedChecks(metatype: Type, name: string, metadatas: Metadata[]): Che
   if (target !== undefined && !SCALARS.has(target) && !list) {
     return undefined;
   }
-  // A list's @Transform may make anything of it; a scalar's result is judged below like any value.
-  if (
-    list &&
-    defaultMetadataStorage.findTransformMetadatas(metatype, name, TransformationType.PLAIN_TO_CLASS).length > 0
-  ) {
+  if (defaultMetadataStorage.findTransformMetadatas(metatype, name, TransformationType.PLAIN_TO_CLASS).length > 0) {
     return undefined;
   }
   const checks: Check[] = [];
@@ -135,7 +128,6 @@ function planProperty(metatype: Type, name: string, metadatas: Metadata[]): Prop
     declared: Reflect.getMetadata('design:type', metatype.prototype as object, name) as unknown,
     target: SCALARS.has(target) ? (target as Scalar) : undefined,
     list: checks !== undefined && isList(metatype, name, target),
-    transforms: checks === undefined ? [] : transformsOf(metatype, name),
     conditions: metadatas
       .filter((metadata) => metadata.type === ValidationTypes.CONDITIONAL_VALIDATION)
       .map((metadata) => metadata.constraints[0] as (object: object, value: unknown) => boolean),
@@ -188,21 +180,6 @@ function strictValue(raw: unknown, declared: unknown): { value: unknown } | unde
   return { value: raw };
 }
 
-/** One input field as strictScalars passes it on, or undefined when only the full path can judge it. */
-function acceptedField(property: PropertyPlan | undefined, raw: unknown): { value: unknown } | undefined {
-  if (property?.list === true) {
-    return isStringList(raw) ? { value: raw } : undefined;
-  }
-  if (
-    property === undefined ||
-    property.opaque ||
-    (raw !== null && (typeof raw === 'object' || typeof raw === 'function'))
-  ) {
-    return undefined;
-  }
-  return strictValue(raw, property.declared);
-}
-
 /** class-transformer's conversion of a scalar to the property's type. */
 function converted(value: unknown, target: Scalar | undefined): unknown {
   if (target === undefined || value === null || value === undefined) {
@@ -220,10 +197,9 @@ function converted(value: unknown, target: Scalar | undefined): unknown {
  * forbidNonWhitelisted, forbidUnknownValues): same class, same fields in the same order, same converted values,
  * judged by the same validator functions with the same arguments. Fields judged here: scalar fields (String,
  * Number, Boolean) with class-validator's custom and conditional rules (every built-in decorator but @IsDefined,
- * @ValidateNested, @ValidatePromise), no class-transformer decorators but `@Type` and `@Transform` of a scalar (its
- * functions run after the conversion with the arguments class-transformer gives them); and `string[]` fields
+ * @ValidateNested, @ValidatePromise), no class-transformer decorators but `@Type` of a scalar; and `string[]` fields
  * (no `@Type`, no `@Transform`) given an array of strings, whose `each` rules judge every item. Any other field
- * (another list, `each` elsewhere, `@Transform` of a list, nested) is judged here only while the input leaves it out and one of its
+ * (another list, `each` elsewhere, `@Transform`, nested) is judged here only while the input leaves it out and one of its
  * conditions (`@IsOptional()`, `@ValidateIf()`) then skips its rules: class-transformer reads only the input's own
  * keys, and class-validator runs none of a field's rules once a condition fails. A DTO with class-level
  * class-transformer rules (`@Expose`, `@Exclude`, a strategy) or accessors is not planned. Anything else, and any
@@ -259,26 +235,30 @@ export class ValidationPlans {
   }
 
   private run(plan: DtoPlan, input: Record<string, unknown>): object | undefined {
-    // The input as strictScalars hands it to class-transformer: what a @Transform function is given as `obj`.
-    const source: Record<string, unknown> = {};
+    const entity = new plan.metatype() as Record<string, unknown>;
     for (const key of Object.keys(input)) {
-      const accepted = acceptedField(plan.properties.get(key), input[key]);
-      if (accepted === undefined) {
+      const property = plan.properties.get(key);
+      const raw = input[key];
+      if (property?.list === true) {
+        if (!isStringList(raw)) {
+          return undefined;
+        }
+        // class-transformer gives a new array of the same strings.
+        entity[key] = [...raw];
+        continue;
+      }
+      if (
+        property === undefined ||
+        property.opaque ||
+        (raw !== null && (typeof raw === 'object' || typeof raw === 'function'))
+      ) {
         return undefined;
       }
-      source[key] = accepted.value;
-    }
-    const entity = new plan.metatype() as Record<string, unknown>;
-    for (const [key, value] of Object.entries(source)) {
-      const property = plan.properties.get(key) as PropertyPlan;
-      if (property.list) {
-        // class-transformer gives a new array of the same strings.
-        entity[key] = [...(value as string[])];
-      } else {
-        const scalar = converted(value, property.target);
-        entity[key] =
-          property.transforms.length > 0 ? applyTransforms(property.transforms, scalar, key, source) : scalar;
+      const strict = strictValue(raw, property.declared);
+      if (strict === undefined) {
+        return undefined;
       }
+      entity[key] = converted(strict.value, property.target);
     }
     for (const property of plan.properties.values()) {
       if (!this.valid(plan, property, entity)) {
