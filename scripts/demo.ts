@@ -6,7 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { FakeUpstream } from '../test/fake-upstream';
+import { FAKE_GENIUS_TOKEN, FakeUpstream } from '../test/fake-upstream';
 
 /** PROVIDER_BASE_URLS key → the fake upstream's provider path. */
 const PROVIDER_PATHS: Record<string, string> = {
@@ -17,6 +17,7 @@ const PROVIDER_PATHS: Record<string, string> = {
   itunes: 'itunes',
   spotify: 'spotify',
   'spotify-accounts': 'spotify',
+  genius: 'genius',
   wikidata: 'wikidata',
   'wikimedia-commons': 'commons',
 };
@@ -36,6 +37,8 @@ function settings(upstream: FakeUpstream): Record<string, string> {
   const env: Record<string, string> = {
     SPOTIFY_CLIENT_ID: 'demo-client-id',
     SPOTIFY_CLIENT_SECRET: 'demo-client-secret',
+    // Genius is enabled only with a token; the fake upstream takes this one, as the tests give it.
+    GENIUS_ACCESS_TOKEN: FAKE_GENIUS_TOKEN,
     CHORUS_CONTACT: 'chorus-demo@localhost',
   };
   env.PROVIDER_BASE_URLS = Object.entries(PROVIDER_PATHS)

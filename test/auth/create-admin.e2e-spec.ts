@@ -90,6 +90,12 @@ describe('npm run user:create-admin', () => {
     expect(await account(email)).toEqual([]);
   });
 
+  it('should report a boot that cannot go on in one line, without a stack', async () => {
+    const run = await createAdmin(['--email', uniqueEmail()], `${PASSWORD}\n`, { ...env, HTTP_PORT: 'abc' });
+    expect(run.code).toBe(1);
+    expect(run.stderr.trim().split('\n')).toEqual([expect.stringContaining('HTTP_PORT')]);
+  });
+
   it('should refuse an existing account without --promote-existing and change nothing', async () => {
     const { user } = await registerRest(app.httpUrl);
     const before = await account(user.email);

@@ -83,7 +83,9 @@ export async function createAdminCli(
   const args = parseCreateAdminArgs(argv);
   process.env.LOG_LEVEL ??= 'warn';
   resetSettingsCache();
-  const app = await NestFactory.createApplicationContext(rootModule, { logger: ['error', 'warn'] });
+  // A boot that fails is rethrown to the command, which prints its one line: Nest's own ExceptionHandler would
+  // print it again with a stack (error level) and exit before that line (abortOnError).
+  const app = await NestFactory.createApplicationContext(rootModule, { logger: ['warn'], abortOnError: false });
   try {
     return await createOrPromote(app.get(UserAdminService), args, source);
   } catch (error) {

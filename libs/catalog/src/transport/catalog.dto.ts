@@ -257,13 +257,15 @@ export class BatchGetDto {
     description: `1 to ${BATCH_MAX_IDS} ids, as the single lookups take them; duplicates are answered once`,
     example: [ID_EXAMPLE, 'deezer:3135556'],
   })
-  @IsArray()
-  @ArrayMinSize(1)
-  @ArrayMaxSize(BATCH_MAX_IDS)
-  // A malformed id is that entry's INVALID_ARGUMENT; only what is not an id at all fails the request.
-  @IsString({ each: true })
-  @MaxLength(100, { each: true })
+  // class-validator runs these bottom-up and the pipe reports the first failure: the shape (an array, its size)
+  // comes last here so a missing or non-array `ids` is named as such, not as a bad id.
   // Text that cannot be an id of any form (control bytes, spaces, non-ASCII) is a broken request, not one entry.
   @Matches(/^[!-~]+$/, { each: true, message: 'each id must be printable ASCII without spaces' })
+  @MaxLength(100, { each: true })
+  // A malformed id is that entry's INVALID_ARGUMENT; only what is not an id at all fails the request.
+  @IsString({ each: true })
+  @ArrayMaxSize(BATCH_MAX_IDS)
+  @ArrayMinSize(1)
+  @IsArray({ message: `ids must be an array of 1 to ${BATCH_MAX_IDS} ids` })
   ids!: string[];
 }

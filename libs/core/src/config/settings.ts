@@ -73,10 +73,17 @@ export function resetSettingsCache(): void {
   cachedRaw = undefined;
 }
 
-function firstViolation(errors: ValidationError[]): string {
+function firstViolation(errors: ValidationError[], raw: RawSettings): string {
   const error = errors[0];
   const messages = Object.values(error.constraints ?? {});
-  const value = error.value === undefined ? 'unset' : JSON.stringify(error.value);
+  // The text as given: after implicit conversion "abc" is NaN, which JSON writes as null.
+  const given = raw[error.property];
+  const value =
+    given !== undefined && given !== ''
+      ? JSON.stringify(given)
+      : error.value === undefined
+        ? 'unset'
+        : JSON.stringify(error.value);
   return `${error.property} (${value}): ${messages[0] ?? 'is invalid'}`;
 }
 
@@ -90,7 +97,7 @@ export function parseSettings<T extends object>(cls: SettingsClass<T>, raw: RawS
   const instance = plainToInstance(cls, input, { enableImplicitConversion: true, exposeDefaultValues: true });
   const errors = validateSync(instance, { skipMissingProperties: false });
   if (errors.length > 0) {
-    throw new SettingsError(`Invalid setting ${firstViolation(errors)}`);
+    throw new SettingsError(`Invalid setting ${firstViolation(errors, raw)}`);
   }
   return instance;
 }

@@ -52,7 +52,9 @@ export async function migrationCli(rootModule: Type, argv: string[], migrationsD
   process.env.DB_SKIP_MIGRATIONS = 'true';
   process.env.LOG_LEVEL ??= 'warn';
   resetSettingsCache();
-  const app = await NestFactory.createApplicationContext(rootModule, { logger: ['error', 'warn'] });
+  // A boot that fails is rethrown to the command, which prints its one line: Nest's own ExceptionHandler would
+  // print it again with a stack (error level) and exit before that line (abortOnError).
+  const app = await NestFactory.createApplicationContext(rootModule, { logger: ['warn'], abortOnError: false });
   const dataSource = app.get(DataSource);
   try {
     switch (command) {
