@@ -2,6 +2,7 @@ import 'reflect-metadata';
 // First: tracing (when configured) must hook http, grpc-js and pg before anything below loads them.
 import './tracing/tracing.preload';
 export * from './config/settings';
+export * from './cli/cli-context';
 export * from './cli/secret-line';
 export * from './config/setting-decorators';
 export * from './config/setting-map';

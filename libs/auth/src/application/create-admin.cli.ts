@@ -1,6 +1,5 @@
 import type { Type } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { commandInput, DomainError, readSecretLine, resetSettingsCache } from '@app/core';
+import { commandInput, createCommandContext, DomainError, readSecretLine, resetSettingsCache } from '@app/core';
 import { UserAdminService } from './user-admin.service';
 
 /** Where a script gives the new admin's password instead of stdin (never a declared setting: the app never reads it). */
@@ -83,9 +82,7 @@ export async function createAdminCli(
   const args = parseCreateAdminArgs(argv);
   process.env.LOG_LEVEL ??= 'warn';
   resetSettingsCache();
-  // A boot that fails is rethrown to the command, which prints its one line: Nest's own ExceptionHandler would
-  // print it again with a stack (error level) and exit before that line (abortOnError).
-  const app = await NestFactory.createApplicationContext(rootModule, { logger: ['warn'], abortOnError: false });
+  const app = await createCommandContext(rootModule);
   try {
     return await createOrPromote(app.get(UserAdminService), args, source);
   } catch (error) {

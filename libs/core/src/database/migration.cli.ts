@@ -1,8 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { NestFactory } from '@nestjs/core';
 import type { Type } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { createCommandContext } from '../cli/cli-context';
 import { resetSettingsCache } from '../config/settings';
 import { MigrationRunner } from './migration.runner';
 
@@ -52,9 +52,7 @@ export async function migrationCli(rootModule: Type, argv: string[], migrationsD
   process.env.DB_SKIP_MIGRATIONS = 'true';
   process.env.LOG_LEVEL ??= 'warn';
   resetSettingsCache();
-  // A boot that fails is rethrown to the command, which prints its one line: Nest's own ExceptionHandler would
-  // print it again with a stack (error level) and exit before that line (abortOnError).
-  const app = await NestFactory.createApplicationContext(rootModule, { logger: ['warn'], abortOnError: false });
+  const app = await createCommandContext(rootModule);
   const dataSource = app.get(DataSource);
   try {
     switch (command) {
