@@ -12,10 +12,20 @@ function flatten(errors: ValidationError[], parent = ''): FieldViolation[] {
   });
 }
 
+/** `limit must not be greater than 100` as it is; `must be a string` with its field in front. */
+function said(violation: FieldViolation): string {
+  return violation.message.startsWith(`${violation.field} `)
+    ? violation.message
+    : `${violation.field}: ${violation.message}`;
+}
+
 export function toValidationError(errors: ValidationError[]): DomainError {
   const violations = flatten(errors);
-  const fields = [...new Set(violations.map((v) => v.field))].join(', ');
-  return new DomainError(ErrorCode.INVALID_ARGUMENT, `Invalid request: ${fields}`, { violations });
+  // The reason goes in the message too: a gRPC client often shows only the status message, not the
+  // chorus-field-violations metadata.
+  return new DomainError(ErrorCode.INVALID_ARGUMENT, `Invalid request: ${violations.map(said).join('; ')}`, {
+    violations,
+  });
 }
 
 /**
