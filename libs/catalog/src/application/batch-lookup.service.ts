@@ -25,6 +25,42 @@ interface Wanted {
 /** An id as asked: the entity it names, or why it names none. */
 type Parsed = Wanted | { error: DomainError };
 
+/** Each entity's outcome under its canonical id: for an id asked in that form, the outcome itself. */
+class Resolutions {
+  private readonly byKey = new Map<string, BatchOutcome>();
+
+  answer(key: string, answer: Answer<unknown>, summary: boolean): void {
+    this.byKey.set(key, { id: key, answer, summary });
+  }
+
+  fail(key: string, error: DomainError): void {
+    this.byKey.set(key, { id: key, error });
+  }
+
+  settle(key: string, resolution: Resolution): void {
+    if ('error' in resolution) {
+      this.fail(key, resolution.error);
+    } else {
+      this.answer(key, resolution.answer, resolution.summary);
+    }
+  }
+
+  get(key: string): BatchOutcome {
+    return this.byKey.get(key) as BatchOutcome;
+  }
+}
+
+/** `formatCatalogId(id)`, as the very string asked when that was already its canonical form (no new string). */
+function canonicalOf(raw: string, id: CatalogId): string {
+  const { provider, nativeId } = id;
+  const canonical =
+    raw.length === provider.length + 1 + nativeId.length &&
+    raw.startsWith(provider) &&
+    raw.charCodeAt(provider.length) === 0x3a &&
+    raw.endsWith(nativeId);
+  return canonical ? raw : formatCatalogId(id);
+}
+
 function chunks<T>(list: readonly T[], size: number): T[][] {
   return Array.from({ length: Math.ceil(list.length / size) }, (_v, i) => list.slice(i * size, (i + 1) * size));
 }
@@ -53,25 +89,35 @@ export class BatchLookupService {
   async get(kind: BatchKind, ids: readonly string[]): Promise<BatchOutcome[]> {
     // One pass, no per-id search of the list: a 100-id batch would otherwise compare ~5 000 strings.
     const asked = new Map<string, Parsed>();
-    const wanted = new Map<string, Wanted>();
-    ids.forEach((raw, index) => {
+    const wanted: Wanted[] = [];
+    const keys = new Set<string>();
+    for (let index = 0; index < ids.length; index += 1) {
+      const raw = ids[index];
       if (asked.has(raw)) {
-        return;
+        continue;
       }
       const entry = this.parse(kind, raw, index);
       asked.set(raw, entry);
-      if ('id' in entry && !wanted.has(entry.key)) {
-        wanted.set(entry.key, entry);
+      if ('id' in entry && !keys.has(entry.key)) {
+        keys.add(entry.key);
+        wanted.push(entry);
       }
-    });
-    const resolved = await this.resolveAll(kind, [...wanted.values()]);
+    }
+    const resolved = await this.resolveAll(kind, wanted);
     const outcomes: BatchOutcome[] = [];
     for (const [raw, entry] of asked) {
-      const outcome = 'error' in entry ? entry : (resolved.get(entry.key) as Resolution);
+      if ('error' in entry) {
+        outcomes.push({ id: raw, error: entry.error });
+        continue;
+      }
+      const outcome = resolved.get(entry.key);
+      // A resolution carries the canonical id: it is the outcome itself when the id was asked in that form.
       outcomes.push(
-        'error' in outcome
-          ? { id: raw, error: outcome.error }
-          : { id: raw, answer: outcome.answer, summary: outcome.summary },
+        outcome.id === raw
+          ? outcome
+          : 'error' in outcome
+            ? { id: raw, error: outcome.error }
+            : { id: raw, answer: outcome.answer, summary: outcome.summary },
       );
     }
     return outcomes;
@@ -80,14 +126,14 @@ export class BatchLookupService {
   private parse(kind: BatchKind, raw: string, index: number): Parsed {
     try {
       const id = parseCatalogId(raw, kind, `ids[${index}]`);
-      return { key: formatCatalogId(id), id };
+      return { key: canonicalOf(raw, id), id };
     } catch (error) {
       return { error: this.asDomainError(error) };
     }
   }
 
-  private async resolveAll(kind: BatchKind, wanted: Wanted[]): Promise<Map<string, Resolution>> {
-    const resolved = new Map<string, Resolution>();
+  private async resolveAll(kind: BatchKind, wanted: Wanted[]): Promise<Resolutions> {
+    const resolved = new Resolutions();
     // Warm ids, the usual case, cost one multi-get for the whole batch; the rest are asked one by one below.
     const cached = await this.readThrough
       .peekCachedMany(wanted.map((w) => entityKey(kind, w.key)))
@@ -95,7 +141,11 @@ export class BatchLookupService {
     const unknown = wanted.filter((w, i) => {
       const hit = cached[i];
       if (hit !== undefined) {
-        resolved.set(w.key, hit instanceof DomainError ? { error: hit } : { answer: hit, summary: false });
+        if (hit instanceof DomainError) {
+          resolved.fail(w.key, hit);
+        } else {
+          resolved.answer(w.key, hit, false);
+        }
       }
       return hit === undefined;
     });
@@ -107,7 +157,7 @@ export class BatchLookupService {
     const cold = unknown.filter((w, i) => {
       const found = known[i];
       if (found) {
-        resolved.set(w.key, found);
+        resolved.settle(w.key, found);
       }
       return !found;
     });
@@ -115,7 +165,7 @@ export class BatchLookupService {
     const coldOther = cold.filter((w) => w.id.provider !== 'musicbrainz');
     await Promise.all([
       ...chunks(coldMusicBrainz, MUSICBRAINZ_SEARCH_PAGE).map((chunk) => this.searchTogether(kind, chunk, resolved)),
-      ...coldOther.map(async (w) => resolved.set(w.key, await this.single(kind, w.id))),
+      ...coldOther.map(async (w) => resolved.settle(w.key, await this.single(kind, w.id))),
     ]);
     return resolved;
   }
@@ -149,7 +199,7 @@ export class BatchLookupService {
    * One search call for up to a page of cold MBIDs. Ids the search does not return go the single lookup's way:
    * the search index trails MusicBrainz's database, so absence there proves nothing.
    */
-  private async searchTogether(kind: BatchKind, chunk: Wanted[], resolved: Map<string, Resolution>): Promise<void> {
+  private async searchTogether(kind: BatchKind, chunk: Wanted[], resolved: Resolutions): Promise<void> {
     let hits: Map<string, Writable>;
     try {
       const found = await this.searchByIds(
@@ -159,7 +209,7 @@ export class BatchLookupService {
       hits = new Map(found.map((hit) => [hit.id, hit]));
     } catch (error) {
       const failure = { error: this.asDomainError(error) };
-      chunk.forEach((w) => resolved.set(w.key, failure));
+      chunk.forEach((w) => resolved.settle(w.key, failure));
       return;
     }
     const found = chunk.filter((w) => hits.has(w.key));
@@ -169,14 +219,14 @@ export class BatchLookupService {
       await this.readThrough.database(() => this.entities.savePartials(kind, values, expiresAt));
       found.forEach((w, i) => {
         this.readThrough.keep(this.partialSpec(kind, w.id).key, values[i], expiresAt.getTime());
-        resolved.set(w.key, { answer: Answers.of(values[i], 'MISS', expiresAt.getTime()), summary: true });
+        resolved.answer(w.key, Answers.of(values[i], 'MISS', expiresAt.getTime()), true);
       });
     } catch (error) {
       const failure = { error: this.asDomainError(error) };
-      found.forEach((w) => resolved.set(w.key, failure));
+      found.forEach((w) => resolved.settle(w.key, failure));
     }
     const unlisted = chunk.filter((w) => !hits.has(w.key));
-    await Promise.all(unlisted.map(async (w) => resolved.set(w.key, await this.single(kind, w.id))));
+    await Promise.all(unlisted.map(async (w) => resolved.settle(w.key, await this.single(kind, w.id))));
   }
 
   private async searchByIds(kind: BatchKind, mbids: string[]): Promise<Writable[]> {

@@ -29,10 +29,13 @@ export interface Answer<T> {
 
 const FRESHNESS_ORDER: readonly Freshness[] = ['HIT', 'STALE', 'MISS'];
 
+/** A complete answer names no failure: one shared, frozen list rather than a new one per answer (a warm batch makes 100). */
+const NO_FAILURES: readonly SourceFailure[] = Object.freeze([]);
+
 export const Answers = {
   /** A complete answer of one stored read. */
   of<T>(value: T, freshness: Freshness, freshUntil: number): Answer<T> {
-    return { value, freshness, freshUntil, status: 'COMPLETE', failures: [] };
+    return { value, freshness, freshUntil, status: 'COMPLETE', failures: NO_FAILURES };
   },
 
   /** The same metadata around another value (e.g. a stored row mapped to its response shape). */

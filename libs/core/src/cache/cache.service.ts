@@ -101,16 +101,16 @@ export class CacheService {
 
   private async lookupMany<T>(keys: readonly string[]): Promise<Array<CacheHit<T> | undefined>> {
     const hits = new Array<CacheHit<T> | undefined>(keys.length).fill(undefined);
-    const local: Array<T | null | undefined> = this.l1Enabled && keys.length > 0 ? this.l1.getMany<T>([...keys]) : [];
     const absent: number[] = [];
-    keys.forEach((_key, i) => {
-      const value = local[i];
+    // One `get` per key rather than the store's `getMany`, which first copies the keys and collects its own list.
+    for (let i = 0; i < keys.length; i += 1) {
+      const value = this.l1Enabled ? this.l1.get<T>(keys[i]) : undefined;
       if (value === undefined || value === null) {
         absent.push(i);
       } else {
         hits[i] = { value, layer: 'l1' };
       }
-    });
+    }
     this.metrics.recordCacheLookup('l1', 'hit', keys.length - absent.length);
     this.metrics.recordCacheLookup('l1', 'miss', absent.length);
     if (absent.length > 0 && this.l2) {

@@ -49,6 +49,11 @@ function isPromiseLike(value: unknown): boolean {
   return typeof (value as { then?: unknown } | null)?.then === 'function';
 }
 
+/** A validator's result that accepts: truthy and not a promise (async rules go the full way). */
+function passed(result: unknown): boolean {
+  return result === true || (Boolean(result) && !isPromiseLike(result));
+}
+
 /** `@Type()` of a property, resolved once: a DTO of flat fields names a fixed constructor there. */
 function typeOf(metatype: Type, property: string): unknown {
   const meta = defaultMetadataStorage.findTypeMetadata(metatype, property);
@@ -290,11 +295,14 @@ export class ValidationPlans {
         value,
         constraints: check.constraints,
       };
-      const results =
-        check.each && Array.isArray(value)
-          ? value.map((item) => check.validate(item, args))
-          : [check.validate(value, args)];
-      if (results.some((result) => !result || isPromiseLike(result))) {
+      // The first failing item settles it: no array of results per rule (a batch's 100 ids run three rules each).
+      if (check.each && Array.isArray(value)) {
+        for (const item of value as unknown[]) {
+          if (!passed(check.validate(item, args))) {
+            return false;
+          }
+        }
+      } else if (!passed(check.validate(value, args))) {
         return false;
       }
     }

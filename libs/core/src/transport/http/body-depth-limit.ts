@@ -4,15 +4,29 @@ import type { FastifyInstance } from 'fastify';
 const MAX_JSON_DEPTH = 32;
 
 function jsonDepthExceeds(value: unknown, limit: number): boolean {
-  const stack: Array<[unknown, number]> = [[value, 1]];
-  while (stack.length > 0) {
-    const [node, depth] = stack.pop() as [unknown, number];
-    if (node !== null && typeof node === 'object') {
-      if (depth > limit) {
-        return true;
+  // Only objects and arrays are kept to walk: a batch's 100 ids would otherwise cost a tuple each.
+  const nodes: object[] = [];
+  const depths: number[] = [];
+  const visit = (child: unknown, depth: number): void => {
+    if (child !== null && typeof child === 'object') {
+      nodes.push(child);
+      depths.push(depth);
+    }
+  };
+  visit(value, 1);
+  while (nodes.length > 0) {
+    const node = nodes.pop() as object;
+    const depth = depths.pop() as number;
+    if (depth > limit) {
+      return true;
+    }
+    if (Array.isArray(node)) {
+      for (const child of node as unknown[]) {
+        visit(child, depth + 1);
       }
+    } else {
       for (const child of Object.values(node)) {
-        stack.push([child, depth + 1]);
+        visit(child, depth + 1);
       }
     }
   }
