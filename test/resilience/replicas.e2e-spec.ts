@@ -60,9 +60,12 @@ describe('Three replicas sharing PostgreSQL and Redis', () => {
     expect(answers.map((a) => a.status)).toEqual(MB_LOOKUPS.map(() => 200));
     const times = fake.requests('/musicbrainz').map((r) => r.at);
     expect(times.length).toBeGreaterThanOrEqual(MB_LOOKUPS.length);
-    const gaps = times.slice(1).map((t, i) => t - times[i]);
-    // One per second window: never two in the same second (a little slack for timer granularity).
-    expect(Math.min(...gaps)).toBeGreaterThan(900);
+    // One call per shared one-second window. The windows are fixed, so two neighbours may sit either side of a
+    // window's edge, milliseconds apart; but any three calls take three windows, so the first and the third are
+    // over a second apart. 500 ms of slack for a call that reaches the upstream late under CI's load. Each
+    // replica with its own limit would send its first call at once: three arrivals within milliseconds.
+    const spans = times.slice(2).map((t, i) => t - times[i]);
+    expect(Math.min(...spans)).toBeGreaterThan(500);
   });
 
   it('should make one provider call for 9 identical cold lookups spread over the replicas', async () => {
