@@ -9,7 +9,11 @@ import type { INestApplicationContext, LoggerService, Type } from '@nestjs/commo
 const COMMAND_LOGGER: LoggerService = {
   log: () => undefined,
   error: () => undefined,
-  warn: (message: unknown) => console.warn(String(message)),
+  warn: (message: unknown, ...context: unknown[]) => {
+    const text = typeof message === 'string' ? message : JSON.stringify(message);
+    const from = context.at(-1);
+    console.warn(typeof from === 'string' ? `${from}: ${text}` : text);
+  },
 };
 
 /** The app's module graph without listeners, for `npm run` commands; a failed boot rejects, never exits. */
