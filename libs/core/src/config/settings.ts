@@ -76,15 +76,21 @@ export function resetSettingsCache(): void {
 function firstViolation(errors: ValidationError[], raw: RawSettings): string {
   const error = errors[0];
   const messages = Object.values(error.constraints ?? {});
-  // The text as given: after implicit conversion "abc" is NaN, which JSON writes as null.
-  const given = raw[error.property];
-  const value =
-    given !== undefined && given !== ''
-      ? JSON.stringify(given)
-      : error.value === undefined
-        ? 'unset'
-        : JSON.stringify(error.value);
-  return `${error.property} (${value}): ${messages[0] ?? 'is invalid'}`;
+  return `${error.property} (${shownValue(error.value, raw[error.property])}): ${messages[0] ?? 'is invalid'}`;
+}
+
+/**
+ * The text as given, since after implicit conversion "abc" is NaN, which JSON writes as null; but a value the
+ * settings class turned into an object (a secret) shows only what its own toJSON allows, never the raw text.
+ */
+function shownValue(converted: unknown, given: string | undefined): string {
+  if (converted !== null && typeof converted === 'object') {
+    return JSON.stringify(converted);
+  }
+  if (given !== undefined && given !== '') {
+    return JSON.stringify(given);
+  }
+  return converted === undefined ? 'unset' : JSON.stringify(converted);
 }
 
 export function parseSettings<T extends object>(cls: SettingsClass<T>, raw: RawSettings = rawSettings()): T {
