@@ -3,6 +3,7 @@ import {
   FileDescriptorProto,
   type IDescriptorProto,
   type IEnumDescriptorProto,
+  type IFieldDescriptorProto,
   type IFileDescriptorProto,
 } from 'protobufjs/ext/descriptor';
 
@@ -64,13 +65,56 @@ function resolve(fileOf: ReadonlyMap<string, string>, pkg: string, type: string)
   return '';
 }
 
+/** protoc's name for the entry type of a map field: `statuses` → `StatusesEntry`, `by_key` → `ByKeyEntry`. */
+function mapEntryName(fieldName: string): string {
+  let name = '';
+  let upperNext = true;
+  for (const char of fieldName) {
+    if (char === '_') {
+      upperNext = true;
+    } else {
+      name += upperNext ? char.toUpperCase() : char;
+      upperNext = false;
+    }
+  }
+  return `${name}Entry`;
+}
+
+/**
+ * protobufjs names a map field's entry type after the field (`Statuses`) where protoc, and every descriptor
+ * validator, wants `StatusesEntry`; a client that checks (Go's protodesc, so `buf curl`) rejects the whole file,
+ * which is how `grpc.health.v1.Health` (its `List` answers a map) went missing from reflection. This renames each
+ * map entry and points its field at the new name, absolutely.
+ */
+function withMapEntryNames(message: IDescriptorProto, outer: string): IDescriptorProto {
+  const name = `${outer}.${message.name ?? ''}`;
+  const renamed = new Map<string, string>();
+  const fields = (message.field ?? []).map((field: IFieldDescriptorProto) => {
+    const entry = (message.nestedType ?? []).find(
+      (nested) =>
+        nested.options?.mapEntry === true &&
+        (field.typeName === nested.name || field.typeName === `${name}.${nested.name ?? ''}`),
+    );
+    if (!entry?.name || !field.name) {
+      return field;
+    }
+    const entryName = mapEntryName(field.name);
+    renamed.set(entry.name, entryName);
+    return { ...field, typeName: `${name}.${entryName}` };
+  });
+  const nestedType = (message.nestedType ?? []).map((nested) =>
+    withMapEntryNames({ ...nested, name: renamed.get(nested.name ?? '') ?? nested.name }, name),
+  );
+  return { ...message, field: fields, nestedType };
+}
+
 /**
  * proto-loader builds one synthetic file descriptor per package (`chorus_v1.proto`, `google_protobuf.proto`) and
  * leaves each file's `dependency` list empty. @grpc/reflection serves them as they are, and a client that builds
  * a schema from them (`buf curl`, grpcurl) rejects a file naming a type of another file it does not import: once
  * chorus.v1 uses google.protobuf.FieldMask, no chorus.v1 service resolves. This copy of the package definition
- * (proto-loader's objects are not touched) declares each file's imports from the types it refers to; it is what
- * reflection serves, nothing else reads it.
+ * (proto-loader's objects are not touched) declares each file's imports from the types it refers to, and gives map
+ * entries protoc's names (see withMapEntryNames); it is what reflection serves, nothing else reads it.
  */
 export function withDeclaredDependencies(pkg: PackageDefinition): PackageDefinition {
   const decoded = new Map<Buffer, IFileDescriptorProto>();
@@ -90,7 +134,12 @@ export function withDeclaredDependencies(pkg: PackageDefinition): PackageDefinit
     const imports = new Set(referencedTypes(file).map((type) => resolve(fileOf, file.package ?? '', type)));
     imports.delete('');
     imports.delete(file.name ?? '');
-    const withImports = { ...file, dependency: [...imports].sort() };
+    const scope = file.package ? `.${file.package}` : '';
+    const withImports = {
+      ...file,
+      dependency: [...imports].sort(),
+      messageType: (file.messageType ?? []).map((message) => withMapEntryNames(message, scope)),
+    };
     rewritten.set(bytes, Buffer.from(FileDescriptorProto.encode(FileDescriptorProto.fromObject(withImports)).finish()));
   }
   const out: PackageDefinition = {};
