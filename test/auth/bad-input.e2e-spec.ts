@@ -164,4 +164,19 @@ describe('Bad input on every auth endpoint', () => {
     expect(text.status).toBeGreaterThanOrEqual(400);
     expect(text.status).toBeLessThan(500);
   });
+
+  it('should answer a body of an unsupported media type with 415 UNSUPPORTED_MEDIA_TYPE', async () => {
+    const form = await request(app.httpUrl)
+      .post('/v1/auth/login')
+      .set('content-type', 'application/x-www-form-urlencoded')
+      .send('email=a@example.com&password=x');
+    expect(form.headers['content-type']).toContain('application/problem+json');
+    const problem = JSON.parse(form.text) as { status: number; code: string; title: string };
+    expect([form.status, problem.status, problem.code, problem.title]).toEqual([
+      415,
+      415,
+      'UNSUPPORTED_MEDIA_TYPE',
+      'Unsupported media type',
+    ]);
+  });
 });

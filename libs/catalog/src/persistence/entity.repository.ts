@@ -53,6 +53,26 @@ async function writeUrlRefs(
 
 const SOURCE_ORDER = `CASE source WHEN 'musicbrainz' THEN 0 WHEN 'deezer' THEN 1 WHEN 'itunes' THEN 2 ELSE 3 END`;
 
+/** The row query of a kind, with or without its cluster's cross-references (`refs`); see `findByPublicId`. */
+function rowQuery(kind: EntityKind, withKept: boolean): string {
+  const refs = withKept && kind !== 'release' ? clusterColumn(kind, '$1') : `'[]'::jsonb`;
+  return `SELECT data, expires_at, false AS missing, ${refs} AS refs FROM ${ENTITY_TABLES[kind]}
+        WHERE public_id = $1 AND complete
+       UNION ALL
+       SELECT NULL, NULL, true, NULL FROM catalog_misses WHERE key = $2 AND expires_at > now()`;
+}
+
+/**
+ * Built once, not per lookup: a text made on each call is a new ~900-character string, which SqlClient's
+ * statement-name map must hash and pg must compare with the prepared one, on every database-tier read.
+ */
+const ROW_QUERIES = Object.fromEntries(
+  Object.keys(ENTITY_TABLES).map((kind) => [
+    kind,
+    { plain: rowQuery(kind as EntityKind, false), kept: rowQuery(kind as EntityKind, true) },
+  ]),
+) as Readonly<Record<EntityKind, { plain: string; kept: string }>>;
+
 @Injectable()
 export class EntityRepository {
   constructor(private readonly sql: SqlClient) {}
@@ -67,12 +87,9 @@ export class EntityRepository {
     missKey: string,
     withKept?: (value: T, kept: KeptReference[]) => T,
   ): Promise<Loaded<T>> {
-    const refs = withKept && kind !== 'release' ? clusterColumn(kind, '$1') : `'[]'::jsonb`;
+    const texts = ROW_QUERIES[kind];
     const rows = await this.sql.query<StoredRow & { missing: boolean; refs: KeptReference[] | null }>(
-      `SELECT data, expires_at, false AS missing, ${refs} AS refs FROM ${ENTITY_TABLES[kind]}
-        WHERE public_id = $1 AND complete
-       UNION ALL
-       SELECT NULL, NULL, true, NULL FROM catalog_misses WHERE key = $2 AND expires_at > now()`,
+      withKept ? texts.kept : texts.plain,
       [publicId, missKey],
     );
     const row = rows.find((r) => !r.missing);

@@ -19,6 +19,8 @@ export function httpStatusOf(code: ErrorCode): number {
       return 409;
     case ErrorCode.PAYLOAD_TOO_LARGE:
       return 413;
+    case ErrorCode.UNSUPPORTED_MEDIA_TYPE:
+      return 415;
     case ErrorCode.RATE_LIMITED:
       return 429;
     case ErrorCode.UPSTREAM_UNAVAILABLE:
@@ -34,7 +36,9 @@ export function httpStatusOf(code: ErrorCode): number {
 
 export function grpcStatusOf(code: ErrorCode): GrpcStatus {
   switch (code) {
+    // A gRPC call has no content type of its own to refuse: UNSUPPORTED_MEDIA_TYPE is mapped for exhaustiveness.
     case ErrorCode.INVALID_ARGUMENT:
+    case ErrorCode.UNSUPPORTED_MEDIA_TYPE:
       return GrpcStatus.INVALID_ARGUMENT;
     case ErrorCode.UNAUTHENTICATED:
       return GrpcStatus.UNAUTHENTICATED;
@@ -65,6 +69,7 @@ const TITLES: Record<ErrorCode, string> = {
   [ErrorCode.NOT_FOUND]: 'Not found',
   [ErrorCode.ALREADY_EXISTS]: 'Already exists',
   [ErrorCode.PAYLOAD_TOO_LARGE]: 'Payload too large',
+  [ErrorCode.UNSUPPORTED_MEDIA_TYPE]: 'Unsupported media type',
   [ErrorCode.RATE_LIMITED]: 'Too many requests',
   [ErrorCode.UPSTREAM_UNAVAILABLE]: 'Upstream unavailable',
   [ErrorCode.UPSTREAM_TIMEOUT]: 'Upstream timeout',
@@ -75,7 +80,7 @@ export function titleOf(code: ErrorCode): string {
   return TITLES[code];
 }
 
-/** Errors Nest or Fastify raise before a handler runs (unknown route, bad JSON, body too large). */
+/** Errors Nest or Fastify raise before a handler runs (unknown route, bad JSON, body too large, a content type other than JSON). */
 export function codeOfHttpStatus(status: number): ErrorCode {
   if (status === 401) {
     return ErrorCode.UNAUTHENTICATED;
@@ -91,6 +96,9 @@ export function codeOfHttpStatus(status: number): ErrorCode {
   }
   if (status === 413) {
     return ErrorCode.PAYLOAD_TOO_LARGE;
+  }
+  if (status === 415) {
+    return ErrorCode.UNSUPPORTED_MEDIA_TYPE;
   }
   if (status === 429) {
     return ErrorCode.RATE_LIMITED;

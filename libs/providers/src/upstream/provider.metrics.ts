@@ -39,6 +39,7 @@ export function providerOutcomeOf(error: unknown): ProviderOutcome {
     case ErrorCode.PERMISSION_DENIED:
     case ErrorCode.ALREADY_EXISTS:
     case ErrorCode.PAYLOAD_TOO_LARGE:
+    case ErrorCode.UNSUPPORTED_MEDIA_TYPE:
     case ErrorCode.INTERNAL:
       return 'error';
   }
