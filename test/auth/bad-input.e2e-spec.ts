@@ -6,7 +6,7 @@ import { queryDatabase } from '../support/database';
 import { grpcClient } from '../support/grpc-client';
 import { bootTestApp, type TestApp } from '../support/test-app';
 import { grpcApi, restApi, type AuthApi, type Operation } from './auth-api';
-import { AUTH_TEST_SETTINGS, loginRest, PASSWORD, registerRest, uniqueEmail } from './auth-helpers';
+import { AUTH_TEST_SETTINGS, bearer, loginRest, PASSWORD, registerRest, uniqueEmail } from './auth-helpers';
 
 /** 36 two-byte characters and one more: 37 characters, 73 bytes. */
 const PASSWORD_73_BYTES = `${'é'.repeat(36)}a`;
@@ -163,6 +163,27 @@ describe('Bad input on every auth endpoint', () => {
     expect(array.status).toBe(400);
     expect(text.status).toBeGreaterThanOrEqual(400);
     expect(text.status).toBeLessThan(500);
+  });
+
+  it('should take an empty JSON body on logout as no body: auth decides, 401 without a valid token', async () => {
+    const { accessToken } = (await registerRest(app.httpUrl)).tokens;
+    const logout = (token?: string) => {
+      const call = request(app.httpUrl).post('/v1/auth/logout').set('content-type', 'application/json');
+      return (token === undefined ? call : call.set(bearer(token))).send('');
+    };
+    const [missing, invalid] = [await logout(), await logout('not-a-token')];
+    const codes = [missing, invalid].map((r) => [r.status, (JSON.parse(r.text) as { code: string }).code]);
+    expect(codes).toEqual([
+      [401, 'UNAUTHENTICATED'],
+      [401, 'UNAUTHENTICATED'],
+    ]);
+    expect((await logout(accessToken)).status).toBe(204);
+    // An empty body where one is required is still bad input naming the field, not a parse failure.
+    const login = await request(app.httpUrl).post('/v1/auth/login').set('content-type', 'application/json').send('');
+    expect([login.status, (login.body as { errors?: Array<{ field: string }> }).errors?.[0]?.field]).toEqual([
+      400,
+      'email',
+    ]);
   });
 
   it('should answer a body of an unsupported media type with 415 UNSUPPORTED_MEDIA_TYPE', async () => {

@@ -15,6 +15,9 @@ const DEEZER_PLAYLIST = 'https://www.deezer.com/fr/playlist/908622995';
 const SPOTIFY_PLAYLIST = 'https://open.spotify.com/playlist/37i9dQZF1DX0XUsuxWHRQd?si=abc';
 /** A generated Deezer playlist of 500 tracks (test/fake-upstream/fake-playlists.ts). */
 const BIG_PLAYLIST = 'https://www.deezer.com/playlist/770500';
+const IMPORT_FORMS =
+  'url: unsupported URL; supported forms: https://www.deezer.com/[<lang>/]playlist/<id>; ' +
+  'https://open.spotify.com/[intl-<lang>/]playlist/<id>';
 
 describe('Library playlist import jobs over REST and gRPC', () => {
   const h = new LibraryHarness();
@@ -113,6 +116,8 @@ describe('Library playlist import jobs over REST and gRPC', () => {
         expect(error.internal).toBe(false);
         if (code === 'INVALID_ARGUMENT') {
           expect(error.fields).toEqual(['url']);
+          // The forms an import reads, and no other (no MusicBrainz, Apple, or Deezer track links).
+          expect([url, error.detail]).toEqual([url, IMPORT_FORMS]);
         }
       }
       expectError(await api().call('importPlaylist', { url: DEEZER_PLAYLIST }), 'UNAUTHENTICATED');

@@ -36,30 +36,56 @@ export function sourceReference(kind: LinkedKind, id: string, urls: readonly Ext
   return { platform: provider, id, url, matchedBy: 'source', confidence: 1, evidence: ['the entity itself'] };
 }
 
+/**
+ * `urlRelId` of a kind's URL, remembered: an entity read from PostgreSQL is mapped on every read, and parsing its
+ * URLs (WHATWG URL and the platform patterns) was ~5 µs of the ~9 µs `urlRelReferences` took per artist read
+ * (microbenchmark; ~2% of a database-tier request). The answer depends on the string alone; the map is emptied
+ * when full, so it never holds more than this many URLs.
+ */
+const URL_REL_MEMO_MAX = 4096;
+const urlRelMemo: Record<LinkedKind, Map<string, ReturnType<typeof urlRelId> | null>> = {
+  artist: new Map(),
+  album: new Map(),
+  track: new Map(),
+};
+
+function rememberedUrlRelId(url: string, kind: LinkedKind): ReturnType<typeof urlRelId> {
+  const memo = urlRelMemo[kind];
+  const known = memo.get(url);
+  if (known !== undefined) {
+    return known ?? undefined;
+  }
+  const found = urlRelId(url, kind);
+  if (memo.size >= URL_REL_MEMO_MAX) {
+    memo.clear();
+  }
+  memo.set(url, found ?? null);
+  return found;
+}
+
 /** What a MusicBrainz entity's URL relations say it is on the other platforms. */
 export function urlRelReferences(kind: LinkedKind, id: string, urls: readonly ExternalUrl[]): ExternalReference[] {
+  const references: ExternalReference[] = [];
   if (splitNamespacedId(id).provider !== 'musicbrainz') {
-    return [];
+    return references;
   }
   const seen = new Set<string>();
-  return urls.flatMap(({ url }) => {
-    const found = urlRelId(url, kind);
+  for (const { url } of urls) {
+    const found = rememberedUrlRelId(url, kind);
     if (!found || seen.has(found.platform)) {
-      return [];
+      continue;
     }
     seen.add(found.platform);
-    const evidence = [`MusicBrainz URL relation ${url}`];
-    return [
-      {
-        platform: found.platform,
-        id: referenceId(found.platform, found.id),
-        url,
-        matchedBy: 'url-rel',
-        confidence: 1,
-        evidence,
-      },
-    ];
-  });
+    references.push({
+      platform: found.platform,
+      id: referenceId(found.platform, found.id),
+      url,
+      matchedBy: 'url-rel',
+      confidence: 1,
+      evidence: [`MusicBrainz URL relation ${url}`],
+    });
+  }
+  return references;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { DomainError } from '@app/core';
-import { parseMusicUrl } from './url-parser';
+import { parseMusicUrl, supportedUrlForms } from './url-parser';
 
 describe(parseMusicUrl.name, () => {
   it.each([
@@ -24,5 +24,27 @@ describe(parseMusicUrl.name, () => {
   ])('should refuse %s naming the supported forms', (url) => {
     expect(() => parseMusicUrl(url)).toThrow(DomainError);
     expect(() => parseMusicUrl(url)).toThrow(/supported forms/);
+  });
+
+  it('should refuse a link outside the scope asked, listing only the forms of that scope', () => {
+    const playlists = { kinds: ['playlist'], providers: ['deezer', 'spotify'] } as const;
+    const refusal = () => parseMusicUrl('https://www.deezer.com/track/3135556', playlists);
+    expect(refusal).toThrow(
+      'url: unsupported URL; supported forms: https://www.deezer.com/[<lang>/]playlist/<id>; ' +
+        'https://open.spotify.com/[intl-<lang>/]playlist/<id>',
+    );
+    expect(parseMusicUrl('https://open.spotify.com/playlist/37i9dQZF1DX0XUsuxWHRQd', playlists)).toMatchObject({
+      provider: 'spotify',
+      kind: 'playlist',
+    });
+  });
+
+  it('should list every form it reads when no scope is asked', () => {
+    expect(supportedUrlForms()).toEqual([
+      'https://musicbrainz.org/{artist|release-group|release|recording}/<mbid>',
+      'https://www.deezer.com/[<lang>/]{artist|album|track|playlist}/<id>',
+      'https://music.apple.com/<country>/{artist|album|song}/<name>/<id>[?i=<track id>] (also itunes.apple.com)',
+      'https://open.spotify.com/[intl-<lang>/]{artist|album|track|playlist}/<id>',
+    ]);
   });
 });

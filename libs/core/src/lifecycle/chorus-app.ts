@@ -23,6 +23,7 @@ import { installAccessLog } from '../transport/http/access-log';
 import { installClientAddress } from '../transport/http/client-address.hook';
 import { normalizeAddress, TrustedProxies } from '../transport/client-address';
 import { installBodyDepthLimit } from '../transport/http/body-depth-limit';
+import { installEmptyJsonBody } from '../transport/http/empty-json-body';
 import { installNotModified } from '../transport/http/not-modified';
 import { LifecycleState } from './lifecycle.state';
 import { listenOrExplain } from './startup-error';
@@ -161,6 +162,7 @@ export async function createChorusApp(rootModule: Type, options: ChorusAppOption
   // The HTTP edge (libs/core/src/transport/http/): only what Nest's pipeline cannot express; each file says why.
   installSecurity(app, settings.http);
   installClientAddress(fastify, trusted);
+  installEmptyJsonBody(fastify);
   installBodyDepthLimit(fastify);
   installNotModified(fastify);
   installAccessLog(fastify, { logger, metrics: metrics.enabled ? metrics : undefined });

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError } from '@app/core';
-import { parseMusicUrl } from '@app/catalog';
+import { parseMusicUrl, type UrlScope } from '@app/catalog';
 import {
   DEEZER_PLAYLIST_PAGE,
   DeezerAdapter,
@@ -16,7 +16,8 @@ export interface PlaylistSource {
   nativeId: string;
 }
 
-const NOT_A_PLAYLIST = 'must be a Deezer or Spotify playlist URL';
+/** The links an import reads: the parser refuses any other, listing exactly these forms. */
+const PLAYLIST_LINKS: UrlScope = { kinds: ['playlist'], providers: ['deezer', 'spotify'] };
 
 /** The platforms' playlists, read a head and a page at a time (so an import never holds a whole playlist). */
 @Injectable()
@@ -28,9 +29,10 @@ export class PlaylistSources {
 
   /** INVALID_ARGUMENT (field `url`) for anything but a Deezer or Spotify playlist URL Chorus can read. */
   parse(url: string): PlaylistSource {
-    const parsed = parseMusicUrl(url);
-    if (parsed.kind !== 'playlist' || (parsed.provider !== 'deezer' && parsed.provider !== 'spotify')) {
-      throw DomainError.invalid('url', NOT_A_PLAYLIST);
+    const parsed = parseMusicUrl(url, PLAYLIST_LINKS);
+    // Never true (the scope refused other providers): it narrows the type for the compiler.
+    if (parsed.provider !== 'deezer' && parsed.provider !== 'spotify') {
+      throw DomainError.invalid('url', 'must be a Deezer or Spotify playlist URL');
     }
     if (parsed.provider === 'spotify' && !this.spotify.enabled) {
       throw DomainError.invalid('url', 'spotify is not enabled on this server');
