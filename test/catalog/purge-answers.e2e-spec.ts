@@ -11,6 +11,11 @@ const HBFS = 'deezer:3135556';
 const VOYAGER = 'deezer:3135561';
 const DAFT_PUNK = 'deezer:27';
 const PLAYLIST = 'deezer:908622995';
+/** Deezer knows no such playlist: its pages are remembered NOT_FOUNDs. */
+const NO_PLAYLIST = 'deezer:1234';
+/** LrcLib has its lyrics under the exact signature. */
+const ONE_MORE_TIME = 'deezer:3135553';
+const DISCOVERY = 'musicbrainz:48117b82-8b3f-4b5c-8d47-0b7d7d5b3a2f';
 
 async function rows(url: string, sql: string, params: unknown[]): Promise<number> {
   const found = await queryDatabase<{ n: string }>(url, `SELECT count(*) AS n FROM (${sql}) AS kept`, params);
@@ -22,7 +27,7 @@ async function rows(url: string, sql: string, params: unknown[]): Promise<number
  * remembered misses and the HTTP cache in front (on in tests). Each test reads twice (the second read reaches
  * no provider), purges, and counts the provider calls of the next read at the fake upstream.
  */
-describe('Admin purge of kept Genius, similar and playlist answers', () => {
+describe('Admin purge of kept Genius, lyrics, cover art, similar and playlist answers', () => {
   const fake = new FakeUpstream();
   let sut: TestApp;
   let grpc: Client;
@@ -93,6 +98,36 @@ describe('Admin purge of kept Genius, similar and playlist answers', () => {
     expect(fake.count('/genius/search')).toBe(1);
   });
 
+  it("should make a track's lyrics asked of LrcLib again after the track is purged", async () => {
+    const path = `/v1/tracks/${ONE_MORE_TIME}/lyrics`;
+    expect((await request(sut.httpUrl).get(path)).status).toBe(200);
+    fake.reset();
+    expect((await request(sut.httpUrl).get(path)).status).toBe(200);
+    expect(fake.count()).toBe(0);
+
+    expect((await purge('track', ONE_MORE_TIME)).status).toBe(200);
+    const kept = `SELECT 1 FROM catalog_lyrics WHERE track_public_id = $1`;
+    expect(await rows(sut.database.url, kept, [ONE_MORE_TIME])).toBe(0);
+
+    expect((await request(sut.httpUrl).get(path)).status).toBe(200);
+    expect(fake.count('/lrclib/api')).toBeGreaterThanOrEqual(1);
+  });
+
+  it("should make an album's cover art asked of the Cover Art Archive again after the album is purged", async () => {
+    const path = `/v1/albums/${DISCOVERY}/cover-art`;
+    expect((await request(sut.httpUrl).get(path)).status).toBe(200);
+    fake.reset();
+    expect((await request(sut.httpUrl).get(path)).status).toBe(200);
+    expect(fake.count()).toBe(0);
+
+    expect((await purge('album', DISCOVERY)).status).toBe(200);
+    const kept = `SELECT 1 FROM catalog_cover_art WHERE album_public_id = $1`;
+    expect(await rows(sut.database.url, kept, [DISCOVERY])).toBe(0);
+
+    expect((await request(sut.httpUrl).get(path)).status).toBe(200);
+    expect(fake.count('/coverartarchive/release-group/')).toBe(1);
+  });
+
   it("should make an artist's similar artists asked of Deezer again after the artist is purged", async () => {
     const path = `/v1/artists/${DAFT_PUNK}/similar`;
     expect((await request(sut.httpUrl).get(path)).status).toBe(200);
@@ -128,6 +163,21 @@ describe('Admin purge of kept Genius, similar and playlist answers', () => {
     expect((await request(sut.httpUrl).get(tracks)).status).toBe(200);
     expect(fake.count('/deezer/playlist/908622995/tracks')).toBe(1);
     expect(fake.count('/deezer/playlist/908622995')).toBeGreaterThanOrEqual(2);
+  });
+
+  it("should forget a playlist page's remembered 'not found' with the playlist", async () => {
+    const tracks = `/v1/external-playlists/${NO_PLAYLIST}/tracks?limit=10`;
+    expect((await request(sut.httpUrl).get(tracks)).status).toBe(404);
+    fake.reset();
+    expect((await request(sut.httpUrl).get(tracks)).status).toBe(404);
+    expect(fake.count()).toBe(0);
+
+    expect((await purge('external-playlist', NO_PLAYLIST)).status).toBe(200);
+    const remembered = `SELECT 1 FROM catalog_misses WHERE key LIKE 'external-playlist-tracks:' || $1 || ':%'`;
+    expect(await rows(sut.database.url, remembered, [NO_PLAYLIST])).toBe(0);
+
+    expect((await request(sut.httpUrl).get(tracks)).status).toBe(404);
+    expect(fake.count('/deezer/playlist/1234/tracks')).toBe(1);
   });
 
   it('should refuse a bad playlist id or an unknown type with a 400 naming the field, removing nothing', async () => {

@@ -47,7 +47,7 @@ export class CoverArtService {
       return Answers.map(albumAnswer, () => ({ albumId: album.id, images: album.images }));
     }
     const answer = await this.readThrough.read<AlbumCoverArt>({
-      key: `cover-art:${album.id}`,
+      key: coverArtKey(album.id),
       ttlSeconds: catalogTtls(this.settings).coverArt,
       notFoundTtlSeconds: catalogTtls(this.settings).notFound,
       load: () => this.answers.findCoverArt<AlbumCoverArt>(album.id),
@@ -55,6 +55,13 @@ export class CoverArtService {
       save: (art, expiresAt) => this.answers.saveCoverArt(album.id, art.releaseId, art, expiresAt),
     });
     return Answers.combine(answer.value, [albumAnswer, answer]);
+  }
+
+  /** Admin purge: the album's cover art (or remembered "no cover") from PostgreSQL and every cache. */
+  async forget(albumId: string): Promise<void> {
+    // The row first: a read between the two steps would otherwise put it back in the cache.
+    await this.readThrough.database(() => this.answers.deleteCoverArt(albumId));
+    await this.readThrough.forget(coverArtKey(albumId));
   }
 
   /**
@@ -94,4 +101,8 @@ export class CoverArtService {
       images: fromRelease.images.length > 0 ? fromRelease.images : group.images,
     };
   }
+}
+
+function coverArtKey(albumId: string): string {
+  return `cover-art:${albumId}`;
 }

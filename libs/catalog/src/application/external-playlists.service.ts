@@ -7,6 +7,7 @@ import {
   parseExternalPlaylistId,
   playlistHeadKey,
   playlistPageKey,
+  playlistPagesPrefix,
   type ExternalPlaylistId,
 } from '../domain/external-playlist';
 import { SearchRepository } from '../persistence/search.repository';
@@ -87,13 +88,17 @@ export class ExternalPlaylistsService {
     return Answers.map(page, (value) => ({ playlistId: formatPlaylistId(source), ...value, limit, offset }));
   }
 
-  /** Admin purge: the playlist's kept head and every kept page, from PostgreSQL and every cache. */
+  /**
+   * Admin purge: the playlist's kept head and every kept page, from PostgreSQL and every cache, and the pages
+   * remembered as "not found" (kept in catalog_misses only, so the kept searches do not name them).
+   */
   async forget(rawId: string): Promise<number> {
     const source = parseExternalPlaylistId(rawId);
     const keys = await this.searches.deleteQuery(PLAYLIST_TYPE, formatPlaylistId(source));
     for (const key of new Set([playlistHeadKey(source), ...keys])) {
       await this.readThrough.forget(key);
     }
+    await this.readThrough.forgetMissesUnder(playlistPagesPrefix(source));
     return keys.length;
   }
 

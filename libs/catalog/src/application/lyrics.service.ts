@@ -31,7 +31,7 @@ export class LyricsService {
     const trackAnswer = await this.lookups.getTrack(rawId);
     const track = trackAnswer.value;
     const answer = await this.readThrough.read<TrackLyrics>({
-      key: `lyrics:${track.id}`,
+      key: lyricsKey(track.id),
       ttlSeconds: catalogTtls(this.settings).lyrics,
       notFoundTtlSeconds: catalogTtls(this.settings).notFound,
       load: () => this.answers.findLyrics<TrackLyrics>(track.id),
@@ -39,6 +39,13 @@ export class LyricsService {
       save: (lyrics, expiresAt) => this.answers.saveLyrics(track.id, lyrics, expiresAt),
     });
     return Answers.combine(answer.value, [trackAnswer, answer]);
+  }
+
+  /** Admin purge: the track's lyrics (or remembered "no lyrics") from PostgreSQL and every cache. */
+  async forget(trackId: string): Promise<void> {
+    // The row first: a read between the two steps would otherwise put it back in the cache.
+    await this.readThrough.database(() => this.answers.deleteLyrics(trackId));
+    await this.readThrough.forget(lyricsKey(trackId));
   }
 
   private async find(track: Track): Promise<Lyrics> {
@@ -66,6 +73,10 @@ export class LyricsService {
     const { id: _lrclibId, ...rest } = lyrics;
     return { trackId, ...rest };
   }
+}
+
+function lyricsKey(trackId: string): string {
+  return `lyrics:${trackId}`;
 }
 
 /** A provider's "not found" as undefined, so the next way of asking is tried; every other failure stands. */

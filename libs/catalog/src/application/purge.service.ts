@@ -10,6 +10,8 @@ import { GeniusService } from './genius.service';
 import { SimilarArtistsService } from './similar-artists.service';
 import { SimilarTracksService } from './similar-tracks.service';
 import { ExternalPlaylistsService } from './external-playlists.service';
+import { LyricsService } from './lyrics.service';
+import { CoverArtService } from './cover-art.service';
 
 /** What an admin can purge by id: a catalog entity, or a Deezer or Spotify playlist's kept answers. */
 export type PurgeKind = EntityKind | 'external-playlist';
@@ -30,6 +32,8 @@ export class PurgeService {
     private readonly similarArtists: SimilarArtistsService,
     private readonly similarTracks: SimilarTracksService,
     private readonly playlists: ExternalPlaylistsService,
+    private readonly lyrics: LyricsService,
+    private readonly coverArt: CoverArtService,
   ) {}
 
   async purgeEntity(rawId: string, kind: PurgeKind): Promise<number> {
@@ -52,10 +56,17 @@ export class PurgeService {
     return removed;
   }
 
-  /** Answers kept about the entity outside its own row: a track's Genius song, an artist's similar lists. */
+  /**
+   * Answers kept about the entity outside its own row: a track's Genius song and lyrics, an album's cover art,
+   * an artist's similar lists.
+   */
   private async forgetDerived(kind: EntityKind, publicId: string): Promise<void> {
     if (kind === 'track') {
       await this.genius.forget(publicId);
+      await this.lyrics.forget(publicId);
+    }
+    if (kind === 'album') {
+      await this.coverArt.forget(publicId);
     }
     if (kind === 'artist') {
       await this.similarArtists.forget(publicId);

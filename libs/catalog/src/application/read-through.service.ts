@@ -211,6 +211,13 @@ export class ReadThrough {
     await this.misses.forget(key);
   }
 
+  /** Drops every remembered "not found" under a key prefix from every layer (admin purge of paged answers). */
+  async forgetMissesUnder(prefix: string): Promise<void> {
+    for (const key of await this.database(() => this.misses.forgetUnder(prefix))) {
+      await this.cache.delete(key);
+    }
+  }
+
   private fromCache<T>(key: string, cached: Cached<T>): Answer<T> {
     if (cached.missing || cached.value === undefined) {
       throw DomainError.notFound(`Not found: ${key}`);

@@ -42,5 +42,10 @@ export function playlistHeadKey(id: ExternalPlaylistId): string {
 
 /** The read path's key of one page of a playlist's entries, as asked (the platform is asked for that page). */
 export function playlistPageKey(id: ExternalPlaylistId, offset: number, limit: number): string {
-  return `external-playlist-tracks:${formatPlaylistId(id)}:${offset}:${limit}`;
+  return `${playlistPagesPrefix(id)}${offset}:${limit}`;
+}
+
+/** What every page key of the playlist starts with (a purge forgets them all). */
+export function playlistPagesPrefix(id: ExternalPlaylistId): string {
+  return `external-playlist-tracks:${formatPlaylistId(id)}:`;
 }

@@ -31,6 +31,11 @@ export class AnswerRepository {
     );
   }
 
+  /** Admin purge: the track's kept lyrics go with it. */
+  async deleteLyrics(trackPublicId: string): Promise<void> {
+    await this.sql.execute(`DELETE FROM catalog_lyrics WHERE track_public_id = $1`, [trackPublicId]);
+  }
+
   async findCoverArt<T>(albumPublicId: string): Promise<Stored<T> | undefined> {
     const rows = await this.sql.query<StoredRow>(
       `SELECT data, expires_at FROM catalog_cover_art WHERE album_public_id = $1`,
@@ -46,6 +51,11 @@ export class AnswerRepository {
          data = EXCLUDED.data, expires_at = EXCLUDED.expires_at, fetched_at = now()`,
       [albumPublicId, releasePublicId ?? null, JSON.stringify(art), expiresAt],
     );
+  }
+
+  /** Admin purge: the album's kept cover art goes with it. */
+  async deleteCoverArt(albumPublicId: string): Promise<void> {
+    await this.sql.execute(`DELETE FROM catalog_cover_art WHERE album_public_id = $1`, [albumPublicId]);
   }
 
   async findLink(trackPublicId: string, platform: string): Promise<Stored<LinkAnswer> | undefined> {

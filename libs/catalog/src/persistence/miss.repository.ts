@@ -28,6 +28,18 @@ export class MissRepository {
     return this.sql.execute(PURGE_EXPIRED, [limit, now]);
   }
 
+  /**
+   * Deletes every remembered miss whose key starts with `prefix` (admin purge of what is kept per page) and
+   * returns their keys. A purge is rare: a scan of the table is acceptable where a LIKE would need escaping.
+   */
+  async forgetUnder(prefix: string): Promise<string[]> {
+    const rows = await this.sql.query<{ key: string }>(
+      `DELETE FROM catalog_misses WHERE starts_with(key, $1) RETURNING key`,
+      [prefix],
+    );
+    return rows.map((row) => row.key);
+  }
+
   async forget(key: string): Promise<void> {
     await this.sql.query(`DELETE FROM catalog_misses WHERE key = $1`, [key]);
   }

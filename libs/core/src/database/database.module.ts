@@ -1,4 +1,4 @@
-import { Module, type DynamicModule } from '@nestjs/common';
+import { Injectable, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { databaseSettings, type DatabaseSettings } from '../config/core.settings';
@@ -27,9 +27,31 @@ const DATABASE_CONNECTION_URL = Symbol('DATABASE_CONNECTION_URL');
       },
     },
   ],
-  exports: [DATABASE_CONNECTION_URL],
+  exports: [DATABASE_CONNECTION_URL, EmbeddedPostgresService],
 })
 class DatabaseConnectionModule {}
+
+/**
+ * Nest runs shutdown hooks module by module, and the embedded server's module went before the global ones that
+ * hold the pools: PostgreSQL stopped under their open connections ("idle PostgreSQL connection lost"). So both
+ * pools close here first (each closes once; TypeORM's own hook then finds its DataSource closed), then the server.
+ */
+@Injectable()
+class DatabaseShutdown implements OnApplicationShutdown {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly sql: SqlClient,
+    private readonly embedded: EmbeddedPostgresService,
+  ) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.sql.onApplicationShutdown();
+    if (this.dataSource.isInitialized) {
+      await this.dataSource.destroy();
+    }
+    await this.embedded.stop();
+  }
+}
 
 @Module({})
 export class DatabaseModule {
@@ -51,6 +73,7 @@ export class DatabaseModule {
       ],
       providers: [
         MigrationRunner,
+        DatabaseShutdown,
         {
           provide: SqlClient,
           inject: [databaseSettings.KEY, DATABASE_CONNECTION_URL],

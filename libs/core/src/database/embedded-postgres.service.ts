@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { Client } from 'pg';
 import type { DatabaseSettings } from '../config/core.settings';
 import { isSettingSet } from '../config/settings';
@@ -51,7 +51,7 @@ function portTaken(port: number): StartupError {
  * 'error' event or a rejection with no reason.
  */
 @Injectable()
-export class EmbeddedPostgresService implements OnApplicationShutdown {
+export class EmbeddedPostgresService {
   private readonly logger = new Logger(EmbeddedPostgresService.name);
   private server?: PostgresProcess;
 
@@ -77,7 +77,8 @@ export class EmbeddedPostgresService implements OnApplicationShutdown {
     return `postgres://${USER}:${PASSWORD}@${HOST}:${port}/${DATABASE}`;
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Stops the server, if it runs; DatabaseShutdown calls it once the pools are closed. */
+  async stop(): Promise<void> {
     const server = this.server;
     this.server = undefined;
     await server?.stop();

@@ -82,6 +82,7 @@ export class SqlClient implements SqlSession, OnApplicationShutdown {
   private readonly pool: Pool;
   /** Statement names by text: pg refuses one name for two texts, so names are handed out here, never by callers. */
   private readonly names = new Map<string, string>();
+  private closing?: Promise<void>;
 
   constructor(
     config: PoolConfig,
@@ -165,10 +166,10 @@ export class SqlClient implements SqlSession, OnApplicationShutdown {
     return { total: this.pool.totalCount, idle: this.pool.idleCount, waiting: this.pool.waitingCount };
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    if (!this.pool.ended) {
-      await this.pool.end();
-    }
+  /** Closes the pool once, however many callers ask (Nest's hook and DatabaseShutdown). */
+  onApplicationShutdown(): Promise<void> {
+    this.closing ??= this.pool.ended ? Promise.resolve() : this.pool.end();
+    return this.closing;
   }
 
   private async connect(): Promise<PoolClient> {
