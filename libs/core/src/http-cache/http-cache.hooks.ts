@@ -100,6 +100,7 @@ export function installHttpCache(fastify: FastifyInstance, cache: HttpCache, key
         requestHeaders: request.headers,
         responseHeaders: reply.getHeaders(),
         payload,
+        route: request.routeOptions.url ?? request.url,
       });
       if (kept) {
         void reply.header('cache-status', withCacheStatus(reply.getHeader('cache-status'), CACHE_STATUS_STORED));

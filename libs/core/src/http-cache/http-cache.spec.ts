@@ -23,6 +23,7 @@ function answer(overrides: Partial<AnswerToKeep> = {}, cacheControl = 'public, m
       'x-frame-options': 'DENY',
     },
     payload: BODY,
+    route: '/v1/artists/:id',
     ...overrides,
   };
 }

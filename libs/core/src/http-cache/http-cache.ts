@@ -23,6 +23,8 @@ export interface CachedAnswer {
   bornAt: number;
   /** The policy needs the request to decide (Vary); otherwise freshness alone decides. */
   varies: boolean;
+  /** The route's template (`/v1/artists/:id`), the label a hit is counted and logged under. */
+  route: string;
 }
 
 export interface HttpCacheHit {
@@ -137,6 +139,8 @@ export interface AnswerToKeep {
   payload: string | Buffer;
   /** The answer's own expiry (ms since epoch) when the app told one; the cache never keeps it longer. */
   freshUntil?: number;
+  /** The route's template, for the hits' metrics and access log. */
+  route: string;
 }
 
 /**
@@ -211,6 +215,24 @@ export class HttpCache {
     return undefined;
   }
 
+  /**
+   * A fresh kept answer for a raw URL already mapped to its key, this request may be given as is; counted as a hit
+   * when found, not counted otherwise (the caller then hands the request to the app, whose lookup counts it).
+   */
+  peekUrl(url: string, requestHeaders: IncomingHttpHeaders): HttpCacheHit | undefined {
+    const key = this.keys?.get(url);
+    const answer = key === undefined ? undefined : this.entries?.get(key);
+    if (key === undefined || answer === undefined) {
+      return undefined;
+    }
+    const now = this.clock.nowMs();
+    if (answer.expiresAt <= now || !this.acceptable(key, answer, requestHeaders)) {
+      return undefined;
+    }
+    this.metrics.hit();
+    return { answer, age: Math.floor((now - answer.bornAt) / 1000) };
+  }
+
   /** Keeps the answer if RFC 9111 and Chorus's rules allow it; true when kept. */
   store(key: string, toKeep: AnswerToKeep): boolean {
     const { status, requestHeaders, responseHeaders } = toKeep;
@@ -241,6 +263,7 @@ export class HttpCache {
       expiresAt,
       bornAt: now - policy.age() * 1000,
       varies: !!vary,
+      route: toKeep.route,
     };
     this.entries.set(key, answer);
     const kept = this.entries.has(key);

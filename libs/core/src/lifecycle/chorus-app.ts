@@ -29,6 +29,7 @@ import { LifecycleState } from './lifecycle.state';
 import { listenOrExplain } from './startup-error';
 import { HttpCache } from '../http-cache/http-cache';
 import { installHttpCache } from '../http-cache/http-cache.hooks';
+import { HttpCacheFront } from '../http-cache/http-cache.front';
 import { RequestKeys } from '../http-cache/request-keys';
 
 export interface ChorusAppOptions {
@@ -128,7 +129,10 @@ export async function createChorusApp(rootModule: Type, options: ChorusAppOption
   // one line a failed start prints there.
   setGrpcLogger({ error: (...parts: unknown[]) => logger.warn(parts.map(String).join(' '), 'grpc-js') });
   const trusted = new TrustedProxies(settings.http.HTTP_TRUSTED_PROXIES);
+  const front = new HttpCacheFront();
   const adapter = new FastifyAdapter({
+    // The HTTP cache's front door answers a fresh hit before Fastify (http-cache.front.ts says when and why).
+    serverFactory: front.serverFactory,
     bodyLimit: settings.http.HTTP_BODY_LIMIT_BYTES,
     // The same trust for Fastify's own request.ip/protocol/host as for the client address (installClientAddress).
     trustProxy: trusted.empty ? false : (address: string) => trusted.trusts(normalizeAddress(address) ?? ''),
@@ -168,6 +172,14 @@ export async function createChorusApp(rootModule: Type, options: ChorusAppOption
   installAccessLog(fastify, { logger, metrics: metrics.enabled ? metrics : undefined });
   // After the app's onSend hooks, so it keeps answers with their final headers.
   installHttpCache(fastify, app.get(HttpCache), app.get(RequestKeys));
+  const lifecycle = app.get(LifecycleState);
+  front.attach({
+    cache: app.get(HttpCache),
+    logger,
+    metrics: metrics.enabled ? metrics : undefined,
+    isDraining: () => lifecycle.isDraining,
+    corsEnabled: settings.http.HTTP_CORS_ORIGINS.split(',').some((origin) => origin.trim() !== ''),
+  });
   if (metrics.enabled && settings.metrics.METRICS_PORT === 0) {
     mountMetricsRoute(fastify, metrics);
   }
