@@ -14,6 +14,7 @@ export const CFG = SMOKE
       pairs: 1,
       seconds: 1.5,
       warmSeconds: 0.5,
+      loginWarmSeconds: 0.5,
       cold: 8,
       coldWarmup: 3,
       storm: 1,
@@ -27,6 +28,10 @@ export const CFG = SMOKE
       pairs: 5,
       seconds: 4,
       warmSeconds: 1,
+      // ~30 logins a second: one second warms the login path with ~30 calls, while V8 keeps compiling it for
+      // hundreds (its compiler threads took ~1 ms per login over the first ~840, measured 2026-12-06), on the
+      // cores bcrypt needs. The row measures steady throughput, so it warms as long as that takes.
+      loginWarmSeconds: 15,
       cold: 100,
       coldWarmup: 100,
       storm: 2,

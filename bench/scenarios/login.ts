@@ -51,7 +51,7 @@ export async function login(chorus: Chorus): Promise<Row[]> {
         { url: loginUrl, method: 'POST', bodies, connections: LOGIN_CONCURRENCY, durationSec: seconds },
         chorus.pid,
       );
-    await loginRun(CFG.warmSeconds);
+    await loginRun(CFG.loginWarmSeconds);
     const { base, ours, ratios } = await alternate(
       () => rawBcrypt(BCRYPT_COST, LOGIN_CONCURRENCY, BCRYPT_THREADS, CFG.seconds * 1000, 'all'),
       () => loginRun(CFG.seconds),

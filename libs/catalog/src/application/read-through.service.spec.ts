@@ -225,3 +225,118 @@ describe(ReadThrough.name, () => {
     await refreshed;
   });
 });
+
+/**
+ * A memory miss asks Redis, the row query and the single-flight lock together. Whatever Redis answers, the
+ * outcome is what asking them one after another gave: these cases hold each step back or fail it.
+ */
+describe(`${ReadThrough.name} on a memory miss`, () => {
+  const KEY = 'artist:deezer:1';
+  let clock: FakeClock;
+  let redisAnswer: (hit: { value: unknown } | undefined) => void;
+  let rowAsked: boolean;
+  let row: () => Promise<Loaded<string>>;
+  let providerCalls: number;
+  let commands: string[];
+  let sut: ReadThrough;
+
+  const spec = (): ReadSpec<string> => ({
+    key: KEY,
+    ttlSeconds: TTL_SECONDS,
+    notFoundTtlSeconds: 60,
+    loadSeesMisses: true,
+    load: () => {
+      rowAsked = true;
+      return row();
+    },
+    fetch: () => {
+      providerCalls += 1;
+      return Promise.resolve('from provider');
+    },
+    save: () => Promise.resolve(),
+  });
+  const settled = () => new Promise((resolve) => setImmediate(resolve));
+
+  beforeEach(() => {
+    clock = new FakeClock(NOW);
+    rowAsked = false;
+    row = () => Promise.resolve(undefined);
+    providerCalls = 0;
+    commands = [];
+    // Memory never holds the key; Redis answers when the test says so.
+    const cache = {
+      getLocal: () => undefined,
+      get: () => new Promise((resolve) => (redisAnswer = resolve)),
+      set: () => Promise.resolve(),
+    };
+    const client = {
+      set: () => (commands.push('lock'), Promise.resolve('OK')),
+      eval: () => (commands.push('unlock'), Promise.resolve(1)),
+    };
+    const redis = { ready: true, run: (command: (c: typeof client) => unknown) => command(client) };
+    const flight = new SingleFlight(
+      redis as unknown as RedisConnection,
+      { REDIS_KEY_PREFIX: 'test:' } as RedisSettings,
+      { CATALOG_LOCK_TTL_MS: 1_000 } as CatalogSettings,
+      clock,
+    );
+    sut = new ReadThrough(
+      cache as unknown as CacheService,
+      new FakeMisses() as unknown as MissRepository,
+      flight,
+      { recordAnswer: () => undefined } as unknown as CatalogMetrics,
+      clock,
+      new CatalogSettings(),
+      new DatabaseSettings(),
+    );
+  });
+
+  it('should ask PostgreSQL and the lock before Redis has answered', async () => {
+    const read = sut.read(spec());
+    await settled();
+    expect(rowAsked).toBe(true);
+    expect(commands).toEqual(['lock']);
+    redisAnswer(undefined);
+    expect(await read).toMatchObject({ value: 'from provider', freshness: 'MISS' });
+    expect(providerCalls).toBe(1);
+  });
+
+  it('should answer a fresh Redis hit even when the row query fails, and give the lock back', async () => {
+    row = () => Promise.reject(new Error('connection refused'));
+    const read = sut.read(spec());
+    redisAnswer({ value: { value: 'cached', expiresAt: NOW + 1_000 } });
+    expect(await read).toMatchObject({ value: 'cached', freshness: 'HIT', freshUntil: NOW + 1_000 });
+    await settled();
+    expect(providerCalls).toBe(0);
+    expect(commands).toEqual(['lock', 'unlock']);
+  });
+
+  it('should answer a "not found" kept in Redis without asking the provider, and give the lock back', async () => {
+    row = () => Promise.resolve({ value: 'stored', expiresAt: new Date(NOW + 1_000) });
+    const read = sut.read(spec());
+    redisAnswer({ value: { missing: true, expiresAt: NOW + 1_000 } });
+    await expect(read).rejects.toMatchObject({ code: ErrorCode.NOT_FOUND });
+    await settled();
+    expect(providerCalls).toBe(0);
+    expect(commands).toEqual(['lock', 'unlock']);
+  });
+
+  it('should take the row over a Redis answer past its freshness', async () => {
+    row = () => Promise.resolve({ value: 'stored', expiresAt: new Date(NOW + 5_000) });
+    const read = sut.read(spec());
+    redisAnswer({ value: { value: 'cached', expiresAt: NOW - 1 } });
+    expect(await read).toMatchObject({ value: 'stored', freshness: 'HIT', freshUntil: NOW + 5_000 });
+    await settled();
+    expect(commands).toEqual(['lock', 'unlock']);
+  });
+
+  it('should answer UPSTREAM_UNAVAILABLE, asking no provider, when Redis has nothing and the row query fails', async () => {
+    row = () => Promise.reject(new Error('connection refused'));
+    const read = sut.read(spec());
+    redisAnswer(undefined);
+    await expect(read).rejects.toMatchObject({ code: ErrorCode.UPSTREAM_UNAVAILABLE });
+    await settled();
+    expect(providerCalls).toBe(0);
+    expect(commands).toEqual(['lock', 'unlock']);
+  });
+});
