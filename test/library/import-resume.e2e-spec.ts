@@ -24,13 +24,20 @@ describe('Library import jobs across restarts and outages', () => {
     sut = await bootTestApp(upstreamEnv(fake, AUTH_TEST_SETTINGS), database);
     return restLibrary(sut.httpUrl);
   };
+  // Every app a test boots is closed before the next test (and before the database is dropped): one left running
+  // would go on polling for jobs (and take the next test's) after Jest has torn the environment down.
+  const stop = async (): Promise<void> => {
+    const running = sut;
+    sut = undefined;
+    await running?.close();
+  };
 
   beforeAll(async () => {
     await fake.start();
     database = await createTestDatabase();
   });
+  afterEach(stop);
   afterAll(async () => {
-    await sut?.close();
     await database.drop();
     await fake.stop();
   });
@@ -43,7 +50,7 @@ describe('Library import jobs across restarts and outages', () => {
     const started = expectOk(await api.call<ImportJob>('importPlaylist', { url: BIG_PLAYLIST }, token));
     await eventually(async () => (await job(api, token, started.id)).processed === 100, 10_000, 'a first page');
 
-    await (sut as TestApp).close();
+    await stop();
     // The stopping replica finished the page it was reading and handed the job back.
     const [left] = await queryDatabase<{ state: string; next_offset: number; lease_owner: string | null }>(
       database.url,
