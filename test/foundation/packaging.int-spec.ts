@@ -25,6 +25,13 @@ describe('Packaging (Dockerfile, compose)', () => {
     expect(dockerfile).toMatch(/npm ci --omit=dev/);
   });
 
+  it('should say in the README which Node versions package.json admits', () => {
+    const { engines } = JSON.parse(read('package.json')) as { engines: { node: string } };
+    // The versions that require() ES modules unflagged (20.19+, 22.12+): Nest itself is ESM only.
+    expect(engines.node).toBe('^20.19.0 || >=22.12.0');
+    expect(read('README.md')).toContain(`\`${engines.node}\``);
+  });
+
   it('should run as a non-root user with a health check on the readiness probe and the built entry point', () => {
     const user = lines.filter((l) => /^USER\s/i.test(l)).at(-1);
     expect(user).toBeDefined();
