@@ -83,6 +83,26 @@ describe('Chorus process', () => {
     }
   });
 
+  it('should stop cleanly on Ctrl-C, which reaches every process of the terminal job, embedded PostgreSQL too', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'chorus-ctrl-c-'));
+    const port = String(await freePort());
+    try {
+      const sut = await spawnApp(
+        { DATABASE_URL: '', DATA_DIR: dataDir, DB_EMBEDDED_PORT: port, ...SECRET },
+        { processGroup: true },
+      );
+      await sut.waitReady(60_000);
+      // What a terminal does on Ctrl-C: SIGINT to the whole foreground process group.
+      process.kill(-(sut.process.pid as number), 'SIGINT');
+      expect(await sut.exited()).toBe(0);
+      // PostgreSQL outlived the drain and was stopped by Chorus once the pools had closed.
+      expect(sut.stdout() + sut.stderr()).not.toContain('connection lost');
+      expect(existsSync(join(dataDir, 'pg', 'postmaster.pid'))).toBe(false);
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
   it('should finish in-flight HTTP and gRPC calls on SIGTERM and exit 0', async () => {
     const db = await createTestDatabase('sigterm');
     // bcrypt at cost 12 makes each login take a noticeable time: real in-flight work, no test-only endpoint.

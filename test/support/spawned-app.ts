@@ -25,6 +25,8 @@ export interface SpawnOptions {
   nodeArgs?: string[];
   /** Opens an IPC channel to the child (`process.send` / 'message'), e.g. for test/support/heap-probe.js. */
   ipc?: boolean;
+  /** Runs the app as a terminal runs a foreground job: the leader of its own process group (see `interrupt`). */
+  processGroup?: boolean;
 }
 
 export async function spawnApp(env: Record<string, string>, options: SpawnOptions = {}): Promise<SpawnedApp> {
@@ -44,6 +46,7 @@ export async function spawnApp(env: Record<string, string>, options: SpawnOption
       ...env,
     },
     stdio: options.ipc ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],
+    detached: options.processGroup === true,
   });
   let out = '';
   let err = '';

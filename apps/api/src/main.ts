@@ -8,8 +8,20 @@ function failStart(error: unknown): never {
   process.exit(1);
 }
 
+/** Ctrl-C, `kill`, a closed terminal. */
+const STOP_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+
+/**
+ * Before Chorus listens, and on a second signal while it stops: exit at once. process.exit (unlike dying of the
+ * signal) runs 'exit' listeners, which tell the embedded PostgreSQL (in a process group of its own) to go too.
+ */
+function exitNow(): void {
+  process.exit(1);
+}
+
 async function main(): Promise<void> {
   process.on('uncaughtException', failStart);
+  STOP_SIGNALS.forEach((signal) => process.on(signal, exitNow));
   let chorus: ChorusApp | undefined;
   try {
     chorus = await createChorusApp(AppModule, APP_OPTIONS);
@@ -22,10 +34,11 @@ async function main(): Promise<void> {
   process.removeListener('uncaughtException', failStart);
   const started = chorus;
   const stop = (): void => {
+    // The first signal drains and stops; another one (an impatient second Ctrl-C) exits at once.
+    STOP_SIGNALS.forEach((signal) => process.removeListener(signal, stop).on(signal, exitNow));
     void stopChorus(started).then((clean) => process.exit(clean ? 0 : 1));
   };
-  process.once('SIGTERM', stop);
-  process.once('SIGINT', stop);
+  STOP_SIGNALS.forEach((signal) => process.removeListener(signal, exitNow).on(signal, stop));
 }
 
 void main();

@@ -40,11 +40,18 @@ class Tail {
   }
 }
 
-function spawnAs(command: string, args: string[], runAs: RunAs | undefined, cwd: string): ChildProcess {
+function spawnAs(
+  command: string,
+  args: string[],
+  runAs: RunAs | undefined,
+  cwd: string,
+  detached = false,
+): ChildProcess {
   // cwd: a folder the postgres account can reach; the checkout's own may be private to root.
   return spawn(command, args, {
     ...runAs,
     cwd,
+    detached,
     env: { ...process.env, LC_MESSAGES: 'C', LC_ALL: 'C' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -107,7 +114,14 @@ export class PostgresProcess {
       ['-D', dir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1'],
       runAs,
       dir,
+      // A process group of its own: a terminal's Ctrl-C goes to the whole foreground group, and PostgreSQL would
+      // stop at once under Chorus's open connections while Chorus still drains. Chorus stops it itself, last.
+      true,
     );
+    const server = new PostgresProcess(child);
+    // If Chorus exits without a clean stop (a failed start, a signal before it listens), PostgreSQL is told to go
+    // too rather than linger: in a group of its own, no signal meant for Chorus reaches it.
+    process.once('exit', server.killOnExit);
     const tail = new Tail();
     // Read stdout and stderr for as long as the server runs: a full pipe would block PostgreSQL.
     child.stdout?.on('data', (chunk: Buffer) => tail.push(chunk));
@@ -126,9 +140,6 @@ export class PostgresProcess {
         reject(new PostgresProcessError(`PostgreSQL stopped while starting: ${reason}`, tail.text()));
       });
     });
-    const server = new PostgresProcess(child);
-    // If Chorus exits without a clean stop (a failed start), PostgreSQL is told to go too rather than linger.
-    process.once('exit', server.killOnExit);
     return server;
   }
 
