@@ -110,31 +110,6 @@ describe(SqlClient.name, () => {
     expect(await sut.query(LOOKUP, [1])).toHaveLength(1);
   });
 
-  it('should run statements issued together in a transaction in order, and roll all back when one is refused', async () => {
-    const written = await sut.transaction((tx) =>
-      Promise.all([
-        tx.execute(`INSERT INTO things VALUES (2, '{}', NULL)`),
-        tx.query<{ n: string }>('SELECT count(*) AS n FROM things'),
-      ]),
-    );
-    expect(written).toEqual([1, [{ n: '2' }]]);
-
-    const failure = await sut
-      .transaction((tx) =>
-        Promise.all([
-          tx.execute(`INSERT INTO things VALUES (3, '{}', NULL)`),
-          tx.execute(`INSERT INTO things VALUES (1, '{}', NULL)`),
-          tx.execute(`INSERT INTO things VALUES (4, '{}', NULL)`),
-        ]),
-      )
-      .catch((error: unknown) => error);
-
-    // The refused statement's own error, not the "transaction is aborted" of the one behind it.
-    expect((failure as SqlError).code).toBe(UNIQUE_VIOLATION);
-    expect(await queryDatabase(db.url, 'SELECT id FROM things ORDER BY id')).toEqual([{ id: 1 }, { id: 2 }]);
-    expect(await sut.query(LOOKUP, [1])).toHaveLength(1);
-  });
-
   it('should turn synchronous commit off for an async-commit transaction only, and only inside it', async () => {
     const setting = (rows: Array<{ synchronous_commit: string }>): string => rows[0].synchronous_commit;
 

@@ -141,27 +141,18 @@ export class ReadThrough {
 
   /** `cacheAsked`: memory already held the key (expired there), and a cache hit never asks Redis too. */
   private async answer<T>(spec: ReadSpec<T>, cacheAsked: boolean): Promise<Answer<T>> {
-    // Redis, the row query and the single-flight lock a first-time question needs go out together: such a
-    // question waits for one round trip (the slower of Redis and PostgreSQL), not a Redis trip and then the row.
-    // When Redis answers, the row and the lock were asked for nothing: the lock is given back at once, and a
-    // failed row query is nobody's business (handled here, so it never surfaces as an unhandled rejection).
-    const cachedLater = cacheAsked ? undefined : this.cache.get<Cached<T>>(spec.key);
+    const cached = cacheAsked ? undefined : await this.cache.get<Cached<T>>(spec.key);
+    if (cached && cached.value.expiresAt > this.clock.nowMs()) {
+      return this.fromCache(spec.key, cached.value);
+    }
+    // Not in any cache: the row query and the lock a first-time question needs go out together.
     const early = this.flight.lockEarly(spec.key);
-    const row = this.stored(spec);
-    row.catch(() => undefined);
-    let cached: Cached<T> | undefined;
     let loaded: Loaded<T>;
     try {
-      cached = (await cachedLater)?.value;
-      cached = cached && cached.expiresAt > this.clock.nowMs() ? cached : undefined;
-      loaded = cached ? undefined : await this.database(() => row);
+      loaded = await this.database(() => this.stored(spec));
     } catch (error) {
       early.release();
       throw error;
-    }
-    if (cached) {
-      early.release();
-      return this.fromCache(spec.key, cached);
     }
     if (loaded === undefined) {
       const fetched = await this.fetchOnce(spec, early);

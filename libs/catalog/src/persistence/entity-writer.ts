@@ -84,16 +84,12 @@ export class EntityWriter {
     if (!inserted) {
       await deleteLookups(this.tx, kind, [id]);
     }
-    // Issued together: on the transaction's pipelined connection they share one round trip, and PostgreSQL still
-    // runs them in order; the first refusal rejects this (and the transaction rolls back).
-    const writes: Array<Promise<unknown>> = [];
     for (const table of LOOKUP_TABLES) {
       const insert = insertLookupRows(table, kind, id, entity);
       if (insert) {
-        writes.push(this.tx.query(...insert));
+        await this.tx.query(...insert);
       }
     }
-    await Promise.all(writes);
     return { id, inserted };
   }
 

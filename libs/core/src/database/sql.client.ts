@@ -89,8 +89,7 @@ export class SqlClient implements SqlSession, OnApplicationShutdown {
     /** The Retry-After of the UNAVAILABLE answered while PostgreSQL cannot be reached (DB_RETRY_AFTER_SECONDS). */
     private readonly retryAfterSeconds = 5,
   ) {
-    // Pipeline mode (pg's `pipeline` option): see `transaction`. A statement alone behaves as without it.
-    this.pool = new Pool({ ...config, pipeline: true });
+    this.pool = new Pool(config);
     // An idle connection dropped by the server (restart, failover) must not take the process down; the next
     // checkout opens a new one.
     this.pool.on('error', (error) =>
@@ -109,26 +108,16 @@ export class SqlClient implements SqlSession, OnApplicationShutdown {
   /**
    * `work` on one connection between BEGIN and COMMIT; any error rolls it back and is rethrown. A connection whose
    * ROLLBACK failed is discarded rather than returned to the pool.
-   *
-   * The pool's connections run in pg's pipeline mode: a statement goes out without waiting for the answer to the
-   * one before, and PostgreSQL runs them in order. So BEGIN is not awaited before `work` starts: its first
-   * statement follows BEGIN in the same round trip (the first-time catalog write waits one round trip less), and
-   * statements `work` issues together (the lookup rows of one entity) share one. BEGIN never fails on a live
-   * connection (PostgreSQL only warns when a block is already open), and when the connection is gone every
-   * statement behind it fails too; BEGIN's answer is still checked before COMMIT.
    */
   async transaction<T>(work: (tx: SqlSession) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
     const client = await this.connect();
     let broken: Error | undefined;
     try {
-      const begun = this.unnamed(client, options.asyncCommit ? BEGIN_ASYNC_COMMIT : BEGIN);
-      // Awaited below; until then a failure of it must not count as unhandled.
-      begun.catch(() => undefined);
+      await this.unnamed(client, options.asyncCommit ? BEGIN_ASYNC_COMMIT : BEGIN);
       const result = await work({
         query: <R>(text: string, params: unknown[] = []) => this.run<R>(client, text, params).then((r) => r.rows),
         execute: (text, params = []) => this.run(client, text, params).then((r) => r.rowCount),
       });
-      await begun;
       await this.unnamed(client, 'COMMIT');
       return result;
     } catch (error) {
