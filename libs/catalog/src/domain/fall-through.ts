@@ -23,6 +23,7 @@ function reasonOf(error: unknown): string {
  */
 export async function fallThrough<T>(what: string, steps: readonly FallThroughStep<T>[]): Promise<FoundBy<T>> {
   const failures: SourceFailure[] = [];
+  const unknownTo: string[] = [];
   let retryAfterSeconds: number | undefined;
   for (const step of steps) {
     try {
@@ -30,8 +31,10 @@ export async function fallThrough<T>(what: string, steps: readonly FallThroughSt
       if (value !== undefined) {
         return { value, source: step.source };
       }
+      unknownTo.push(step.source);
     } catch (error) {
       if (error instanceof DomainError && error.code === ErrorCode.NOT_FOUND) {
+        unknownTo.push(step.source);
         continue;
       }
       failures.push({ source: step.source, reason: reasonOf(error) });
@@ -43,7 +46,13 @@ export async function fallThrough<T>(what: string, steps: readonly FallThroughSt
     throw DomainError.notFound(`No provider knows ${what}`);
   }
   const named = failures.map((f) => `${f.source} (${f.reason})`).join(', ');
-  throw new DomainError(ErrorCode.UPSTREAM_UNAVAILABLE, `${what}: no provider that answered knows it; down: ${named}`, {
+  // Say who answered "unknown" and who could not be asked: "no provider that answered knows it" read as a
+  // verdict even when none had answered.
+  const detail =
+    unknownTo.length > 0
+      ? `${what}: not known to ${unknownTo.join(', ')}; could not ask ${named}`
+      : `${what}: could not ask any provider: ${named}`;
+  throw new DomainError(ErrorCode.UPSTREAM_UNAVAILABLE, detail, {
     retryAfterSeconds: retryAfterSeconds ?? 30,
     extensions: { failures },
   });
