@@ -30,6 +30,22 @@ describe(toDomainError.name, () => {
     expect(toDomainError('musicbrainz', new BrokenCircuitError(), 29_100).retryAfterSeconds).toBe(30);
   });
 
+  it('should say why an open breaker answers at once, and for how long', () => {
+    expect(toDomainError('deezer', new BrokenCircuitError(), 9_500).message).toBe(
+      'deezer is unavailable: its last calls failed, so it is not asked again for 10 s (circuit open)',
+    );
+  });
+
+  it('should put a connection error code in plain words and keep the code', () => {
+    expect(toDomainError('musicbrainz', UpstreamFailure.connection('ENOTFOUND', 'getaddrinfo', null)).message).toBe(
+      'musicbrainz is unavailable: connection failed (ENOTFOUND, host name not found: no network or DNS?)',
+    );
+    expect(UpstreamFailure.connection('EPIPE', 'write EPIPE', null).message).toBe('connection failed (EPIPE)');
+    expect(UpstreamFailure.connection(undefined, 'socket hang up', null).message).toBe(
+      'connection failed (socket hang up)',
+    );
+  });
+
   it('should retry only connection errors, 429 and 502/503/504, and break only on provider faults', () => {
     expect([429, 500, 502, 503, 504, 404].map((s) => UpstreamFailure.status(s).retryable)).toEqual([
       true,

@@ -11,6 +11,16 @@ interface FailureDetails {
   cause?: unknown;
 }
 
+/** Plain words for the socket errors a user meets first (no network, a proxy, a firewall); the code stays. */
+const CONNECTION_ERRORS: Readonly<Record<string, string>> = {
+  ENOTFOUND: 'host name not found: no network or DNS?',
+  EAI_AGAIN: 'DNS lookup failed for now',
+  ECONNREFUSED: 'connection refused',
+  ECONNRESET: 'connection reset',
+  EHOSTUNREACH: 'host unreachable',
+  ENETUNREACH: 'network unreachable',
+};
+
 /** What went wrong talking to a provider, before it is mapped to a DomainError for the caller. */
 export class UpstreamFailure extends Error {
   override readonly name = 'UpstreamFailure';
@@ -29,6 +39,13 @@ export class UpstreamFailure extends Error {
 
   static status(status: number, retryAfterMs?: number, message = `answered HTTP ${status}`): UpstreamFailure {
     return new UpstreamFailure('status', message, { status, retryAfterMs });
+  }
+
+  /** The socket failed before an answer: `code` (ENOTFOUND...) when the error has one, else its message. */
+  static connection(code: string | undefined, message: string, cause: unknown): UpstreamFailure {
+    const gloss = code === undefined ? undefined : CONNECTION_ERRORS[code];
+    const what = code === undefined ? message : gloss === undefined ? code : `${code}, ${gloss}`;
+    return new UpstreamFailure('connection', `connection failed (${what})`, { cause });
   }
 
   /** Worth another attempt for an idempotent call: connection trouble, 502/503/504, and throttling. */
@@ -85,10 +102,14 @@ export function toDomainError(provider: string, error: unknown, breakerRetryAfte
     return fromFailure(provider, error);
   }
   if (error instanceof BrokenCircuitError || error instanceof IsolatedCircuitError) {
-    return new DomainError(ErrorCode.UPSTREAM_UNAVAILABLE, `${provider} is unavailable (circuit open)`, {
-      cause: error,
-      retryAfterSeconds: seconds(breakerRetryAfterMs),
-    });
+    // "circuit open" alone is jargon to a caller who never saw the provider fail: say why it is not asked.
+    const wait = seconds(breakerRetryAfterMs);
+    const pause = wait === undefined ? 'for a while' : `for ${wait} s`;
+    return new DomainError(
+      ErrorCode.UPSTREAM_UNAVAILABLE,
+      `${provider} is unavailable: its last calls failed, so it is not asked again ${pause} (circuit open)`,
+      { cause: error, retryAfterSeconds: wait },
+    );
   }
   if (error instanceof UnexpectedShapeError) {
     return new DomainError(ErrorCode.UPSTREAM_UNAVAILABLE, `${provider} sent an unexpected answer: ${error.message}`, {

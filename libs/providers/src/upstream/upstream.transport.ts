@@ -190,6 +190,6 @@ export class UpstreamTransport implements OnApplicationShutdown {
       return new UpstreamFailure('timeout', `no answer within ${what}`, { cause: error });
     }
     const message = error instanceof Error ? error.message : String(error);
-    return new UpstreamFailure('connection', `connection failed (${code ?? message})`, { cause: error });
+    return UpstreamFailure.connection(code, message, error);
   }
 }
