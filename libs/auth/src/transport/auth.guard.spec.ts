@@ -89,6 +89,20 @@ describe(AuthGuard.name, () => {
     expect(await codeOf(rpcContext(proto.closed, ClosedController, 'Bearer x.y.z'))).toBe(ErrorCode.UNAUTHENTICATED);
   });
 
+  it('should tell a missing token from an Authorization header that holds no bearer token', async () => {
+    const proto = ClosedController.prototype;
+    const messageOf = (authorization?: string): Promise<string> =>
+      Promise.resolve()
+        .then(() => sut.canActivate(rpcContext(proto.closed, ClosedController, authorization)))
+        .then(
+          () => 'let in',
+          (error: unknown) => (error as Error).message,
+        );
+    expect(await messageOf()).toBe('A bearer access token is required');
+    expect(await messageOf('Bearer ')).toContain('Authorization must be "Bearer <accessToken>"');
+    expect(await messageOf(`Basic ${TOKEN}`)).toContain('Authorization must be "Bearer <accessToken>"');
+  });
+
   it('should set the caller from the session row for a valid token', async () => {
     const ctx = rpcContext(OpenController.prototype.closed, OpenController, `Bearer ${TOKEN}`);
     expect(await codeOf(ctx)).toBe(true);

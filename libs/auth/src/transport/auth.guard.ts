@@ -75,7 +75,13 @@ export class AuthGuard implements CanActivate {
   private async signedIn(ctx: ExecutionContext, access: RouteAccess, header: string): Promise<boolean> {
     const match = BEARER.exec(header);
     if (!match) {
-      throw DomainError.unauthenticated('A bearer access token is required');
+      // A header that is there but not a bearer JWT (`Bearer $ACCESS` with $ACCESS unset, a Basic header) is the
+      // caller's typo: "required" would send them looking for a missing header.
+      throw DomainError.unauthenticated(
+        header === ''
+          ? 'A bearer access token is required'
+          : 'Authorization must be "Bearer <accessToken>", with the accessToken that login or refresh answered',
+      );
     }
     const claims = await this.tokens.verify(match[1]);
     const caller = await this.activeCaller(claims.sid, claims.sub);
