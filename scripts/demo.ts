@@ -4,6 +4,7 @@
  * Flags: `--port <n>` for the fake upstream, `--upstream-only` to print the settings and not start Chorus.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { FAKE_GENIUS_TOKEN, FakeUpstream } from '../test/fake-upstream';
@@ -72,14 +73,20 @@ async function main(): Promise<void> {
     '     deezer:3135556 / ISRC GBDUW0000059 (Harder, Better, Faster, Stronger), UPC 724384960650 (Discovery)',
   );
   const chorus = startChorus(env);
+  let stopping = false;
   const stop = (): void => {
+    stopping = true;
+    // Chorus drains first (it may still call the fake upstream), then the upstream goes.
+    const exited = chorus && chorus.exitCode === null ? once(chorus, 'exit') : Promise.resolve();
     chorus?.kill('SIGTERM');
-    void upstream.stop().then(() => process.exit(0));
+    void exited.then(() => upstream.stop()).then(() => process.exit(0));
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   chorus?.once('exit', (code) => {
-    console.log(`Chorus exited (${code ?? 'signal'}); the fake upstream keeps running, Ctrl-C to stop`);
+    if (!stopping) {
+      console.log(`Chorus exited (${code ?? 'signal'}); the fake upstream keeps running, Ctrl-C to stop`);
+    }
   });
 }
 

@@ -12,8 +12,8 @@ function failStart(error: unknown): never {
 const STOP_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
 /**
- * Before Chorus listens, and on a second signal while it stops: exit at once. process.exit (unlike dying of the
- * signal) runs 'exit' listeners, which tell the embedded PostgreSQL (in a process group of its own) to go too.
+ * Before Chorus listens: exit at once. process.exit (unlike dying of the signal) runs 'exit' listeners, which tell
+ * the embedded PostgreSQL (in a process group of its own) to go too.
  */
 function exitNow(): void {
   process.exit(1);
@@ -33,9 +33,15 @@ async function main(): Promise<void> {
   }
   process.removeListener('uncaughtException', failStart);
   const started = chorus;
+  let stopping = false;
   const stop = (): void => {
-    // The first signal drains and stops; another one (an impatient second Ctrl-C) exits at once.
-    STOP_SIGNALS.forEach((signal) => process.removeListener(signal, stop).on(signal, exitNow));
+    // Signals often come in pairs (npm and the demo forward the terminal's Ctrl-C to a process that got it too):
+    // only the first counts, and SHUTDOWN_TIMEOUT_MS bounds the stop. Still listening keeps Node from dying of
+    // the next one with the embedded PostgreSQL left running.
+    if (stopping) {
+      return;
+    }
+    stopping = true;
     void stopChorus(started).then((clean) => process.exit(clean ? 0 : 1));
   };
   STOP_SIGNALS.forEach((signal) => process.removeListener(signal, exitNow).on(signal, stop));
