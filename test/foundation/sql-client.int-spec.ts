@@ -1,6 +1,7 @@
 import { DomainError, ErrorCode, SqlClient, SqlError, UNIQUE_VIOLATION } from '@app/core';
 import { createTestDatabase, queryDatabase, type TestDatabase } from '../support/database';
 import { freePort } from '../support/ports';
+import { TcpProxy } from '../resilience/tcp-proxy';
 
 interface PreparedRow {
   name: string;
@@ -166,5 +167,41 @@ describe(SqlClient.name, () => {
     } finally {
       await away.onApplicationShutdown();
     }
+  });
+});
+
+describe(`${SqlClient.name} closing`, () => {
+  let db: TestDatabase;
+  let proxy: TcpProxy;
+
+  beforeAll(async () => {
+    db = await createTestDatabase('sql_client_close');
+    proxy = TcpProxy.forUrl(db.url);
+    await proxy.start();
+  });
+
+  afterAll(async () => {
+    await proxy.stop();
+    await db.drop();
+  });
+
+  // pg-pool's end() resolves once its list of clients is empty, which it empties before their sockets close: a
+  // PostgreSQL stopped right then (the embedded one, on shutdown) cut those connections under the pool and the
+  // pool logged "idle PostgreSQL connection lost". A slow path to the server widens that window to certainty.
+  it('should resolve its close only once PostgreSQL has let go of every connection of the pool', async () => {
+    const applicationName = `close_${process.pid}`;
+    const sut = new SqlClient({ connectionString: proxy.route(db.url), max: 4, application_name: applicationName });
+    await Promise.all(Array.from({ length: 4 }, () => sut.query('SELECT pg_sleep(0.05)')));
+    expect(sut.poolCounts()).toMatchObject({ total: 4, idle: 4 });
+    proxy.delayRequests(500);
+
+    await sut.onApplicationShutdown();
+    const left = await queryDatabase<{ n: string }>(
+      db.url,
+      'SELECT count(*) AS n FROM pg_stat_activity WHERE application_name = $1',
+      [applicationName],
+    );
+
+    expect(left).toEqual([{ n: '0' }]);
   });
 });

@@ -10,6 +10,7 @@ export class TcpProxy {
   private server?: Server;
   private readonly sockets = new Set<Socket>();
   private cut = false;
+  private requestDelayMs = 0;
   port = 0;
 
   constructor(
@@ -24,7 +25,8 @@ export class TcpProxy {
   }
 
   async start(): Promise<void> {
-    const server = createServer((client) => this.accept(client));
+    // Half-open allowed: a client's closing waits for the server's, as it does on a direct connection.
+    const server = createServer({ allowHalfOpen: true }, (client) => this.accept(client));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     this.server = server;
     this.port = (server.address() as AddressInfo).port;
@@ -51,6 +53,11 @@ export class TcpProxy {
     this.cut = false;
   }
 
+  /** From now on what clients send (their closing included) reaches the server this much later, in order. */
+  delayRequests(ms: number): void {
+    this.requestDelayMs = ms;
+  }
+
   get openConnections(): number {
     return this.sockets.size;
   }
@@ -58,6 +65,14 @@ export class TcpProxy {
   async stop(): Promise<void> {
     this.cutAll();
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+
+  private toServer(send: () => void): void {
+    if (this.requestDelayMs === 0) {
+      send();
+      return;
+    }
+    setTimeout(send, this.requestDelayMs);
   }
 
   private accept(client: Socket): void {
@@ -74,9 +89,10 @@ export class TcpProxy {
         upstream.destroy();
       });
     }
-    client.pipe(upstream);
+    client.on('data', (chunk) => this.toServer(() => upstream.write(chunk)));
+    client.on('end', () => this.toServer(() => upstream.end()));
     upstream.pipe(client);
-    client.on('close', () => upstream.destroy());
+    client.on('close', () => this.toServer(() => upstream.destroy()));
     upstream.on('close', () => client.destroy());
   }
 }

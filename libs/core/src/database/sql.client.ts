@@ -83,6 +83,9 @@ export class SqlClient implements SqlSession, OnApplicationShutdown {
   /** Statement names by text: pg refuses one name for two texts, so names are handed out here, never by callers. */
   private readonly names = new Map<string, string>();
   private closing?: Promise<void>;
+  /** Connections whose socket is still open; a close waits until PostgreSQL has closed each (see `close`). */
+  private readonly connected = new Set<PoolClient>();
+  private allClosed?: () => void;
 
   constructor(
     config: PoolConfig,
@@ -95,6 +98,14 @@ export class SqlClient implements SqlSession, OnApplicationShutdown {
     this.pool.on('error', (error) =>
       this.logger.warn({ msg: 'idle PostgreSQL connection lost', error: error.message }),
     );
+    // 'remove' comes once a connection's socket has closed, whatever removed it (idle timeout, error, closing).
+    this.pool.on('connect', (client) => this.connected.add(client));
+    this.pool.on('remove', (client) => {
+      this.connected.delete(client);
+      if (this.connected.size === 0) {
+        this.allClosed?.();
+      }
+    });
   }
 
   query<T>(text: string, params: unknown[] = []): Promise<T[]> {
@@ -157,8 +168,23 @@ export class SqlClient implements SqlSession, OnApplicationShutdown {
 
   /** Closes the pool once, however many callers ask (Nest's hook and DatabaseShutdown). */
   onApplicationShutdown(): Promise<void> {
-    this.closing ??= this.pool.ended ? Promise.resolve() : this.pool.end();
+    this.closing ??= this.close();
     return this.closing;
+  }
+
+  /**
+   * pg-pool's end() resolves as soon as it has asked every connection to close, before PostgreSQL has read that
+   * and hung up. The embedded server, stopped right after, then told those connections it was terminating them,
+   * and the pool reported each as lost. So this resolves only once every socket has closed.
+   */
+  private async close(): Promise<void> {
+    const closed = new Promise<void>((resolve) => (this.allClosed = resolve));
+    if (!this.pool.ended) {
+      await this.pool.end();
+    }
+    if (this.connected.size > 0) {
+      await closed;
+    }
   }
 
   private async connect(): Promise<PoolClient> {
