@@ -1,6 +1,6 @@
 import { Injectable, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { mergeMap, type Observable, type ObservableInput } from 'rxjs';
+import { mergeMap, type Observable } from 'rxjs';
 import type { Answer } from '../answer/answer';
 import { cacheControlFor, FRESHNESS_META } from '../answer/answer-policy';
 import { Clock } from '../time/clock';
@@ -10,6 +10,7 @@ import { encodeJson, etagMatches, etagOf } from './http/etag';
 import { JsonBody } from './http/json-body';
 import { markNotModified } from './http/not-modified';
 import { isStreamedBody, type StreamedBody } from './http/streamed-body';
+import { inputOf, Later } from './later';
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 
@@ -55,9 +56,12 @@ export class AnswerInterceptor implements NestInterceptor {
   constructor(private readonly clock: Clock) {}
 
   intercept(ctx: ExecutionContext, next: CallHandler): Observable<unknown> {
-    return next
-      .handle()
-      .pipe(mergeMap((result: unknown) => (isAnswer(result) ? this.deliver(ctx, result) : [this.plain(ctx, result)])));
+    return next.handle().pipe(mergeMap((result: unknown) => inputOf(this.shape(ctx, result))));
+  }
+
+  /** What is sent for one result: the value itself, or a `Later` when it is known only later (a streamed body). */
+  shape(ctx: ExecutionContext, result: unknown): unknown {
+    return isAnswer(result) ? this.deliver(ctx, result) : this.plain(ctx, result);
   }
 
   /** Any other result goes as it is; a `JsonBody` as its message (gRPC) or its bytes (REST). */
@@ -72,15 +76,15 @@ export class AnswerInterceptor implements NestInterceptor {
     return result.bytes();
   }
 
-  private deliver(ctx: ExecutionContext, answer: Answer<unknown>): ObservableInput<unknown> {
+  private deliver(ctx: ExecutionContext, answer: Answer<unknown>): unknown {
     const meta = FRESHNESS_META[answer.freshness];
     if (isRpc(ctx)) {
       setRpcResponseMeta(rpcMetadataOf(ctx), meta);
-      return [answer.value];
+      return answer.value;
     }
     const reply = httpReplyOf(ctx);
     if (isStreamedBody(answer.value)) {
-      return this.deliverStream(ctx, reply, answer as Answer<StreamedBody>);
+      return new Later(this.deliverStream(ctx, reply, answer as Answer<StreamedBody>));
     }
     const bytes = Buffer.isBuffer(answer.value) ? answer.value : undefined;
     const json = bytes === undefined ? encodeJson(answer.value) : undefined;
@@ -94,7 +98,7 @@ export class AnswerInterceptor implements NestInterceptor {
     if (etagMatches(httpRequestOf(ctx).headers['if-none-match'], etag)) {
       markNotModified(reply);
     }
-    return [json?.body ?? bytes];
+    return json?.body ?? bytes;
   }
 
   /** A streamed body: its own ETag, and on a match nothing is read (the 304 is answered from the validator). */

@@ -12,6 +12,12 @@ import { bearerUserOf, callerOf, clientIpOf, httpRequestOf, isRpc, operationOf, 
 @Injectable()
 export class RequestContextInterceptor implements NestInterceptor {
   intercept(ctx: ExecutionContext, next: CallHandler): Observable<unknown> {
+    const context = this.open(ctx);
+    return new Observable((subscriber) => requestContext.run(context, () => next.handle().subscribe(subscriber)));
+  }
+
+  /** The context of this call, for whoever runs the rest of the call inside it (CallPipelineInterceptor). */
+  open(ctx: ExecutionContext): RequestContext {
     const rpc = isRpc(ctx);
     const userId = callerOf(ctx)?.id;
     const context: RequestContext = {
@@ -26,6 +32,6 @@ export class RequestContextInterceptor implements NestInterceptor {
       // The server span learns what only the router knows: the route template.
       nameActiveSpan(context.operation, { 'http.route': httpRequestOf(ctx).routeOptions.url ?? 'unmatched' });
     }
-    return new Observable((subscriber) => requestContext.run(context, () => next.handle().subscribe(subscriber)));
+    return context;
   }
 }

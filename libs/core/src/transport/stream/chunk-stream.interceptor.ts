@@ -7,9 +7,10 @@ import {
   type ExecutionContext,
   type NestInterceptor,
 } from '@nestjs/common';
-import { map, mergeMap, Observable, of } from 'rxjs';
+import { mergeMap, Observable } from 'rxjs';
 import { isRpc } from '../call-context';
 import { ChunkStream } from './chunk-stream';
+import { inputOf, Later } from '../later';
 
 /**
  * Sends a `ChunkStream` a handler returns. REST: a stream body; Fastify pipes it into the socket, so the next chunk
@@ -21,23 +22,22 @@ import { ChunkStream } from './chunk-stream';
 @Injectable()
 export class ChunkStreamInterceptor implements NestInterceptor {
   intercept(ctx: ExecutionContext, next: CallHandler): Observable<unknown> {
+    return next.handle().pipe(mergeMap((result: unknown) => inputOf(this.shape(ctx, result))));
+  }
+
+  /** What is sent for one result: a ChunkStream as its transport's form (gRPC: a `Later` of messages), else itself. */
+  shape(ctx: ExecutionContext, result: unknown): unknown {
+    if (!isChunkStream(result)) {
+      return result;
+    }
     if (isRpc(ctx)) {
       const call = ctx.getArgByIndex<Writable | undefined>(2);
-      // A ChunkStream becomes the call's messages, not one message.
-      return next
-        .handle()
-        .pipe(mergeMap((result: unknown) => (isChunkStream(result) && call ? messages(result, call) : of(result))));
+      return call ? new Later(messages(result, call)) : result;
     }
-    return next.handle().pipe(
-      map((result: unknown) =>
-        isChunkStream(result)
-          ? new StreamableFile(Readable.from(result.chunks, { objectMode: false }), {
-              type: result.contentType,
-              disposition: result.filename ? `attachment; filename="${result.filename}"` : undefined,
-            })
-          : result,
-      ),
-    );
+    return new StreamableFile(Readable.from(result.chunks, { objectMode: false }), {
+      type: result.contentType,
+      disposition: result.filename ? `attachment; filename="${result.filename}"` : undefined,
+    });
   }
 }
 
