@@ -6,6 +6,7 @@ import { AuthRateLimits1797000019000 } from './1797000019000-auth-rate-limits';
 import { CrossReferences1798000018100 } from './1798000018100-cross-references';
 import { CatalogExtras1798000018300 } from './1798000018300-catalog-extras';
 import { LibraryImports1798000018400 } from './1798000018400-library-imports';
+import { LoginAttemptsAtIndex1799000020100 } from './1799000020100-login-attempts-at-index';
 
 /** Every migration, in order; the app and `npm run migration:*` both read this list. */
 export const MIGRATIONS: Array<new () => MigrationInterface> = [
@@ -16,4 +17,5 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   CrossReferences1798000018100,
   CatalogExtras1798000018300,
   LibraryImports1798000018400,
+  LoginAttemptsAtIndex1799000020100,
 ];

@@ -6,6 +6,8 @@ import type { LoginOutcome } from '../domain/login-outcome';
 /** Every login attempt; `userId` is null when the email matched no account. */
 @Entity({ name: 'auth_login_attempts' })
 @Index('auth_login_attempts_user_idx', ['userId', 'at'])
+// Retention deletes by age alone, which the index above cannot serve.
+@Index('auth_login_attempts_at_idx', ['at'])
 @Check('auth_login_attempts_outcome_check', "outcome IN ('success', 'bad_credentials', 'throttled')")
 export class LoginAttemptEntity {
   @PrimaryGeneratedColumn('uuid')
