@@ -126,8 +126,12 @@ export function setClientAddress(key: Metadata, address: string): void {
 export function clientIpOf(host: ArgumentsHost): string {
   if (isRpc(host)) {
     const resolved = clientAddresses.get(rpcMetadataOf(host));
+    if (resolved !== undefined) {
+      return resolved;
+    }
+    // grpc-js builds the peer string anew on every getPeer(); the edge has usually read it already.
     const peer = rpcCallOf(host)?.getPeer() ?? '';
-    return resolved ?? normalizePeer(peer) ?? peer;
+    return normalizePeer(peer) ?? peer;
   }
   const request = httpRequestOf(host);
   return request.clientAddress ?? normalizePeer(request.socket.remoteAddress ?? '') ?? '';
