@@ -5,6 +5,7 @@ import type { Answer } from '../answer/answer';
 import { cacheControlFor, FRESHNESS_META } from '../answer/answer-policy';
 import { Clock } from '../time/clock';
 import { callerOf, httpReplyOf, httpRequestOf, isRpc, rpcMetadataOf } from './call-context';
+import { markAnswerValue } from './grpc/answer-bytes';
 import { setRpcResponseMeta } from './grpc/grpc-edge';
 import { encodeJson, etagMatches, etagOf } from './http/etag';
 import { JsonBody } from './http/json-body';
@@ -47,6 +48,7 @@ export function isAnswer(value: unknown): value is Answer<unknown> {
 /**
  * Turns the `Answer<T>` a handler returns into what its transport says about it, and sends the value:
  * - both: `x-cache` and RFC 9211 `cache-status` (gRPC: initial and trailing metadata, added by the gRPC edge);
+ * - gRPC: the value's protobuf bytes are encoded once per kept answer (answer-bytes.ts), as REST's JSON is;
  * - a result that is not an answer passes through, a `JsonBody` as its message (gRPC) or its bytes (REST);
  * - REST: an ETag over the bytes sent (for JSON computed once per kept answer; a `StreamedBody` brings its own),
  *   Cache-Control from `cacheControlFor`, and 304 when the client's If-None-Match already names those bytes.
@@ -80,6 +82,7 @@ export class AnswerInterceptor implements NestInterceptor {
     const meta = FRESHNESS_META[answer.freshness];
     if (isRpc(ctx)) {
       setRpcResponseMeta(rpcMetadataOf(ctx), meta);
+      markAnswerValue(answer.value);
       return answer.value;
     }
     const reply = httpReplyOf(ctx);

@@ -5,6 +5,7 @@ import { Transport, type GrpcOptions } from '@nestjs/microservices';
 import { protoPath as healthProtoPath } from 'grpc-health-check';
 import { CHORUS_PACKAGE, chorusProtoFiles, PROTO_LOADER_OPTIONS } from '@app/contracts';
 import type { GrpcSettings } from '../../config/core.settings';
+import { withAnswerBytesOnce } from './answer-bytes';
 import { grpcEdgeInterceptor, type GrpcEdgeOptions } from './grpc-edge';
 import { withMalformedRequestMarkers } from './malformed-request';
 import { withDeclaredDependencies } from './reflection-descriptors';
@@ -23,8 +24,11 @@ export function buildGrpcOptions(
   attachments: GrpcServerAttachment[],
   edge: GrpcEdgeOptions,
 ): GrpcOptions {
-  const packageDefinition = withMalformedRequestMarkers(
-    loadSync([...chorusProtoFiles(), healthProtoPath], PROTO_LOADER_OPTIONS),
+  const packageDefinition = withAnswerBytesOnce(
+    withMalformedRequestMarkers(
+      loadSync([...chorusProtoFiles(), healthProtoPath], PROTO_LOADER_OPTIONS),
+      CHORUS_PACKAGE,
+    ),
     CHORUS_PACKAGE,
   );
   return {

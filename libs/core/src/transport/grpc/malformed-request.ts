@@ -17,6 +17,25 @@ function isService(
   return !('format' in definition);
 }
 
+type MethodWrapper = (method: MethodDefinition<object, object>) => MethodDefinition<object, object>;
+
+/** A copy of `pkg` in which every method of `packageName`'s services is `wrap(method)`; proto-loader's own objects are not touched. */
+export function withWrappedMethods(
+  pkg: PackageDefinition,
+  packageName: string,
+  wrap: MethodWrapper,
+): PackageDefinition {
+  const out: PackageDefinition = {};
+  for (const [name, definition] of Object.entries(pkg)) {
+    if (name.startsWith(`${packageName}.`) && isService(definition)) {
+      out[name] = Object.fromEntries(Object.entries(definition).map(([key, method]) => [key, wrap(method)]));
+    } else {
+      out[name] = definition;
+    }
+  }
+  return out;
+}
+
 function tolerant(method: MethodDefinition<object, object>): MethodDefinition<object, object> {
   const deserialize = method.requestDeserialize;
   return {
@@ -40,13 +59,5 @@ function tolerant(method: MethodDefinition<object, object>): MethodDefinition<ob
  * `@Input()` refuses with INVALID_ARGUMENT like any other malformed request, through the one exception filter.
  */
 export function withMalformedRequestMarkers(pkg: PackageDefinition, packageName: string): PackageDefinition {
-  const out: PackageDefinition = {};
-  for (const [name, definition] of Object.entries(pkg)) {
-    if (name.startsWith(`${packageName}.`) && isService(definition)) {
-      out[name] = Object.fromEntries(Object.entries(definition).map(([key, method]) => [key, tolerant(method)]));
-    } else {
-      out[name] = definition;
-    }
-  }
-  return out;
+  return withWrappedMethods(pkg, packageName, tolerant);
 }
