@@ -49,6 +49,6 @@ const ADAPTERS = [
     SpotifyTokenService,
     ...ADAPTERS,
   ],
-  exports: [...ADAPTERS, ProviderStatusService, ProviderRegistry, ImageClient],
+  exports: [...ADAPTERS, ProviderStatusService, ProviderRegistry, ImageClient, CallerBudget],
 })
 export class ProvidersModule {}

@@ -9,6 +9,7 @@ import {
   type Answer,
   type DatabaseSettings,
 } from '@app/core';
+import { CallerBudget } from '@app/providers';
 import { catalogSettings, catalogTtls, type CatalogSettings } from '../catalog.settings';
 import { MissRepository } from '../persistence/miss.repository';
 import { expiryFrom, REMEMBERED_MISSING, type Loaded, type Stored } from '../persistence/stored';
@@ -57,6 +58,7 @@ export class ReadThrough {
     private readonly cache: CacheService,
     private readonly misses: MissRepository,
     private readonly flight: SingleFlight,
+    private readonly budget: CallerBudget,
     private readonly metrics: CatalogMetrics,
     private readonly clock: Clock,
     @Inject(catalogSettings.KEY) private readonly settings: CatalogSettings,
@@ -145,8 +147,19 @@ export class ReadThrough {
     if (cached && cached.value.expiresAt > this.clock.nowMs()) {
       return this.fromCache(spec.key, cached.value);
     }
-    // Not in any cache: the row query and the lock a first-time question needs go out together.
+    // Not in any cache: the row query, the lock a first-time question needs and the provider budget point it will
+    // spend go out together (the two Redis commands in one round trip). The point goes back if no call used it; a
+    // question this process already asks (no lock asked) joins that call and spends none.
     const early = this.flight.lockEarly(spec.key);
+    const prepaid = early.token === undefined ? undefined : this.budget.prepay();
+    try {
+      return await this.answerStored(spec, early);
+    } finally {
+      void prepaid?.settle();
+    }
+  }
+
+  private async answerStored<T>(spec: ReadSpec<T>, early: EarlyLock): Promise<Answer<T>> {
     let loaded: Loaded<T>;
     try {
       loaded = await this.database(() => this.stored(spec));
