@@ -108,6 +108,22 @@ describe('HttpCacheFront', () => {
     expect(sut.reachedApp).toEqual([]);
   });
 
+  it('should give each hit its own Age and request id, though hits of one answer share its header list', async () => {
+    sut = await makeSut();
+    sut.keep();
+
+    const first = await sut.get({ headers: { 'x-request-id': 'front-1' } });
+    sut.clock.advance(5_000);
+    const second = await sut.get();
+    const third = await sut.get({ headers: { 'x-request-id': 'front-3' } });
+
+    expect([first, second, third].map((answer) => answer.headers.get('age'))).toEqual(['0', '5', '5']);
+    expect(first.headers.get('x-request-id')).toBe('front-1');
+    expect(second.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+    expect(third.headers.get('x-request-id')).toBe('front-3');
+    expect(new Set([first, second, third].map((answer) => answer.headers.get('cache-status'))).size).toBe(1);
+  });
+
   it('should count and log a hit under the route template, with a new request id when none was given', async () => {
     sut = await makeSut();
     sut.keep();

@@ -65,8 +65,9 @@ export class HttpCacheFront {
 
   /**
    * A 200 hit's headers as writeHead's flat [name, value, ...] list, built once per kept answer: the per-hit work
-   * is one copy and the two values that change (Age, the request id). A per-hit headers object spread from the
-   * kept ones cost more than Fastify's whole hit path did (profile, 2026-12-06).
+   * is the two values that change (Age, the request id), written into the list itself. writeHead reads the list
+   * before it returns and keeps none of it, so one list per answer serves every hit. A per-hit headers object
+   * spread from the kept ones cost more than Fastify's whole hit path did (profile, 2026-12-06).
    */
   private readonly wire = new WeakMap<CachedAnswer, string[]>();
 
@@ -101,12 +102,12 @@ export class HttpCacheFront {
   }
 
   private okHeaders(answer: CachedAnswer, age: number, requestId: string): string[] {
-    let template = this.wire.get(answer);
-    if (template === undefined) {
-      template = wireHeaders(answer, true);
-      this.wire.set(answer, template);
+    let list = this.wire.get(answer);
+    if (list === undefined) {
+      list = wireHeaders(answer, true);
+      this.wire.set(answer, list);
     }
-    return withPerHit(template, age, requestId);
+    return withPerHit(list, age, requestId);
   }
 
   /** A 304 describes no body (RFC 9110 §15.4.5): rare enough to build its list each time. */
@@ -151,8 +152,7 @@ function wireHeaders(answer: CachedAnswer, bodyHeaders: boolean): string[] {
   return list;
 }
 
-function withPerHit(template: string[], age: number, requestId: string): string[] {
-  const list = template.slice();
+function withPerHit(list: string[], age: number, requestId: string): string[] {
   list[list.length - AGE_SLOT] = String(age);
   list[list.length - REQUEST_ID_SLOT] = requestId;
   return list;
