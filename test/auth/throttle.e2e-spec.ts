@@ -8,6 +8,7 @@ import { grpcCall, grpcClient } from '../support/grpc-client';
 import { OwnRedisServer } from '../support/redis-server';
 import { bootTestApp, type TestApp } from '../support/test-app';
 import { AUTH_TEST_SETTINGS, PASSWORD, uniqueEmail } from './auth-helpers';
+import { eventually } from '../support/eventually';
 
 const WINDOW_SECONDS = 2;
 
@@ -176,11 +177,7 @@ describe('Brute-force throttling with Redis down', () => {
     app = await bootTestApp({ ...THROTTLE_SETTINGS, REDIS_URL: redis.url, REDIS_KEY_PREFIX: 'down:' });
     grpc = grpcClient(app.grpcAddress, 'chorus.v1.AuthService');
     const connection = app.chorus.app.get(RedisConnection);
-    const deadline = Date.now() + 10_000;
-    while (!connection.ready && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    expect(connection.ready).toBe(true);
+    await eventually(() => connection.ready, 'Redis connected');
     await redis.stop();
   });
 

@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { FakeUpstream } from '../fake-upstream';
 import { queryDatabase } from '../support/database';
+import { eventually } from '../support/eventually';
 import { bootTestApp, type TestApp } from '../support/test-app';
 import { upstreamEnv } from '../support/upstream-env';
 
@@ -47,18 +48,11 @@ async function trackRows(url: string, publicId: string): Promise<LookupRows | un
   );
 }
 
-async function until<T>(probe: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) {
-      return value;
-    }
-    if (Date.now() > deadline) {
-      throw new Error('condition not met in time');
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+/** Probes until it answers something; no deadline of its own (see eventually). */
+async function until<T>(probe: () => Promise<T | undefined>): Promise<T> {
+  let value: T | undefined;
+  await eventually(async () => (value = await probe()) !== undefined, 'the probe to answer');
+  return value as T;
 }
 
 /** Asks for `path` until the answer is STALE (the entity TTL is a second), so no test sleeps for the TTL. */

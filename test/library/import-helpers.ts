@@ -16,13 +16,9 @@ export interface ImportJob {
 /** Waits until the job ends (done or failed) and answers it as its owner reads it. */
 export async function settled(api: LibraryApi, token: string, id: string): Promise<ImportJob> {
   let job: ImportJob | undefined;
-  await eventually(
-    async () => {
-      job = expectOk(await api.call<ImportJob>('getImport', { id }, token));
-      return job.state === 'done' || job.state === 'failed';
-    },
-    30_000,
-    `import ${id} to end`,
-  );
+  await eventually(async () => {
+    job = expectOk(await api.call<ImportJob>('getImport', { id }, token));
+    return job.state === 'done' || job.state === 'failed';
+  }, `import ${id} to end`);
   return job as ImportJob;
 }

@@ -48,7 +48,7 @@ describe('Library import jobs across restarts and outages', () => {
     const token = (await registerRest((sut as TestApp).httpUrl)).tokens.accessToken;
     fake.fault(PAGES, { latencyMs: 300 });
     const started = expectOk(await api.call<ImportJob>('importPlaylist', { url: BIG_PLAYLIST }, token));
-    await eventually(async () => (await job(api, token, started.id)).processed === 100, 10_000, 'a first page');
+    await eventually(async () => (await job(api, token, started.id)).processed === 100, 'a first page');
 
     await stop();
     // The stopping replica finished the page it was reading and handed the job back.
@@ -81,14 +81,10 @@ describe('Library import jobs across restarts and outages', () => {
     fake.fault(PAGES, { status: 503, after: 1 });
     const started = expectOk(await api.call<ImportJob>('importPlaylist', { url: BIG_PLAYLIST }, token));
     let waiting: ImportJob | undefined;
-    await eventually(
-      async () => {
-        waiting = await job(api, token, started.id);
-        return waiting.error?.code === 'UPSTREAM_UNAVAILABLE';
-      },
-      10_000,
-      'the job to report the outage',
-    );
+    await eventually(async () => {
+      waiting = await job(api, token, started.id);
+      return waiting.error?.code === 'UPSTREAM_UNAVAILABLE';
+    }, 'the job to report the outage');
     expect(waiting).toMatchObject({ state: 'running', processed: 100, imported: 100 });
 
     fake.clearFaults();

@@ -4,6 +4,7 @@ import { Test, type TestingModule } from '@nestjs/testing';
 import { Clock, RedisConnection, redisSettings, resetSettingsCache } from '@app/core';
 import { ProvidersModule } from '@app/providers';
 import type { FakeUpstream } from '../fake-upstream';
+import { eventually } from '../support/eventually';
 
 /** What CoreModule would give the providers lib in the app: the Redis connection and the clock. */
 @Global()
@@ -87,13 +88,7 @@ export async function createProvidersModule(env: Record<string, string>, waitRed
 }
 
 async function waitForRedis(redis: RedisConnection): Promise<void> {
-  const deadline = Date.now() + 5_000;
-  while (redis.configured && !redis.ready) {
-    if (Date.now() > deadline) {
-      throw new Error('Redis did not become ready');
-    }
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+  await eventually(() => !redis.configured || redis.ready, 'Redis ready');
 }
 
 /** Runs a call and returns the error it throws (fails the test if it resolves). */

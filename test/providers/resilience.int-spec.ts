@@ -196,14 +196,10 @@ describe('provider circuit breaker', () => {
     upstream.clearFaults();
     // While open the breaker fails fast without a request; the first call after its half-open delay is the probe.
     let probed: unknown;
-    await eventually(
-      async () => {
-        probed = await sut.getTrack('697195787').catch(() => undefined);
-        return probed !== undefined;
-      },
-      10_000,
-      'breaker probe',
-    );
+    await eventually(async () => {
+      probed = await sut.getTrack('697195787').catch(() => undefined);
+      return probed !== undefined;
+    }, 'breaker probe');
     expect(probed).toMatchObject({ id: 'itunes:697195787' });
 
     expect(status()?.breakerState).toBe('closed');

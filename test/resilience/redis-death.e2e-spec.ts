@@ -49,7 +49,7 @@ describe('Redis dies under load and comes back', () => {
       }),
     );
     grpc = grpcClient(sut.grpcAddress, 'chorus.v1.CatalogService');
-    await eventually(() => sut.chorus.app.get(RedisConnection).ready, 5_000, 'Redis connected');
+    await eventually(() => sut.chorus.app.get(RedisConnection).ready, 'Redis connected');
   });
 
   afterAll(async () => {
@@ -82,11 +82,11 @@ describe('Redis dies under load and comes back', () => {
       return { phase: current, ok: response.status === 200, status: response.status, path };
     }, 8);
 
-    await eventually(() => load.results.length >= 40, 10_000, 'baseline traffic');
+    await eventually(() => load.results.length >= 40, 'baseline traffic');
     phase = 'down';
     await redis.stop();
     const downAt = load.results.length;
-    await eventually(() => load.results.length >= downAt + 150, 20_000, 'traffic while Redis is down');
+    await eventually(() => load.results.length >= downAt + 150, 'traffic while Redis is down');
 
     // Throttling falls back to PostgreSQL: the account still locks after MAX_FAILURES failures.
     const attempts = [];
@@ -99,9 +99,9 @@ describe('Redis dies under load and comes back', () => {
 
     await redis.restart();
     phase = 'back';
-    await eventually(() => sut.chorus.app.get(RedisConnection).ready, 10_000, 'Redis reconnected');
+    await eventually(() => sut.chorus.app.get(RedisConnection).ready, 'Redis reconnected');
     const backAt = load.results.length;
-    await eventually(() => load.results.length >= backAt + 40, 10_000, 'traffic after Redis is back');
+    await eventually(() => load.results.length >= backAt + 40, 'traffic after Redis is back');
     const results = await load.stop();
 
     const failed = results.filter((r) => !r.result.ok).map((r) => r.result);
@@ -113,6 +113,6 @@ describe('Redis dies under load and comes back', () => {
     expect(ready.body.details.redis.status).toBe('up');
     const cold = await request(sut.httpUrl).get('/v1/search?type=track&q=after%20redis%20returned');
     expect(cold.status).toBe(200);
-    await eventually(async () => (await redisKeyCount(redis.url, 'death:*')) > 0, 5_000, 'keys written to Redis');
+    await eventually(async () => (await redisKeyCount(redis.url, 'death:*')) > 0, 'keys written to Redis');
   });
 });

@@ -97,7 +97,7 @@ describe('SIGTERM under load', () => {
       );
     }
     // Every search has reached the (slow) providers: the work is truly in flight when the signal lands.
-    await eventually(() => fake.count('/') >= 12, 10_000, 'searches in flight');
+    await eventually(() => fake.count('/') >= 12, 'searches in flight');
     const exit = sut.stop('SIGTERM');
 
     const outcomes = await Promise.all(inFlight);
