@@ -189,4 +189,24 @@ describe('Chorus start: starts, or says in one line why not', () => {
       await db.drop();
     }
   });
+
+  it.each([
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const)(
+    'should say in one line that %s stopped it before start-up finished, and exit %i',
+    async (signal, code) => {
+      // A PostgreSQL that takes the connection and never answers: Chorus is then surely still starting.
+      const silent = createServer(() => sut.process.kill(signal));
+      await new Promise<void>((done) => silent.listen(0, '127.0.0.1', done));
+      const port = (silent.address() as { port: number }).port;
+      const sut = await spawnApp({ DATABASE_URL: `postgres://chorus@127.0.0.1:${port}/chorus`, ...SECRET });
+      try {
+        expect(await sut.exited()).toBe(code);
+        expect(sut.stderr().trim().split('\n')).toEqual([`Chorus stopped before start-up finished (${signal})`]);
+      } finally {
+        silent.close();
+      }
+    },
+  );
 });

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { constants } from 'node:os';
 import { createChorusApp, listenChorus, startFailureLine, stopChorus, type ChorusApp } from '@app/core';
 import { APP_OPTIONS, AppModule } from './app.module';
 
@@ -12,11 +13,14 @@ function failStart(error: unknown): never {
 const STOP_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
 /**
- * Before Chorus listens: exit at once. process.exit (unlike dying of the signal) runs 'exit' listeners, which tell
- * the embedded PostgreSQL (in a process group of its own) to go too.
+ * Before Chorus listens: exit at once, with one line and the code a shell gives a command a signal ended
+ * (128 + its number: 130 for Ctrl-C), so scripts tell an interrupted start from a failed one (1). process.exit
+ * (unlike dying of the signal) runs 'exit' listeners, which tell the embedded PostgreSQL (in a process group of its
+ * own) to go too.
  */
-function exitNow(): void {
-  process.exit(1);
+function exitNow(signal: NodeJS.Signals): void {
+  console.error(`Chorus stopped before start-up finished (${signal})`);
+  process.exit(128 + (constants.signals[signal] ?? 0));
 }
 
 async function main(): Promise<void> {
