@@ -235,14 +235,17 @@ describe(ReadThrough.name, () => {
 describe(`${ReadThrough.name} provider budget`, () => {
   let source: FakeSource;
   let events: string[];
+  let lockReply: string | null;
   let sut: ReadThrough;
+  const settled = () => new Promise((resolve) => setImmediate(resolve));
 
   beforeEach(() => {
     const clock = new FakeClock(NOW);
     source = new FakeSource();
     events = [];
+    lockReply = 'OK';
     const client = {
-      set: () => (events.push('lock'), Promise.resolve('OK')),
+      set: () => (events.push('lock'), Promise.resolve(lockReply)),
       eval: () => Promise.resolve(1),
     };
     const redis = { ready: true, run: (command: (c: typeof client) => unknown) => command(client) };
@@ -275,14 +278,24 @@ describe(`${ReadThrough.name} provider budget`, () => {
     );
   });
 
-  it('should prepay with the lock before the row query, and settle after the provider answered', async () => {
+  it('should prepay once the lock is taken, beside the row query, and settle after the provider answered', async () => {
     expect(await sut.read(source.spec())).toMatchObject({ freshness: 'MISS' });
-    expect(events).toEqual(['lock', 'prepay', 'row', 'provider', 'settle']);
+    await settled();
+    expect(events).toEqual(['lock', 'row', 'prepay', 'provider', 'settle']);
+  });
+
+  it('should not prepay for a question whose lock another caller holds', async () => {
+    lockReply = null;
+    source.storedAt('stored', NOW + 60_000);
+    expect(await sut.read(source.spec())).toMatchObject({ value: 'stored', freshness: 'HIT' });
+    await settled();
+    expect(events).toEqual(['lock', 'row']);
   });
 
   it('should settle the prepaid point of a question the stored row answers', async () => {
     source.storedAt('stored', NOW + 60_000);
     expect(await sut.read(source.spec())).toMatchObject({ value: 'stored', freshness: 'HIT' });
-    expect(events).toEqual(['lock', 'prepay', 'row', 'settle']);
+    await settled();
+    expect(events).toEqual(['lock', 'row', 'prepay', 'settle']);
   });
 });

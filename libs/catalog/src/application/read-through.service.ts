@@ -147,15 +147,15 @@ export class ReadThrough {
     if (cached && cached.value.expiresAt > this.clock.nowMs()) {
       return this.fromCache(spec.key, cached.value);
     }
-    // Not in any cache: the row query, the lock a first-time question needs and the provider budget point it will
-    // spend go out together (the two Redis commands in one round trip). The point goes back if no call used it; a
-    // question this process already asks (no lock asked) joins that call and spends none.
+    // Not in any cache: the row query and the lock a first-time question needs go out together; the lock's holder
+    // then takes the provider budget point it will spend, still beside the row query. The point goes back if no
+    // call used it; a question another caller already asks (lock held) joins that call and spends none.
     const early = this.flight.lockEarly(spec.key);
-    const prepaid = early.token === undefined ? undefined : this.budget.prepay();
+    const prepaid = early.outcome.then((outcome) => (outcome === 'acquired' ? this.budget.prepay() : undefined));
     try {
       return await this.answerStored(spec, early);
     } finally {
-      void prepaid?.settle();
+      void prepaid.then((point) => point?.settle());
     }
   }
 

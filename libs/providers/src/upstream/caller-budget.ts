@@ -100,8 +100,9 @@ export class CallerBudget {
 
   /**
    * Takes a point of the current caller's shared budget now, for a provider call its question will probably make:
-   * the read path asks this when no cache holds the answer, so the charge's Redis round trip goes out with the
-   * single-flight lock, beside the row query, instead of after it (one round trip less on a first-time lookup).
+   * the read path asks this when no cache holds the answer and it holds the question's single-flight lock, so the
+   * charge's Redis round trip runs beside the row query instead of after it (one round trip less on a first-time
+   * lookup).
    * The caller's next `charge` uses the point, whichever of its questions makes that call; `settle` gives the point
    * back when no call used it (the row was there). Calls are refused exactly as before, by the same count.
    * In-process budgets cost no round trip, so nothing is prepaid without Redis.
