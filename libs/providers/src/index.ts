@@ -16,6 +16,5 @@ export * from './application/provider-status.service';
 export * from './domain/provider-status.types';
 export type { BreakerState } from './upstream/provider-policies';
 export { PROVIDER_METRIC } from './upstream/provider.metrics';
-export { CallerBudget, type PrepaidPoint } from './upstream/caller-budget';
 export { ImageClient, type ImageDownload, type StreamedResponse } from './upstream/image.client';
 export { urlRelId, urlRelIds, type UrlRelKind } from './adapters/musicbrainz/url-rel-ids';

@@ -49,6 +49,6 @@ const ADAPTERS = [
     SpotifyTokenService,
     ...ADAPTERS,
   ],
-  exports: [...ADAPTERS, ProviderStatusService, ProviderRegistry, ImageClient, CallerBudget],
+  exports: [...ADAPTERS, ProviderStatusService, ProviderRegistry, ImageClient],
 })
 export class ProvidersModule {}

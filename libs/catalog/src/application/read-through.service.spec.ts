@@ -7,7 +7,6 @@ import {
   type RedisConnection,
   type RedisSettings,
 } from '@app/core';
-import type { CallerBudget } from '@app/providers';
 import { CatalogSettings } from '../catalog.settings';
 import type { MissRepository } from '../persistence/miss.repository';
 import { REMEMBERED_MISSING, type Loaded } from '../persistence/stored';
@@ -131,7 +130,6 @@ describe(ReadThrough.name, () => {
       cache as unknown as CacheService,
       misses as unknown as MissRepository,
       flight,
-      { prepay: () => ({ settle: () => Promise.resolve() }) } as unknown as CallerBudget,
       metrics,
       clock,
       new CatalogSettings(),
@@ -225,77 +223,5 @@ describe(ReadThrough.name, () => {
     const refreshed = source.nextSave();
     expect(await sut.read(source.spec())).toMatchObject({ value: 'stored', freshness: 'STALE' });
     await refreshed;
-  });
-});
-
-/**
- * With Redis, a question no cache holds takes its provider budget point beside the row query, with the lock, and
- * settles it once answered (CallerBudget gives back a point no call used).
- */
-describe(`${ReadThrough.name} provider budget`, () => {
-  let source: FakeSource;
-  let events: string[];
-  let lockReply: string | null;
-  let sut: ReadThrough;
-  const settled = () => new Promise((resolve) => setImmediate(resolve));
-
-  beforeEach(() => {
-    const clock = new FakeClock(NOW);
-    source = new FakeSource();
-    events = [];
-    lockReply = 'OK';
-    const client = {
-      set: () => (events.push('lock'), Promise.resolve(lockReply)),
-      eval: () => Promise.resolve(1),
-    };
-    const redis = { ready: true, run: (command: (c: typeof client) => unknown) => command(client) };
-    const budget = {
-      prepay: () => {
-        events.push('prepay');
-        return { settle: () => (events.push('settle'), Promise.resolve()) };
-      },
-    };
-    const spec = source.spec();
-    source.spec = () => ({
-      ...spec,
-      load: () => (events.push('row'), spec.load()),
-      fetch: () => (events.push('provider'), spec.fetch()),
-    });
-    sut = new ReadThrough(
-      new FakeCache(clock) as unknown as CacheService,
-      new FakeMisses() as unknown as MissRepository,
-      new SingleFlight(
-        redis as unknown as RedisConnection,
-        { REDIS_KEY_PREFIX: 'test:' } as RedisSettings,
-        { CATALOG_LOCK_TTL_MS: 1_000 } as CatalogSettings,
-        clock,
-      ),
-      budget as unknown as CallerBudget,
-      { recordAnswer: () => undefined } as unknown as CatalogMetrics,
-      clock,
-      new CatalogSettings(),
-      new DatabaseSettings(),
-    );
-  });
-
-  it('should prepay once the lock is taken, beside the row query, and settle after the provider answered', async () => {
-    expect(await sut.read(source.spec())).toMatchObject({ freshness: 'MISS' });
-    await settled();
-    expect(events).toEqual(['lock', 'row', 'prepay', 'provider', 'settle']);
-  });
-
-  it('should not prepay for a question whose lock another caller holds', async () => {
-    lockReply = null;
-    source.storedAt('stored', NOW + 60_000);
-    expect(await sut.read(source.spec())).toMatchObject({ value: 'stored', freshness: 'HIT' });
-    await settled();
-    expect(events).toEqual(['lock', 'row']);
-  });
-
-  it('should settle the prepaid point of a question the stored row answers', async () => {
-    source.storedAt('stored', NOW + 60_000);
-    expect(await sut.read(source.spec())).toMatchObject({ value: 'stored', freshness: 'HIT' });
-    await settled();
-    expect(events).toEqual(['lock', 'row', 'prepay', 'settle']);
   });
 });

@@ -9,7 +9,6 @@ import {
   type Answer,
   type DatabaseSettings,
 } from '@app/core';
-import { CallerBudget } from '@app/providers';
 import { catalogSettings, catalogTtls, type CatalogSettings } from '../catalog.settings';
 import { MissRepository } from '../persistence/miss.repository';
 import { expiryFrom, REMEMBERED_MISSING, type Loaded, type Stored } from '../persistence/stored';
@@ -58,7 +57,6 @@ export class ReadThrough {
     private readonly cache: CacheService,
     private readonly misses: MissRepository,
     private readonly flight: SingleFlight,
-    private readonly budget: CallerBudget,
     private readonly metrics: CatalogMetrics,
     private readonly clock: Clock,
     @Inject(catalogSettings.KEY) private readonly settings: CatalogSettings,
@@ -147,19 +145,8 @@ export class ReadThrough {
     if (cached && cached.value.expiresAt > this.clock.nowMs()) {
       return this.fromCache(spec.key, cached.value);
     }
-    // Not in any cache: the row query and the lock a first-time question needs go out together; the lock's holder
-    // then takes the provider budget point it will spend, still beside the row query. The point goes back if no
-    // call used it; a question another caller already asks (lock held) joins that call and spends none.
+    // Not in any cache: the row query and the lock a first-time question needs go out together.
     const early = this.flight.lockEarly(spec.key);
-    const prepaid = early.outcome.then((outcome) => (outcome === 'acquired' ? this.budget.prepay() : undefined));
-    try {
-      return await this.answerStored(spec, early);
-    } finally {
-      void prepaid.then((point) => point?.settle());
-    }
-  }
-
-  private async answerStored<T>(spec: ReadSpec<T>, early: EarlyLock): Promise<Answer<T>> {
     let loaded: Loaded<T>;
     try {
       loaded = await this.database(() => this.stored(spec));

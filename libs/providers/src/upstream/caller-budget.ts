@@ -31,22 +31,6 @@ export async function currentProviderCaller(): Promise<ProviderCaller> {
   return { key: 'system', budgeted: false };
 }
 
-/**
- * A point taken for a provider call a question will probably need, before that is known (`CallerBudget.prepay`).
- * `settle` once the question is answered: a point no call used is given back (resolves when it is).
- */
-export interface PrepaidPoint {
-  settle(): Promise<void>;
-}
-
-/** One point taken: the limiter that counted it, and its refusal when none was left (a refusal counts too). */
-interface Drawn {
-  limiter: RateLimiterAbstract;
-  refused?: RateLimiterRes;
-}
-
-const NOTHING_PREPAID: PrepaidPoint = { settle: () => Promise.resolve() };
-
 export function parseBudget(text: string): { points: number; windowSeconds: number } {
   const [points, window] = text.replace(/s$/, '').split('/');
   return { points: Number(points), windowSeconds: Number(window) };
@@ -65,10 +49,6 @@ export class CallerBudget {
   private readonly local: RateLimiterAbstract;
   private readonly shared?: RateLimiterAbstract;
   private usingFallback = false;
-  /** Points prepaid per caller key and not yet used by a call, oldest first. */
-  private readonly credits = new Map<string, Array<Promise<Drawn>>>();
-  /** Prepaid points whose caller is still being resolved: a charge made after a prepay waits to see its point. */
-  private readonly registering = new Set<Promise<unknown>>();
 
   constructor(
     @Inject(providersSettings.KEY) settings: ProvidersSettings,
@@ -89,99 +69,31 @@ export class CallerBudget {
     if (!caller.budgeted) {
       return;
     }
-    if (this.registering.size > 0) {
-      await Promise.all(this.registering);
-    }
-    const { refused } = await (this.credits.get(caller.key)?.shift() ?? this.draw(caller.key));
-    if (refused) {
-      throw this.exhausted(refused);
-    }
-  }
-
-  /**
-   * Takes a point of the current caller's shared budget now, for a provider call its question will probably make:
-   * the read path asks this when no cache holds the answer and it holds the question's single-flight lock, so the
-   * charge's Redis round trip runs beside the row query instead of after it (one round trip less on a first-time
-   * lookup).
-   * The caller's next `charge` uses the point, whichever of its questions makes that call; `settle` gives the point
-   * back when no call used it (the row was there). Calls are refused exactly as before, by the same count.
-   * In-process budgets cost no round trip, so nothing is prepaid without Redis.
-   */
-  prepay(): PrepaidPoint {
-    if (!this.shared || !this.redis.ready) {
-      return NOTHING_PREPAID;
-    }
-    const added = currentProviderCaller().then((caller) => (caller.budgeted ? this.addCredit(caller.key) : undefined));
-    const registered: Promise<boolean> = added.then(
-      () => this.registering.delete(registered),
-      () => this.registering.delete(registered),
-    );
-    this.registering.add(registered);
-    return {
-      // A caller that cannot be resolved fails its calls' own charges; there is nothing to give back.
-      settle: () =>
-        added.then(
-          (credit) => (credit ? this.refundUnused(credit.key, credit.drawn) : undefined),
-          () => undefined,
-        ),
-    };
-  }
-
-  private addCredit(key: string): { key: string; drawn: Promise<Drawn> } {
-    const drawn = this.draw(key);
-    // Only a broken in-process limiter rejects; the call that uses the point sees that, an unused one is dropped.
-    drawn.catch(() => undefined);
-    const queue = this.credits.get(key);
-    if (queue) {
-      queue.push(drawn);
-    } else {
-      this.credits.set(key, [drawn]);
-    }
-    return { key, drawn };
-  }
-
-  private async refundUnused(key: string, drawn: Promise<Drawn>): Promise<void> {
-    const queue = this.credits.get(key);
-    if (queue === undefined || !queue.includes(drawn)) {
-      return;
-    }
-    const left = queue.filter((credit) => credit !== drawn);
-    if (left.length === 0) {
-      this.credits.delete(key);
-    } else {
-      this.credits.set(key, left);
-    }
     try {
-      const { limiter } = await drawn;
-      await limiter.reward(key, 1);
+      await this.consume(caller.key);
     } catch (error) {
-      this.logger.warn({ msg: 'unused provider budget point not given back', error: (error as Error).message });
+      if (error instanceof RateLimiterRes) {
+        throw this.exhausted(error);
+      }
+      throw error;
     }
   }
 
-  private async draw(key: string): Promise<Drawn> {
+  private async consume(key: string): Promise<void> {
     const shared = this.shared;
     if (shared && this.redis.ready) {
       try {
         await this.redis.runOrThrow(() => shared.consume(key));
         this.noteFallback(false);
-        return { limiter: shared };
+        return;
       } catch (error) {
         if (error instanceof RateLimiterRes) {
-          return { limiter: shared, refused: error };
+          throw error;
         }
         this.noteFallback(true, error);
       }
     }
-    try {
-      await this.local.consume(key);
-      return { limiter: this.local };
-    } catch (error) {
-      if (error instanceof RateLimiterRes) {
-        return { limiter: this.local, refused: error };
-      }
-      throw error;
-    }
+    await this.local.consume(key);
   }
 
   private exhausted(state: RateLimiterRes): DomainError {
