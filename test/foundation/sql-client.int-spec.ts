@@ -204,4 +204,27 @@ describe(`${SqlClient.name} closing`, () => {
 
     expect(left).toEqual([{ n: '0' }]);
   });
+  // ...but not for ever: a PostgreSQL that never hangs up (frozen, or a half-open network) must not hold shutdown.
+  it('should give up waiting after the connect timeout when PostgreSQL never hangs up', async () => {
+    proxy.delayRequests(0);
+    const applicationName = `close_stuck_${process.pid}`;
+    const sut = new SqlClient({
+      connectionString: proxy.route(db.url),
+      max: 2,
+      connectionTimeoutMillis: 200,
+      application_name: applicationName,
+    });
+    await Promise.all(Array.from({ length: 2 }, () => sut.query('SELECT pg_sleep(0.05)')));
+    proxy.delayRequests(600_000);
+
+    await sut.onApplicationShutdown();
+    const left = await queryDatabase<{ n: string }>(
+      db.url,
+      'SELECT count(*) AS n FROM pg_stat_activity WHERE application_name = $1',
+      [applicationName],
+    );
+
+    // Resolved although both backends were still there: the Terminate had not reached PostgreSQL.
+    expect(left).toEqual([{ n: '2' }]);
+  });
 });

@@ -11,6 +11,8 @@ export class TcpProxy {
   private readonly sockets = new Set<Socket>();
   private cut = false;
   private requestDelayMs = 0;
+  /** Delayed sends still to go; stop() drops them, so a long delay holds no test process open. */
+  private readonly pending = new Set<NodeJS.Timeout>();
   port = 0;
 
   constructor(
@@ -63,6 +65,12 @@ export class TcpProxy {
   }
 
   async stop(): Promise<void> {
+    // Sends the closing sockets ask for from here on go at once (to nowhere), not on a timer.
+    this.requestDelayMs = 0;
+    for (const timer of this.pending) {
+      clearTimeout(timer);
+    }
+    this.pending.clear();
     this.cutAll();
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
   }
@@ -72,7 +80,11 @@ export class TcpProxy {
       send();
       return;
     }
-    setTimeout(send, this.requestDelayMs);
+    const timer = setTimeout(() => {
+      this.pending.delete(timer);
+      send();
+    }, this.requestDelayMs);
+    this.pending.add(timer);
   }
 
   private accept(client: Socket): void {

@@ -57,6 +57,9 @@ const MAX_PREPARED = 200;
 
 const BEGIN = 'BEGIN';
 // One round trip for both: the simple protocol runs the two statements in one message.
+/** How long a close waits for PostgreSQL to hang up when the pool has no connect timeout. */
+const CLOSE_WAIT_MS = 5_000;
+
 const BEGIN_ASYNC_COMMIT = 'BEGIN; SET LOCAL synchronous_commit = off';
 
 /** The pool's settings, from the same DB_* settings TypeORM's connection uses. */
@@ -88,7 +91,7 @@ export class SqlClient implements SqlSession, OnApplicationShutdown {
   private allClosed?: () => void;
 
   constructor(
-    config: PoolConfig,
+    private readonly config: PoolConfig,
     /** The Retry-After of the UNAVAILABLE answered while PostgreSQL cannot be reached (DB_RETRY_AFTER_SECONDS). */
     private readonly retryAfterSeconds = 5,
   ) {
@@ -182,8 +185,20 @@ export class SqlClient implements SqlSession, OnApplicationShutdown {
     if (!this.pool.ended) {
       await this.pool.end();
     }
-    if (this.connected.size > 0) {
-      await closed;
+    if (this.connected.size === 0) {
+      return;
+    }
+    // A PostgreSQL that hangs (or a half-open network) never hangs up: the wait is bounded by the connect timeout,
+    // so shutdown goes on to stop an embedded server, whose stop then ends those connections.
+    const waitMs = this.config.connectionTimeoutMillis || CLOSE_WAIT_MS;
+    let timer: NodeJS.Timeout | undefined;
+    const gaveUp = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), waitMs)));
+    const late = await Promise.race([closed.then(() => false), gaveUp]);
+    clearTimeout(timer);
+    if (late) {
+      this.logger.warn({
+        msg: `PostgreSQL had not closed ${this.connected.size} pool connection(s) ${waitMs} ms after the pool ended; shutdown goes on without them`,
+      });
     }
   }
 
