@@ -57,7 +57,10 @@ export class ProvidersSettings {
   /** Longest wait before a retry; a Retry-After beyond it fails the call at once with that Retry-After. */
   @IntSetting(1, 120_000)
   PROVIDER_RETRY_MAX_DELAY_MS = 5_000;
-  /** Consecutive failures (5xx, timeouts, connection errors, garbage) that open a provider's breaker. */
+  /**
+   * Consecutive failed calls (5xx, timeouts, connection errors, garbage) that open a provider's breaker. Each retry
+   * attempt is a call, so with PROVIDER_RETRY_ATTEMPTS=3 two requests that fail every attempt open it.
+   */
   @IntSetting(1, 1_000)
   PROVIDER_BREAKER_FAILURES = 5;
   /** How long an open breaker fails fast before letting one probe through. */
