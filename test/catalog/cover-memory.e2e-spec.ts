@@ -80,7 +80,7 @@ describe('Cover downloads and memory', () => {
       }),
       { nodeArgs: heapProbeArgs(), ipc: true },
     );
-    await app.waitReady(120_000);
+    await app.waitReady();
   });
 
   afterAll(async () => {

@@ -47,7 +47,7 @@ describe('Chorus process', () => {
       const replicas = await Promise.all(
         [1, 2, 3].map(() => spawnApp({ DATABASE_URL: db.url, ...SECRET, LOG_LEVEL: 'error' })),
       );
-      await Promise.all(replicas.map((r) => r.waitReady(60_000)));
+      await Promise.all(replicas.map((r) => r.waitReady()));
       const rows = await queryDatabase<{ name: string }>(db.url, 'SELECT name FROM migrations ORDER BY id');
       expect(rows.map((r) => r.name)).toEqual(MIGRATIONS.map((m) => m.name));
       expect(new Set(rows.map((r) => r.name)).size).toBe(rows.length);
@@ -64,7 +64,7 @@ describe('Chorus process', () => {
     const env = { DATABASE_URL: '', DATA_DIR: dataDir, DB_EMBEDDED_PORT: port, ...SECRET };
     try {
       const first = await spawnApp(env);
-      await first.waitReady(60_000);
+      await first.waitReady();
       expect(await first.stop()).toBe(0);
       // The pools close before the server stops: no connection of theirs is cut under them.
       expect(first.stdout() + first.stderr()).not.toContain('connection lost');
@@ -74,7 +74,7 @@ describe('Chorus process', () => {
       // What a kill -9 leaves behind: a pid file naming a process that is gone.
       writeFileSync(join(dataDir, 'pg', 'postmaster.pid'), '999999\n/tmp\n');
       const second = await spawnApp(env);
-      await second.waitReady(60_000);
+      await second.waitReady();
       const startup = await fetch(`${second.httpUrl}/health/startup`);
       expect(startup.status).toBe(200);
       expect(await second.stop()).toBe(0);
@@ -91,7 +91,7 @@ describe('Chorus process', () => {
         { DATABASE_URL: '', DATA_DIR: dataDir, DB_EMBEDDED_PORT: port, ...SECRET },
         { processGroup: true },
       );
-      await sut.waitReady(60_000);
+      await sut.waitReady();
       // What a terminal does on Ctrl-C: SIGINT to the whole foreground process group.
       process.kill(-(sut.process.pid as number), 'SIGINT');
       // PostgreSQL outlived the drain (Chorus exits 0 only after a clean stop) and Chorus stopped it.
@@ -116,7 +116,7 @@ describe('Chorus process', () => {
       SHUTDOWN_TIMEOUT_MS: '20000',
     });
     try {
-      await sut.waitReady(60_000);
+      await sut.waitReady();
       const credentials = { email: 'sigterm@example.com', password: 'a long enough password' };
       const registered = await fetch(`${sut.httpUrl}/v1/auth/register`, {
         method: 'POST',

@@ -72,14 +72,14 @@ describe('Chorus start: starts, or says in one line why not', () => {
       // test files do not meet on 54329.
       const env = { DATABASE_URL: '', DB_EMBEDDED_SYSTEM_DIR: systemDir, LOG_LEVEL: 'info', ...SECRET };
       const sut = await spawnApp({ ...env, DB_EMBEDDED_PORT: String(await freePort()) }, { appRoot: app });
-      await sut.waitReady(90_000);
+      await sut.waitReady();
       expect(sut.stdout()).toContain('cannot reach a private parent folder');
       expect(sut.stdout()).toContain(systemDir);
       expect(await sut.stop()).toBe(0);
       expect(sut.stderr()).toBe('');
       // The second start reuses the cluster and the copied binaries.
       const again = await spawnApp({ ...env, DB_EMBEDDED_PORT: String(await freePort()) }, { appRoot: app });
-      await again.waitReady(90_000);
+      await again.waitReady();
       expect(again.stdout()).not.toContain('initialising embedded PostgreSQL');
       expect(await again.stop()).toBe(0);
     } finally {
@@ -93,7 +93,7 @@ describe('Chorus start: starts, or says in one line why not', () => {
     const holder = await occupy(DEFAULT_EMBEDDED_PORT);
     try {
       const sut = await spawnApp({ DATABASE_URL: '', DATA_DIR: dataDir, LOG_LEVEL: 'info', ...SECRET });
-      await sut.waitReady(90_000);
+      await sut.waitReady();
       const chosen = /port 54329 is in use; the embedded PostgreSQL listens on 127\.0\.0\.1:(\d+) instead/.exec(
         sut.stdout(),
       );

@@ -116,7 +116,7 @@ describe('Account export of a large library', () => {
       },
       { nodeArgs: heapProbeArgs(), ipc: true },
     );
-    await app.waitReady(120_000);
+    await app.waitReady();
     for (const [name, library] of [
       ['big', BIG],
       ['small', SMALL],

@@ -53,7 +53,8 @@ class OtlpReceiver {
               this.spans.push(...scope.spans.map((span) => ({ ...span, scope: scope.scope.name })));
             }
           }
-          this.waiters.forEach((wake) => wake());
+          // Each waiter looks again; those still unmatched queue up for the next export.
+          this.waiters.splice(0).forEach((wake) => wake());
         }
         response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
       });
@@ -66,25 +67,14 @@ class OtlpReceiver {
     return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
   }
 
-  /** Resolves with the first span matching, as exports arrive; rejects after the timeout. */
-  async waitFor(predicate: (span: ReceivedSpan) => boolean, timeoutMs = 10_000): Promise<ReceivedSpan> {
-    const deadline = Date.now() + timeoutMs;
+  /** Resolves with the first span matching, as exports arrive. No deadline of its own: Jest's test timeout is it. */
+  async waitFor(predicate: (span: ReceivedSpan) => boolean): Promise<ReceivedSpan> {
     for (;;) {
       const found = this.spans.find(predicate);
       if (found) {
         return found;
       }
-      const left = deadline - Date.now();
-      if (left <= 0) {
-        throw new Error(`no matching span among ${this.spans.map((span) => span.name).join(', ')}`);
-      }
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, left);
-        this.waiters.push(() => {
-          clearTimeout(timer);
-          resolve();
-        });
-      });
+      await new Promise<void>((resolve) => this.waiters.push(resolve));
     }
   }
 

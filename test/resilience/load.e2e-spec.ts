@@ -55,7 +55,7 @@ describe('Mixed load for about a minute', () => {
         NODE_OPTIONS: '--max-old-space-size=192',
       }),
     );
-    await sut.waitReady(60_000);
+    await sut.waitReady();
     catalog = grpcClient(sut.grpcAddress, 'chorus.v1.CatalogService');
   });
 

@@ -40,7 +40,7 @@ describe('Three replicas sharing PostgreSQL and Redis', () => {
     });
     // Booting at once against an empty database: migrations run once, under the advisory lock.
     replicas = await Promise.all([1, 2, 3].map(() => spawnApp(env)));
-    await Promise.all(replicas.map((r) => r.waitReady(60_000)));
+    await Promise.all(replicas.map((r) => r.waitReady()));
   });
 
   afterAll(async () => {

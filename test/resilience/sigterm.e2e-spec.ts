@@ -46,7 +46,7 @@ describe('SIGTERM under load', () => {
         LOG_LEVEL: 'error',
       }),
     );
-    await sut.waitReady(60_000);
+    await sut.waitReady();
     auth = grpcClient(sut.grpcAddress, 'chorus.v1.AuthService');
     catalog = grpcClient(sut.grpcAddress, 'chorus.v1.CatalogService');
   });

@@ -43,7 +43,7 @@ describe('Provider budget shared by two processes', () => {
       LOG_LEVEL: 'error',
     });
     processes = await Promise.all([spawnApp(env), spawnApp(env)]);
-    await Promise.all(processes.map((app) => app.waitReady(60_000)));
+    await Promise.all(processes.map((app) => app.waitReady()));
   });
 
   afterAll(async () => {

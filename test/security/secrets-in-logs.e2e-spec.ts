@@ -34,7 +34,7 @@ describe('Secrets in logs', () => {
         LOG_LEVEL: 'info',
       }),
     );
-    await sut.waitReady(60_000);
+    await sut.waitReady();
     auth = grpcClient(sut.grpcAddress, 'chorus.v1.AuthService');
   });
 
