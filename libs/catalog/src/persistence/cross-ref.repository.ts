@@ -26,6 +26,10 @@ const UPSERT = `INSERT INTO catalog_cross_refs
  * A scalar subquery: the kept references (`KeptReference[]` as jsonb) of the cluster of the entity whose public
  * id is `param`: its own references and those of every entity that links to it. A column of the entity's own
  * row query, so a stored entity comes with its references in one round trip.
+ *
+ * The owners are one list (`IN (the id UNION ALL those linking to it)`), each found through the primary key. Written
+ * as `entity_public_id = id OR entity_public_id IN (...)`, PostgreSQL read every reference of the kind instead: with
+ * 300k references, 490 ms per lookup against 0.26 ms (EXPLAIN ANALYZE, generic plan, 2026-12-07).
  */
 export function clusterColumn(kind: EntityKind, param: string): string {
   return `(SELECT coalesce(jsonb_agg(jsonb_build_object('owner', r.entity_public_id, 'reference', jsonb_strip_nulls(
@@ -34,8 +38,8 @@ export function clusterColumn(kind: EntityKind, param: string): string {
         '[]'::jsonb)
       FROM catalog_cross_refs r
      WHERE r.kind = '${kind}' AND r.linked_id IS NOT NULL
-       AND (r.entity_public_id = ${param} OR r.entity_public_id IN (
-         SELECT l.entity_public_id FROM catalog_cross_refs l WHERE l.kind = '${kind}' AND l.linked_id = ${param})))`;
+       AND r.entity_public_id IN (SELECT ${param}::text
+         UNION ALL SELECT l.entity_public_id FROM catalog_cross_refs l WHERE l.kind = '${kind}' AND l.linked_id = ${param}))`;
 }
 
 /** Upserts one platform's answer for an entity inside the caller's transaction. */
