@@ -53,4 +53,46 @@ describe(EntityRepository.name, () => {
 
     expect(await urlRels()).toEqual(['deezer']);
   });
+
+  it('should read an unchanged row as the same value, and build it again once the row or its references change', async () => {
+    const id = `musicbrainz:${MBID}`;
+    let built = 0;
+    const read = async () => {
+      const loaded = await entities.findByPublicId<Artist & { kept?: string[] }>(
+        'artist',
+        id,
+        `artist:${id}`,
+        (value, kept) => {
+          built += 1;
+          return { ...value, kept: kept.map((k) => k.reference.id) };
+        },
+      );
+      if (loaded === undefined || typeof loaded === 'symbol') {
+        throw new Error('no stored row');
+      }
+      return loaded.value;
+    };
+    await entities.saveArtist(artist(['https://www.deezer.com/artist/27']), EXPIRES);
+
+    const first = await read();
+    const again = await read();
+    expect(again).toBe(first);
+    expect(built).toBe(1);
+
+    await queryDatabase(
+      db.url,
+      `INSERT INTO catalog_cross_refs (kind, entity_public_id, platform, linked_id, matched_by, confidence, expires_at)
+       VALUES ('artist', $1, 'spotify', 'spotify:abc', 'name', 0.9, $2)`,
+      [id, EXPIRES],
+    );
+    const relinked = await read();
+    expect(relinked).not.toBe(first);
+    expect(relinked.kept).toEqual(['deezer:27', 'spotify:abc']);
+
+    await entities.saveArtist({ ...artist(['https://www.deezer.com/artist/27']), name: 'Renamed' }, EXPIRES);
+    const rewritten = await read();
+    expect(rewritten).not.toBe(relinked);
+    expect(rewritten.name).toBe('Renamed');
+    expect(built).toBe(3);
+  });
 });

@@ -8,6 +8,7 @@ import type { LinkAnswer } from './answer.repository';
 import { clusterColumn, writeCrossRef, type KeptReference } from './cross-ref.repository';
 import { CONFIDENCE, urlRelReferences } from '../domain/identity';
 import { REMEMBERED_MISSING, toStored, type Loaded, type Stored, type StoredRow } from './stored';
+import { RowMemo } from './row-memo';
 
 /** An album as Chorus answers it: the release group plus the tracks of its representative release. */
 export type AlbumView = Album & { tracks: Track[] };
@@ -53,10 +54,13 @@ async function writeUrlRefs(
 
 const SOURCE_ORDER = `CASE source WHEN 'musicbrainz' THEN 0 WHEN 'deezer' THEN 1 WHEN 'itunes' THEN 2 ELSE 3 END`;
 
-/** The row query of a kind, with or without its cluster's cross-references (`refs`); see `findByPublicId`. */
+/**
+ * The row query of a kind, with or without its cluster's cross-references (`refs`); see `findByPublicId`. The JSON
+ * comes back as text (the same bytes PostgreSQL sends for jsonb), parsed only when the row's text changed (RowMemo).
+ */
 function rowQuery(kind: EntityKind, withKept: boolean): string {
-  const refs = withKept && kind !== 'release' ? clusterColumn(kind, '$1') : `'[]'::jsonb`;
-  return `SELECT data, expires_at, false AS missing, ${refs} AS refs FROM ${ENTITY_TABLES[kind]}
+  const refs = withKept && kind !== 'release' ? `${clusterColumn(kind, '$1')}::text` : `''`;
+  return `SELECT data::text AS data, expires_at, false AS missing, ${refs} AS refs FROM ${ENTITY_TABLES[kind]}
         WHERE public_id = $1 AND complete
        UNION ALL
        SELECT NULL, NULL, true, NULL FROM catalog_misses WHERE key = $2 AND expires_at > now()`;
@@ -73,8 +77,19 @@ const ROW_QUERIES = Object.fromEntries(
   ]),
 ) as Readonly<Record<EntityKind, { plain: string; kept: string }>>;
 
+/** A row of `findByPublicId`'s query: the JSON as text, and whether it is the remembered "not found" instead. */
+interface RowText {
+  data: string;
+  expires_at: Date;
+  missing: boolean;
+  refs: string | null;
+}
+
 @Injectable()
 export class EntityRepository {
+  /** Single lookups' values by row text: see RowMemo for the contract and why. */
+  private readonly values = new RowMemo();
+
   constructor(private readonly sql: SqlClient) {}
 
   /**
@@ -88,16 +103,18 @@ export class EntityRepository {
     withKept?: (value: T, kept: KeptReference[]) => T,
   ): Promise<Loaded<T>> {
     const texts = ROW_QUERIES[kind];
-    const rows = await this.sql.query<StoredRow & { missing: boolean; refs: KeptReference[] | null }>(
-      withKept ? texts.kept : texts.plain,
-      [publicId, missKey],
-    );
+    const rows = await this.sql.query<RowText>(withKept ? texts.kept : texts.plain, [publicId, missKey]);
     const row = rows.find((r) => !r.missing);
-    if (row) {
-      const stored = toStored<T>(row) as Stored<T>;
-      return withKept ? { ...stored, value: withKept(stored.value, row.refs ?? []) } : stored;
+    if (!row) {
+      return rows.length > 0 ? REMEMBERED_MISSING : undefined;
     }
-    return rows.length > 0 ? REMEMBERED_MISSING : undefined;
+    const { data, refs } = row;
+    // The memo key says which query built the value: one with the cluster's references, or the row alone.
+    const value = this.values.value(withKept ? missKey : `${missKey}|plain`, data, refs ?? '', () => {
+      const parsed = JSON.parse(data) as T;
+      return withKept ? withKept(parsed, JSON.parse(refs ?? '[]') as KeptReference[]) : parsed;
+    });
+    return { value, expiresAt: row.expires_at };
   }
 
   /**
