@@ -23,6 +23,7 @@ export * from './transport/stream/json-stream';
 export * from './logging/request-context';
 export * from './logging/app-logger.service';
 export * from './lifecycle/lifecycle.state';
+export * from './lifecycle/background-work';
 export * from './time/clock';
 export * from './time/fake-clock';
 export * from './answer/answer';

@@ -2,6 +2,7 @@ import { Injectable, Module, type DynamicModule, type OnApplicationShutdown } fr
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { databaseSettings, type DatabaseSettings } from '../config/core.settings';
+import { BackgroundWork } from '../lifecycle/background-work';
 import { LifecycleState } from '../lifecycle/lifecycle.state';
 import { dataSourceOptions, type DatabaseModuleOptions } from './data-source.options';
 import { migrateOrExplain, probeDatabase } from './database-start';
@@ -35,6 +36,7 @@ class DatabaseConnectionModule {}
  * Nest runs shutdown hooks module by module, and the embedded server's module went before the global ones that
  * hold the pools: PostgreSQL stopped under their open connections ("idle PostgreSQL connection lost"). So both
  * pools close here first (each closes once; TypeORM's own hook then finds its DataSource closed), then the server.
+ * Not before the background work that still queries them has settled (BackgroundWork says how long at most).
  */
 @Injectable()
 class DatabaseShutdown implements OnApplicationShutdown {
@@ -42,9 +44,11 @@ class DatabaseShutdown implements OnApplicationShutdown {
     private readonly dataSource: DataSource,
     private readonly sql: SqlClient,
     private readonly embedded: EmbeddedPostgresService,
+    private readonly background: BackgroundWork,
   ) {}
 
   async onApplicationShutdown(): Promise<void> {
+    await this.background.settled();
     await this.sql.onApplicationShutdown();
     if (this.dataSource.isInitialized) {
       await this.dataSource.destroy();
