@@ -31,6 +31,7 @@ export * from './answer/answer-policy';
 export * from './database/data-source.options';
 export * from './database/migration.runner';
 export * from './database/sql.client';
+export * from './database/pool-sockets';
 export * from './database/keyset';
 export * from './retention/retention.registry';
 export * from './retention/retention.service';
