@@ -274,6 +274,24 @@ describe('OpenAPI document at /docs-json', () => {
     expectDocumented('GET /v1/charts/tracks', await http.get('/v1/charts/tracks'));
   });
 
+  it('should declare the members a problem adds: the providers a search or a lookup by code could not ask', async () => {
+    fake.fault('/', { status: 500 });
+    try {
+      const http = request(app.httpUrl);
+      const search = await http.get('/v1/search').query({ q: 'asked while every provider fails', type: 'album' });
+      expect(search.status).toBe(503);
+      expectDocumented('GET /v1/search', search);
+      const byIsrc = await http.get('/v1/tracks/by-isrc/USRC17607839');
+      expect(byIsrc.status).toBe(503);
+      expectDocumented('GET /v1/tracks/by-isrc/{isrc}', byIsrc);
+      expect((byIsrc.body as { failures: unknown[] }).failures).toContainEqual(
+        expect.objectContaining({ source: 'musicbrainz', code: 'UPSTREAM_UNAVAILABLE' }),
+      );
+    } finally {
+      fake.clearFaults();
+    }
+  });
+
   it('should generate a TypeScript client with openapi-typescript that typechecks against the real routes', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'chorus-openapi-'));
     try {
