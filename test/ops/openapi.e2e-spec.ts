@@ -214,6 +214,20 @@ describe('OpenAPI document at /docs-json', () => {
     expect(document.paths['/v1/artists/{id}'].get.security).toEqual([]);
     expect(document.paths['/v1/playlists/{id}'].get.security).toEqual([{}, { bearerAuth: [] }]);
     expect(document.paths['/v1/auth/login'].post.responses).toHaveProperty('429');
+    // What may reach a provider may meet the caller's spent provider budget.
+    for (const [path, method] of [
+      ['/v1/artists/{id}', 'get'],
+      ['/v1/search', 'get'],
+      ['/v1/tracks/{id}/genius', 'get'],
+      ['/v1/artists/{id}/similar', 'get'],
+      ['/v1/external-playlists/{id}/tracks', 'get'],
+      ['/v1/me/favorites/{id}', 'put'],
+    ]) {
+      expect([path, document.paths[path][method].responses['429']]).toEqual([
+        path,
+        { $ref: '#/components/responses/TooManyRequests' },
+      ]);
+    }
     expect(document.paths['/v1/auth/register'].post.responses).toHaveProperty('409');
     for (const name of ['TooManyRequests', 'ServiceUnavailable']) {
       expect(document.components.responses[name]).toMatchObject({
