@@ -222,6 +222,8 @@ describe('OpenAPI document at /docs-json', () => {
       ['/v1/artists/{id}/similar', 'get'],
       ['/v1/external-playlists/{id}/tracks', 'get'],
       ['/v1/me/favorites/{id}', 'put'],
+      ['/v1/playlists/{id}/tracks', 'post'],
+      ['/v1/me/plays', 'post'],
     ]) {
       expect([path, document.paths[path][method].responses['429']]).toEqual([
         path,
