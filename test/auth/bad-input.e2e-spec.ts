@@ -192,12 +192,13 @@ describe('Bad input on every auth endpoint', () => {
       .set('content-type', 'application/x-www-form-urlencoded')
       .send('email=a@example.com&password=x');
     expect(form.headers['content-type']).toContain('application/problem+json');
-    const problem = JSON.parse(form.text) as { status: number; code: string; title: string };
-    expect([form.status, problem.status, problem.code, problem.title]).toEqual([
+    const problem = JSON.parse(form.text) as { status: number; code: string; title: string; detail: string };
+    expect([form.status, problem.status, problem.code, problem.title, problem.detail]).toEqual([
       415,
       415,
       'UNSUPPORTED_MEDIA_TYPE',
       'Unsupported media type',
+      'Request bodies are JSON only: send them with content-type: application/json',
     ]);
   });
 });

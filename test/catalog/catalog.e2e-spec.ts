@@ -176,6 +176,10 @@ describe('Catalog over REST and gRPC', () => {
     expect(rest.headers['retry-after']).toBeDefined();
     const rpc = await grpcCall(grpc, 'GetArtist', { id: 'deezer:424242' });
     expect(rpc.error?.code).toBe(GrpcStatus.UNAVAILABLE);
+    // gRPC has no `failures` member: the detail itself names each provider and why it failed.
+    const search = await grpcCall(grpc, 'Search', { q: 'never asked over grpc', type: 'album' });
+    expect(search.error?.code).toBe(GrpcStatus.UNAVAILABLE);
+    expect(search.error?.details).toMatch(/^Every provider failed to answer the search: musicbrainz \(.+\), deezer \(/);
   });
 
   it('should give lyrics, cover art, links and artist albums', async () => {

@@ -214,6 +214,22 @@ describe('OpenAPI document at /docs-json', () => {
     expect(document.paths['/v1/artists/{id}'].get.security).toEqual([]);
     expect(document.paths['/v1/playlists/{id}'].get.security).toEqual([{}, { bearerAuth: [] }]);
     expect(document.paths['/v1/auth/login'].post.responses).toHaveProperty('429');
+    // What may reach a provider may meet the caller's spent provider budget.
+    for (const [path, method] of [
+      ['/v1/artists/{id}', 'get'],
+      ['/v1/search', 'get'],
+      ['/v1/tracks/{id}/genius', 'get'],
+      ['/v1/artists/{id}/similar', 'get'],
+      ['/v1/external-playlists/{id}/tracks', 'get'],
+      ['/v1/me/favorites/{id}', 'put'],
+      ['/v1/playlists/{id}/tracks', 'post'],
+      ['/v1/me/plays', 'post'],
+    ]) {
+      expect([path, document.paths[path][method].responses['429']]).toEqual([
+        path,
+        { $ref: '#/components/responses/TooManyRequests' },
+      ]);
+    }
     expect(document.paths['/v1/auth/register'].post.responses).toHaveProperty('409');
     for (const name of ['TooManyRequests', 'ServiceUnavailable']) {
       expect(document.components.responses[name]).toMatchObject({
@@ -272,6 +288,24 @@ describe('OpenAPI document at /docs-json', () => {
     expectDocumented('POST /v1/me/plays', await http.post('/v1/me/plays').set(auth).send({ trackId: HBFS_DEEZER }));
     expectDocumented('GET /v1/me/history', await http.get('/v1/me/history').set(auth));
     expectDocumented('GET /v1/charts/tracks', await http.get('/v1/charts/tracks'));
+  });
+
+  it('should declare the members a problem adds: the providers a search or a lookup by code could not ask', async () => {
+    fake.fault('/', { status: 500 });
+    try {
+      const http = request(app.httpUrl);
+      const search = await http.get('/v1/search').query({ q: 'asked while every provider fails', type: 'album' });
+      expect(search.status).toBe(503);
+      expectDocumented('GET /v1/search', search);
+      const byIsrc = await http.get('/v1/tracks/by-isrc/USRC17607839');
+      expect(byIsrc.status).toBe(503);
+      expectDocumented('GET /v1/tracks/by-isrc/{isrc}', byIsrc);
+      expect((byIsrc.body as { failures: unknown[] }).failures).toContainEqual(
+        expect.objectContaining({ source: 'musicbrainz', code: 'UPSTREAM_UNAVAILABLE' }),
+      );
+    } finally {
+      fake.clearFaults();
+    }
   });
 
   it('should generate a TypeScript client with openapi-typescript that typechecks against the real routes', async () => {

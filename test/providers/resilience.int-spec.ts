@@ -189,6 +189,8 @@ describe('provider circuit breaker', () => {
     expect(upstream.count('/itunes')).toBe(3);
     expectMapped(fastFailure, ErrorCode.UPSTREAM_UNAVAILABLE, 'itunes');
     expect((fastFailure as DomainError).message).toContain('circuit open');
+    expect((fastFailure as DomainError).message).toContain('(last: answered HTTP 500)');
+    expect(status()?.lastError).toContain('(last: answered HTTP 500)');
     expect((fastFailure as DomainError).retryAfterSeconds).toBe(1);
     expect(status()?.breakerState).toBe('open');
     await expect(moduleRef.get(DeezerAdapter).getTrack('3135556')).resolves.toMatchObject({ id: 'deezer:3135556' });

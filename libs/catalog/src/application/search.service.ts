@@ -160,7 +160,9 @@ export class SearchService {
         }
       });
       if (results.length === 0 && list.items.length === 0) {
-        throw new DomainError(ErrorCode.UPSTREAM_UNAVAILABLE, 'Every provider failed to answer the search', {
+        // Name each provider's reason in the detail too: gRPC callers get the detail but not `failures`.
+        const named = failures.map((f) => `${f.source} (${f.reason})`).join(', ');
+        throw new DomainError(ErrorCode.UPSTREAM_UNAVAILABLE, `Every provider failed to answer the search: ${named}`, {
           retryAfterSeconds: this.settings.CATALOG_UPSTREAM_RETRY_AFTER_SECONDS,
           extensions: { failures },
         });

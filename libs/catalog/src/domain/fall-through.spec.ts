@@ -41,4 +41,11 @@ describe(fallThrough.name, () => {
       'ISRC GBDUW0000059: could not ask any provider: musicbrainz (musicbrainz is unavailable), deezer (deezer is unavailable)',
     );
   });
+
+  it('should list the providers it could not ask with their error code, as search does', async () => {
+    const sut = await failureOf([unknown('musicbrainz'), down('deezer')]);
+    expect(sut.extensions).toEqual({
+      failures: [{ source: 'deezer', reason: 'deezer is unavailable', code: ErrorCode.UPSTREAM_UNAVAILABLE }],
+    });
+  });
 });

@@ -37,7 +37,11 @@ export async function fallThrough<T>(what: string, steps: readonly FallThroughSt
         unknownTo.push(step.source);
         continue;
       }
-      failures.push({ source: step.source, reason: reasonOf(error) });
+      failures.push({
+        source: step.source,
+        reason: reasonOf(error),
+        code: error instanceof DomainError ? error.code : ErrorCode.INTERNAL,
+      });
       const wait = error instanceof DomainError ? error.retryAfterSeconds : undefined;
       retryAfterSeconds = Math.max(retryAfterSeconds ?? 0, wait ?? 0) || undefined;
     }

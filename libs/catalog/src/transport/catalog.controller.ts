@@ -1,6 +1,13 @@
 import { Controller, Delete, Get, HttpCode, Post, UseInterceptors } from '@nestjs/common';
 import { GrpcMethod } from '@nestjs/microservices';
-import { ApiBearerAuth, ApiGatewayTimeoutResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiGatewayTimeoutResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiTags,
+  ApiTooManyRequestsResponse,
+} from '@nestjs/swagger';
 import { Answers, Input } from '@app/core';
 import { Roles } from '@app/auth';
 import { CoverArtService } from '../application/cover-art.service';
@@ -42,6 +49,8 @@ import { CoverImageInterceptor, CoverStreamInterceptor } from './cover-image.int
  */
 @ApiTags('catalog')
 @ApiGatewayTimeoutResponse()
+// A read that reaches a provider draws on the caller's PROVIDER_CALLER_BUDGET: 429 once it is spent.
+@ApiTooManyRequestsResponse()
 @Controller()
 export class CatalogController {
   constructor(

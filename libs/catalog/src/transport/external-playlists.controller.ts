@@ -1,6 +1,6 @@
 import { Controller, Get } from '@nestjs/common';
 import { GrpcMethod } from '@nestjs/microservices';
-import { ApiGatewayTimeoutResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiGatewayTimeoutResponse, ApiOperation, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
 import { Input } from '@app/core';
 import { ExternalPlaylistsService } from '../application/external-playlists.service';
 import { ListExternalPlaylistTracksDto } from './external-playlists.dto';
@@ -8,6 +8,7 @@ import { ListExternalPlaylistTracksDto } from './external-playlists.dto';
 /** Deezer and Spotify playlists read in place (chorus.v1.CatalogService); /v1/resolve answers their heads. */
 @ApiTags('catalog')
 @ApiGatewayTimeoutResponse()
+@ApiTooManyRequestsResponse()
 @Controller()
 export class ExternalPlaylistsController {
   constructor(private readonly playlists: ExternalPlaylistsService) {}

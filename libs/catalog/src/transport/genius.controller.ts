@@ -1,6 +1,6 @@
 import { Controller, Get } from '@nestjs/common';
 import { GrpcMethod } from '@nestjs/microservices';
-import { ApiGatewayTimeoutResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiGatewayTimeoutResponse, ApiOperation, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
 import { Answers, Input } from '@app/core';
 import { GeniusService } from '../application/genius.service';
 import { withAnswerStatus } from './answer-status.response';
@@ -9,6 +9,7 @@ import { IdDto } from './catalog.dto';
 /** A track's Genius song and annotations (chorus.v1.CatalogService), when GENIUS_ACCESS_TOKEN is set. */
 @ApiTags('catalog')
 @ApiGatewayTimeoutResponse()
+@ApiTooManyRequestsResponse()
 @Controller()
 export class GeniusController {
   constructor(private readonly genius: GeniusService) {}

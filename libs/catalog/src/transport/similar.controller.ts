@@ -1,6 +1,6 @@
 import { Controller, Get } from '@nestjs/common';
 import { GrpcMethod } from '@nestjs/microservices';
-import { ApiGatewayTimeoutResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiGatewayTimeoutResponse, ApiOperation, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
 import { Answers, Input } from '@app/core';
 import { SimilarArtistsService } from '../application/similar-artists.service';
 import { SimilarTracksService } from '../application/similar-tracks.service';
@@ -10,6 +10,7 @@ import { ListSimilarDto } from './similar.dto';
 /** Similar artists and tracks (chorus.v1.CatalogService), from Deezer's related artists. */
 @ApiTags('catalog')
 @ApiGatewayTimeoutResponse()
+@ApiTooManyRequestsResponse()
 @Controller()
 export class SimilarController {
   constructor(

@@ -47,6 +47,8 @@ function isFastifyError(error: unknown): error is FastifyLikeError {
 
 const DEFAULT_UNAVAILABLE_RETRY_AFTER_SECONDS = 5;
 
+const UNSUPPORTED_MEDIA_TYPE_DETAIL = 'Request bodies are JSON only: send them with content-type: application/json';
+
 /** `databaseRetryAfterSeconds`: DB_RETRY_AFTER_SECONDS, the Retry-After while PostgreSQL cannot be reached. */
 export function normalizeError(error: unknown, databaseRetryAfterSeconds = 5): NormalizedError {
   if (error instanceof DomainError) {
@@ -66,7 +68,10 @@ export function normalizeError(error: unknown, databaseRetryAfterSeconds = 5): N
   if (error instanceof HttpException) {
     const status = error.getStatus();
     const code = codeOfHttpStatus(status);
-    const detail = status >= 500 ? titleOf(ErrorCode.INTERNAL) : error.message;
+    // Nest hands Fastify's content-type refusal on as an HttpException with Fastify's words, which repeat the
+    // title and do not say what to send.
+    const detail =
+      status >= 500 ? titleOf(ErrorCode.INTERNAL) : status === 415 ? UNSUPPORTED_MEDIA_TYPE_DETAIL : error.message;
     return { code, status, detail, violations: [] };
   }
   if (isFastifyError(error) && error.statusCode >= 400 && error.statusCode < 500) {

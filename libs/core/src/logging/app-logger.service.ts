@@ -1,5 +1,6 @@
 import { Injectable, type LoggerService } from '@nestjs/common';
 import pino, { type Logger } from 'pino';
+import { StartupError } from '../lifecycle/startup-error';
 import { currentTraceId } from '../tracing/tracing';
 import { requestContext } from './request-context';
 
@@ -86,6 +87,12 @@ export class AppLogger implements LoggerService {
   error(message: unknown, traceOrContext?: string, context?: string): void {
     const ctx = context ?? traceOrContext;
     const stack = context ? traceOrContext : undefined;
+    if (message instanceof StartupError) {
+      // A known cause with its remedy (Nest's ExceptionHandler logs it before main.ts prints the one line): a
+      // stack would only make a second `npm start` or a taken port look like a crash.
+      this.pino.error({ context: ctx }, message.message);
+      return;
+    }
     if (message instanceof Error) {
       this.pino.error({ context: ctx, err: message }, message.message);
       return;

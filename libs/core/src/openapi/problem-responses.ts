@@ -40,6 +40,34 @@ const PROBLEM_SCHEMA: JsonSchema = {
     code: { type: 'string', enum: Object.values(ErrorCode) },
     requestId: { type: 'string', description: 'Also sent as the `x-request-id` header; quote it when reporting' },
     errors: { type: 'array', items: { $ref: '#/components/schemas/FieldViolation' } },
+    // The extension members some problems carry (DomainError `extensions`); undeclared, a generated client
+    // could not read why a search or a lookup by code found no provider to ask.
+    failures: {
+      type: 'array',
+      description: 'UPSTREAM_UNAVAILABLE of a search or a lookup by code: each provider that could not be asked',
+      items: { $ref: '#/components/schemas/ProblemFailure' },
+    },
+    budget: {
+      type: 'string',
+      description: "RATE_LIMITED by the caller's provider budget: the budget's name (`provider`)",
+    },
+    quota: { type: 'integer', description: 'With `budget`: provider calls allowed per window' },
+    windowSeconds: { type: 'integer', description: 'With `budget`: the window, in seconds' },
+    checks: {
+      type: 'object',
+      description: 'A failing health probe: the Terminus result (status, info, error, details)',
+      additionalProperties: true,
+    },
+  },
+};
+
+const PROBLEM_FAILURE_SCHEMA: JsonSchema = {
+  type: 'object',
+  required: ['source', 'reason'],
+  properties: {
+    source: { type: 'string', examples: ['musicbrainz'] },
+    reason: { type: 'string', description: 'What went wrong, in words a user can read' },
+    code: { type: 'string', enum: Object.values(ErrorCode), description: 'The error the provider failed with' },
   },
 };
 
@@ -73,7 +101,11 @@ export function problemComponents(used: Set<number>): Pick<OpenApiDocument['comp
     }
   }
   return {
-    schemas: { Problem: PROBLEM_SCHEMA, FieldViolation: FIELD_VIOLATION_SCHEMA },
+    schemas: {
+      Problem: PROBLEM_SCHEMA,
+      FieldViolation: FIELD_VIOLATION_SCHEMA,
+      ProblemFailure: PROBLEM_FAILURE_SCHEMA,
+    },
     responses,
     headers: {
       RetryAfter: { description: 'Seconds to wait before retrying', schema: { type: 'integer', minimum: 1 } },

@@ -1,6 +1,12 @@
 import { Controller, Delete, Get, HttpCode, Put } from '@nestjs/common';
 import { GrpcMethod } from '@nestjs/microservices';
-import { ApiBearerAuth, ApiGatewayTimeoutResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiGatewayTimeoutResponse,
+  ApiOperation,
+  ApiTags,
+  ApiTooManyRequestsResponse,
+} from '@nestjs/swagger';
 import { Authenticated, CurrentCaller } from '@app/auth';
 import { Input, type Caller } from '@app/core';
 import type { EmptyView, FavoritePageView, FavoriteView } from '../domain/library.views';
@@ -20,6 +26,7 @@ export class FavoritesController {
   @Put('/v1/me/favorites/:id')
   @ApiOperation({ summary: 'Favorite a track, album or artist (idempotent); unknown ids are NOT_FOUND' })
   @ApiGatewayTimeoutResponse()
+  @ApiTooManyRequestsResponse()
   @GrpcMethod(SERVICE, 'AddFavorite')
   addFavorite(@Input('query') dto: FavoriteDto, @CurrentCaller() caller: Caller): Promise<FavoriteView> {
     return this.favorites.add(caller, dto.type, dto.id);

@@ -1,6 +1,12 @@
 import { Controller, Delete, Get, HttpCode, Post } from '@nestjs/common';
 import { GrpcMethod } from '@nestjs/microservices';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiGatewayTimeoutResponse,
+  ApiOperation,
+  ApiTags,
+  ApiTooManyRequestsResponse,
+} from '@nestjs/swagger';
 import { Authenticated, CurrentCaller, Public } from '@app/auth';
 import { Input, type Caller } from '@app/core';
 import type { ChartView, EmptyView, PlayView, RecordPlayView } from '../domain/library.views';
@@ -23,6 +29,9 @@ export class HistoryController {
   @Post('/v1/me/plays')
   @ApiBearerAuth()
   @ApiOperation({ summary: 'Record a play; the same track again within 30 s is the same play (counted: false)' })
+  // A track id not seen yet is fetched through the read path, as for playlists and favorites.
+  @ApiTooManyRequestsResponse()
+  @ApiGatewayTimeoutResponse()
   @GrpcMethod(SERVICE, 'RecordPlay')
   recordPlay(@Input() dto: RecordPlayDto, @CurrentCaller() caller: Caller): Promise<RecordPlayView> {
     return this.history.record(caller, dto);

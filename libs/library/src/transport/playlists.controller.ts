@@ -142,6 +142,9 @@ export class PlaylistsController {
 
   @Post('/v1/playlists/:id/tracks')
   @ApiOperation({ summary: 'Add tracks at a position (0-based; default: at the end)' })
+  // A track id not seen yet is fetched through the read path: the provider may time out, or the budget be spent.
+  @ApiTooManyRequestsResponse()
+  @ApiGatewayTimeoutResponse()
   @OwnerOnly()
   @GrpcMethod(SERVICE, 'AddPlaylistTracks')
   async addPlaylistTracks(

@@ -122,7 +122,12 @@ export class HttpClient {
       this.metrics.recordRequest(provider, 'success');
       return result;
     } catch (error) {
-      const mapped = toDomainError(provider, error, this.policies.msUntilProbe(provider));
+      const mapped = toDomainError(
+        provider,
+        error,
+        this.policies.msUntilProbe(provider),
+        this.policies.openedBy(provider),
+      );
       this.metrics.recordRequest(provider, providerOutcomeOf(mapped));
       if (mapped.code === ErrorCode.NOT_FOUND) {
         this.status.recordSuccess(provider);

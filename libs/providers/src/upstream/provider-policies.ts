@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import {
   CircuitState,
   ConsecutiveBreaker,
@@ -22,6 +22,8 @@ interface ProviderPolicy {
   breaker: CircuitBreakerPolicy;
   retry: RetryPolicy;
   openedAt?: number;
+  /** The failure that opened the breaker, so a caller turned away fast still learns the cause. */
+  openedBy?: string;
 }
 
 const STATE_NAMES: Record<CircuitState, BreakerState> = {
@@ -39,6 +41,7 @@ const STATE_NAMES: Record<CircuitState, BreakerState> = {
  */
 @Injectable()
 export class ProviderPolicies {
+  private readonly logger = new Logger(ProviderPolicies.name);
   private readonly policies = new Map<ProviderName, ProviderPolicy>();
 
   constructor(
@@ -72,6 +75,11 @@ export class ProviderPolicies {
     return Math.max(0, openedAt + this.settings.PROVIDER_BREAKER_HALF_OPEN_AFTER_MS - this.clock.nowMs());
   }
 
+  /** What the last failure before the breaker opened said (e.g. "connection failed (ENOTFOUND, ...)"). */
+  openedBy(provider: ProviderName): string | undefined {
+    return this.state(provider) === 'open' ? this.policy(provider).openedBy : undefined;
+  }
+
   private policy(provider: ProviderName): ProviderPolicy {
     const policy = this.policies.get(provider);
     if (!policy) {
@@ -98,8 +106,15 @@ export class ProviderPolicies {
         backoff: new DelegateBackoff((context: IRetryBackoffContext<unknown>) => this.delay(context)),
       }),
     };
-    breaker.onBreak(() => {
+    breaker.onBreak((reason) => {
       policy.openedAt = this.clock.nowMs();
+      policy.openedBy = 'error' in reason ? reason.error.message : undefined;
+      // Without this line an operator sees only 503s in the access log and never why the provider is shunned.
+      const seconds = Math.ceil(s.PROVIDER_BREAKER_HALF_OPEN_AFTER_MS / 1000);
+      const cause = policy.openedBy === undefined ? '' : ` (last: ${policy.openedBy})`;
+      this.logger.warn(
+        `${name}: ${s.PROVIDER_BREAKER_FAILURES} calls in a row failed${cause}; not asked again for ${seconds} s (circuit open)`,
+      );
     });
     this.metrics.setBreakerState(name, 'closed');
     breaker.onStateChange((state) => this.metrics.setBreakerState(name, STATE_NAMES[state]));

@@ -36,6 +36,14 @@ describe(toDomainError.name, () => {
     );
   });
 
+  it('should name the failure that opened the breaker, so a fast answer does not hide the cause', () => {
+    const cause = 'connection failed (ENOTFOUND, host name not found: no network or DNS?)';
+
+    expect(toDomainError('deezer', new BrokenCircuitError(), 29_100, cause).message).toBe(
+      `deezer is unavailable: its last calls failed (last: ${cause}), so it is not asked again for 30 s (circuit open)`,
+    );
+  });
+
   it('should put a connection error code in plain words and keep the code', () => {
     expect(toDomainError('musicbrainz', UpstreamFailure.connection('ENOTFOUND', 'getaddrinfo', null)).message).toBe(
       'musicbrainz is unavailable: connection failed (ENOTFOUND, host name not found: no network or DNS?)',

@@ -94,7 +94,12 @@ function fromFailure(provider: string, failure: UpstreamFailure): DomainError {
  * NOT_FOUND, timeout → UPSTREAM_TIMEOUT, everything else (open breaker, 5xx, throttling, garbage) →
  * UPSTREAM_UNAVAILABLE. Messages name the provider.
  */
-export function toDomainError(provider: string, error: unknown, breakerRetryAfterMs?: number): DomainError {
+export function toDomainError(
+  provider: string,
+  error: unknown,
+  breakerRetryAfterMs?: number,
+  breakerOpenedBy?: string,
+): DomainError {
   if (error instanceof DomainError) {
     return error;
   }
@@ -102,12 +107,14 @@ export function toDomainError(provider: string, error: unknown, breakerRetryAfte
     return fromFailure(provider, error);
   }
   if (error instanceof BrokenCircuitError || error instanceof IsolatedCircuitError) {
-    // "circuit open" alone is jargon to a caller who never saw the provider fail: say why it is not asked.
+    // "circuit open" alone is jargon to a caller who never saw the provider fail: say why it is not asked,
+    // and what the failure was (with no network, every call after the first few would otherwise hide ENOTFOUND).
     const wait = seconds(breakerRetryAfterMs);
     const pause = wait === undefined ? 'for a while' : `for ${wait} s`;
+    const cause = breakerOpenedBy === undefined ? '' : ` (last: ${breakerOpenedBy})`;
     return new DomainError(
       ErrorCode.UPSTREAM_UNAVAILABLE,
-      `${provider} is unavailable: its last calls failed, so it is not asked again ${pause} (circuit open)`,
+      `${provider} is unavailable: its last calls failed${cause}, so it is not asked again ${pause} (circuit open)`,
       { cause: error, retryAfterSeconds: wait },
     );
   }
