@@ -8,6 +8,8 @@ import { FakeImages } from './fake-images';
 export interface Fault {
   /** Added before answering (a slow provider, or a timeout when above the client's). */
   latencyMs?: number;
+  /** Held until this settles: a gate the test opens when the event it waits for has happened, not after a time. */
+  hold?: Promise<unknown>;
   /** Answer this status instead (429, 500, 503…) with a small JSON body. */
   status?: number;
   /** Retry-After header value sent with `status`. */
@@ -146,6 +148,7 @@ export class FakeUpstream {
     if (fault?.latencyMs) {
       await sleep(fault.latencyMs);
     }
+    await fault?.hold;
     if (fault?.reset) {
       req.socket.destroy();
       return;

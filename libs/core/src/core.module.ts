@@ -11,6 +11,7 @@ import { DatabaseModule } from './database/database.module';
 import type { DatabaseModuleOptions } from './database/data-source.options';
 import { ExceptionsFilter } from './errors/exceptions.filter';
 import { LifecycleState } from './lifecycle/lifecycle.state';
+import { BackgroundWork } from './lifecycle/background-work';
 import { Clock } from './time/clock';
 import { RetentionRegistry } from './retention/retention.registry';
 import { RetentionService } from './retention/retention.service';
@@ -49,6 +50,7 @@ export class CoreModule {
       ],
       providers: [
         LifecycleState,
+        BackgroundWork,
         Clock,
         RetentionRegistry,
         RetentionService,
@@ -60,7 +62,7 @@ export class CoreModule {
         // Runs the three above, in their order (call-pipeline.interceptor.ts says why as one).
         { provide: APP_INTERCEPTOR, useClass: CallPipelineInterceptor },
       ],
-      exports: [LifecycleState, Clock, RetentionRegistry, RetentionService],
+      exports: [LifecycleState, BackgroundWork, Clock, RetentionRegistry, RetentionService],
     };
   }
 }

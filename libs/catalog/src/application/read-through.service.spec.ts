@@ -1,4 +1,6 @@
 import {
+  AppSettings,
+  BackgroundWork,
   DatabaseSettings,
   DomainError,
   ErrorCode,
@@ -107,6 +109,7 @@ describe(ReadThrough.name, () => {
   let misses: FakeMisses;
   let source: FakeSource;
   let answers: string[];
+  let background: BackgroundWork;
   let sut: ReadThrough;
 
   beforeEach(() => {
@@ -126,12 +129,14 @@ describe(ReadThrough.name, () => {
     const metrics = {
       recordAnswer: (freshness: string) => answers.push(freshness),
     } as unknown as CatalogMetrics;
+    background = new BackgroundWork(new AppSettings(), new DatabaseSettings(), clock);
     sut = new ReadThrough(
       cache as unknown as CacheService,
       misses as unknown as MissRepository,
       flight,
       metrics,
       clock,
+      background,
       new CatalogSettings(),
       new DatabaseSettings(),
     );
@@ -177,6 +182,25 @@ describe(ReadThrough.name, () => {
     await refreshed;
     expect(source.providerCalls).toBe(1);
     expect(await sut.read(source.spec())).toMatchObject({ value: 'new', freshness: 'HIT' });
+  });
+
+  it('should have shutdown wait for a background refresh, and start none once shutdown has begun', async () => {
+    source.storedAt('old', NOW - 1);
+    let answer!: (value: string) => void;
+    source.providerAnswer = () => new Promise((resolve) => (answer = resolve));
+    expect(await sut.read(source.spec())).toMatchObject({ value: 'old', freshness: 'STALE' });
+    expect(background.size).toBe(1);
+
+    const settled = background.settled();
+    answer('new');
+    await settled;
+    expect(source.row).toMatchObject({ value: 'new' });
+
+    source.storedAt('old again', NOW - 1);
+    cache.clear();
+    expect(await sut.read(source.spec())).toMatchObject({ value: 'old again', freshness: 'STALE' });
+    expect(background.size).toBe(0);
+    expect(source.providerCalls).toBe(1);
   });
 
   it('should answer stale data when the provider is down, and UPSTREAM_UNAVAILABLE when there is none', async () => {

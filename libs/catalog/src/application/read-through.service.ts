@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import {
   Answers,
+  BackgroundWork,
   CacheService,
   Clock,
   databaseSettings,
@@ -59,6 +60,7 @@ export class ReadThrough {
     private readonly flight: SingleFlight,
     private readonly metrics: CatalogMetrics,
     private readonly clock: Clock,
+    private readonly background: BackgroundWork,
     @Inject(catalogSettings.KEY) private readonly settings: CatalogSettings,
     @Inject(databaseSettings.KEY) private readonly databaseConfig: DatabaseSettings,
   ) {}
@@ -254,8 +256,14 @@ export class ReadThrough {
     return loaded && expiresAt > this.clock.nowMs() ? { value: loaded.value, expiresAt } : undefined;
   }
 
+  /** Tracked, so shutdown waits for it before closing the pools; none starts once shutdown has begun. */
   private refreshInBackground<T>(spec: ReadSpec<T>, early?: EarlyLock): void {
-    this.fetchOnce(spec, early).catch((error: unknown) => {
+    const refresh = this.background.track(() => this.fetchOnce(spec, early));
+    if (refresh === undefined) {
+      early?.release();
+      return;
+    }
+    refresh.catch((error: unknown) => {
       this.logger.warn({ msg: 'background refresh failed', key: spec.key, error: (error as Error).message });
     });
   }

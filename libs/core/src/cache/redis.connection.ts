@@ -1,6 +1,7 @@
-import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { createClient, type RedisClientType } from '@redis/client';
 import { redisSettings, type RedisSettings } from '../config/core.settings';
+import { BackgroundWork } from '../lifecycle/background-work';
 
 export class RedisTimeoutError extends Error {
   override readonly name = 'RedisTimeoutError';
@@ -17,7 +18,11 @@ export class RedisConnection implements OnModuleInit, OnApplicationShutdown {
   readonly client?: RedisClientType;
   private lastError?: string;
 
-  constructor(@Inject(redisSettings.KEY) private readonly settings: RedisSettings) {
+  constructor(
+    @Inject(redisSettings.KEY) private readonly settings: RedisSettings,
+    /** Absent outside the app (a lib's test harness), where nothing runs in the background. */
+    @Optional() private readonly background?: BackgroundWork,
+  ) {
     if (settings.REDIS_URL) {
       this.client = createClient({
         url: settings.REDIS_URL,
@@ -46,6 +51,8 @@ export class RedisConnection implements OnModuleInit, OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
+    // Background refreshes still take single-flight locks and write the cache.
+    await this.background?.settled();
     if (this.client?.isOpen) {
       await this.client.close().catch(() => this.client?.destroy());
     }

@@ -1,17 +1,21 @@
-import { Injectable, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { databaseSettings, type DatabaseSettings } from '../config/core.settings';
+import { BackgroundWork } from '../lifecycle/background-work';
 import { LifecycleState } from '../lifecycle/lifecycle.state';
 import { dataSourceOptions, type DatabaseModuleOptions } from './data-source.options';
 import { migrateOrExplain, probeDatabase } from './database-start';
 import { EmbeddedPostgresService } from './embedded-postgres.service';
 import { MigrationRunner } from './migration.runner';
+import { CLOSE_WAIT_MS, closeDataSource, PoolSockets } from './pool-sockets';
 import { SqlClient, sqlPoolConfig } from './sql.client';
 
 const MIGRATED = Symbol('MIGRATED');
 /** The PostgreSQL URL both pools connect to: DATABASE_URL, or the embedded server's once it runs. */
 const DATABASE_CONNECTION_URL = Symbol('DATABASE_CONNECTION_URL');
+/** The sockets of TypeORM's pool, made through `PoolSockets.driver()`, so its close can wait for them. */
+const TYPEORM_SOCKETS = Symbol('TYPEORM_SOCKETS');
 
 /** One embedded server and one URL for TypeORM's DataSource and SqlClient's pool alike. */
 @Module({
@@ -26,8 +30,9 @@ const DATABASE_CONNECTION_URL = Symbol('DATABASE_CONNECTION_URL');
         return url;
       },
     },
+    { provide: TYPEORM_SOCKETS, useFactory: () => new PoolSockets() },
   ],
-  exports: [DATABASE_CONNECTION_URL, EmbeddedPostgresService],
+  exports: [DATABASE_CONNECTION_URL, TYPEORM_SOCKETS, EmbeddedPostgresService],
 })
 class DatabaseConnectionModule {}
 
@@ -35,21 +40,37 @@ class DatabaseConnectionModule {}
  * Nest runs shutdown hooks module by module, and the embedded server's module went before the global ones that
  * hold the pools: PostgreSQL stopped under their open connections ("idle PostgreSQL connection lost"). So both
  * pools close here first (each closes once; TypeORM's own hook then finds its DataSource closed), then the server.
+ * Not before the background work that still queries them has settled (BackgroundWork says how long at most).
  */
 @Injectable()
 class DatabaseShutdown implements OnApplicationShutdown {
+  private readonly logger = new Logger(DatabaseShutdown.name);
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly sql: SqlClient,
     private readonly embedded: EmbeddedPostgresService,
+    private readonly background: BackgroundWork,
+    @Inject(TYPEORM_SOCKETS) private readonly typeormSockets: PoolSockets,
+    @Inject(databaseSettings.KEY) private readonly settings: DatabaseSettings,
   ) {}
 
   async onApplicationShutdown(): Promise<void> {
-    await this.sql.onApplicationShutdown();
-    if (this.dataSource.isInitialized) {
-      await this.dataSource.destroy();
-    }
+    await this.background.settled();
+    // Together: each waits at most the connect timeout for PostgreSQL to hang up, so both do within one.
+    await Promise.all([this.sql.onApplicationShutdown(), this.closeTypeOrm()]);
     await this.embedded.stop();
+  }
+
+  /** The same wait for PostgreSQL to hang up as SqlClient's close, on TypeORM's pool. */
+  private async closeTypeOrm(): Promise<void> {
+    const waitMs = this.settings.DB_CONNECT_TIMEOUT_MS || CLOSE_WAIT_MS;
+    const left = await closeDataSource(this.dataSource, this.typeormSockets, waitMs);
+    if (left > 0) {
+      this.logger.warn({
+        msg: `PostgreSQL had not closed ${left} TypeORM pool connection(s) ${waitMs} ms after the pool ended; shutdown goes on without them`,
+      });
+    }
   }
 }
 
@@ -63,9 +84,10 @@ export class DatabaseModule {
         DatabaseConnectionModule,
         TypeOrmModule.forRootAsync({
           imports: [DatabaseConnectionModule],
-          inject: [databaseSettings.KEY, DATABASE_CONNECTION_URL],
-          useFactory: (settings: DatabaseSettings, url: string) => ({
+          inject: [databaseSettings.KEY, DATABASE_CONNECTION_URL, TYPEORM_SOCKETS],
+          useFactory: (settings: DatabaseSettings, url: string, sockets: PoolSockets) => ({
             ...dataSourceOptions(url, settings, options),
+            driver: sockets.driver(),
             autoLoadEntities: true,
             retryAttempts: 0,
           }),

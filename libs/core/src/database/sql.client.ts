@@ -3,6 +3,7 @@ import { Pool, type PoolClient, type PoolConfig, type QueryConfig } from 'pg';
 import type { DatabaseSettings } from '../config/core.settings';
 import { DomainError, ErrorCode } from '../errors/domain-error';
 import { isDatabaseUnavailable } from './database-unavailable';
+import { CLOSE_WAIT_MS, PoolSockets } from './pool-sockets';
 
 /** What one statement runs on: the pool (one connection per statement) or one transaction's connection. */
 export interface SqlSession {
@@ -57,9 +58,6 @@ const MAX_PREPARED = 200;
 
 const BEGIN = 'BEGIN';
 // One round trip for both: the simple protocol runs the two statements in one message.
-/** How long a close waits for PostgreSQL to hang up when the pool has no connect timeout. */
-const CLOSE_WAIT_MS = 5_000;
-
 const BEGIN_ASYNC_COMMIT = 'BEGIN; SET LOCAL synchronous_commit = off';
 
 /** The pool's settings, from the same DB_* settings TypeORM's connection uses. */
@@ -87,8 +85,7 @@ export class SqlClient implements SqlSession, OnApplicationShutdown {
   private readonly names = new Map<string, string>();
   private closing?: Promise<void>;
   /** Connections whose socket is still open; a close waits until PostgreSQL has closed each (see `close`). */
-  private readonly connected = new Set<PoolClient>();
-  private allClosed?: () => void;
+  private readonly sockets = new PoolSockets();
 
   constructor(
     private readonly config: PoolConfig,
@@ -101,14 +98,7 @@ export class SqlClient implements SqlSession, OnApplicationShutdown {
     this.pool.on('error', (error) =>
       this.logger.warn({ msg: 'idle PostgreSQL connection lost', error: error.message }),
     );
-    // 'remove' comes once a connection's socket has closed, whatever removed it (idle timeout, error, closing).
-    this.pool.on('connect', (client) => this.connected.add(client));
-    this.pool.on('remove', (client) => {
-      this.connected.delete(client);
-      if (this.connected.size === 0) {
-        this.allClosed?.();
-      }
-    });
+    this.sockets.watch(this.pool);
   }
 
   query<T>(text: string, params: unknown[] = []): Promise<T[]> {
@@ -176,28 +166,19 @@ export class SqlClient implements SqlSession, OnApplicationShutdown {
   }
 
   /**
-   * pg-pool's end() resolves as soon as it has asked every connection to close, before PostgreSQL has read that
-   * and hung up. The embedded server, stopped right after, then told those connections it was terminating them,
-   * and the pool reported each as lost. So this resolves only once every socket has closed.
+   * Resolves only once every socket has closed (pg-pool's end() resolves before PostgreSQL has hung up; PoolSockets
+   * says why that matters), or after the connect timeout: shutdown then goes on to stop an embedded server, whose
+   * stop ends those connections.
    */
   private async close(): Promise<void> {
-    const closed = new Promise<void>((resolve) => (this.allClosed = resolve));
     if (!this.pool.ended) {
       await this.pool.end();
     }
-    if (this.connected.size === 0) {
-      return;
-    }
-    // A PostgreSQL that hangs (or a half-open network) never hangs up: the wait is bounded by the connect timeout,
-    // so shutdown goes on to stop an embedded server, whose stop then ends those connections.
     const waitMs = this.config.connectionTimeoutMillis || CLOSE_WAIT_MS;
-    let timer: NodeJS.Timeout | undefined;
-    const gaveUp = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), waitMs)));
-    const late = await Promise.race([closed.then(() => false), gaveUp]);
-    clearTimeout(timer);
-    if (late) {
+    const left = await this.sockets.closed(waitMs);
+    if (left > 0) {
       this.logger.warn({
-        msg: `PostgreSQL had not closed ${this.connected.size} pool connection(s) ${waitMs} ms after the pool ended; shutdown goes on without them`,
+        msg: `PostgreSQL had not closed ${left} pool connection(s) ${waitMs} ms after the pool ended; shutdown goes on without them`,
       });
     }
   }

@@ -1,5 +1,5 @@
-import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
-import { DomainError } from '@app/core';
+import { Inject, Injectable, Optional, type OnApplicationShutdown } from '@nestjs/common';
+import { BackgroundWork, DomainError } from '@app/core';
 import { Agent, request, type Dispatcher } from 'undici';
 import { providersSettings, type ProvidersSettings } from '../providers.settings';
 import { UpstreamFailure } from './upstream-failure';
@@ -63,7 +63,11 @@ function errorCode(error: unknown): string | undefined {
 export class UpstreamTransport implements OnApplicationShutdown {
   private readonly agent: Agent;
 
-  constructor(@Inject(providersSettings.KEY) settings: ProvidersSettings) {
+  constructor(
+    @Inject(providersSettings.KEY) settings: ProvidersSettings,
+    /** Absent outside the app (the providers lib's test harness), where nothing runs in the background. */
+    @Optional() private readonly background?: BackgroundWork,
+  ) {
     this.agent = new Agent({
       connect: { timeout: settings.PROVIDER_CONNECT_TIMEOUT_MS },
       keepAliveTimeout: 10_000,
@@ -73,9 +77,11 @@ export class UpstreamTransport implements OnApplicationShutdown {
 
   /**
    * After the listeners stopped and in-flight calls finished (Nest runs onModuleDestroy before closing servers):
-   * a request being drained may still need a provider call it has not started yet.
+   * a request being drained may still need a provider call it has not started yet, and so may a background
+   * refresh (BackgroundWork bounds that wait).
    */
   async onApplicationShutdown(): Promise<void> {
+    await this.background?.settled();
     await this.agent.close();
   }
 
