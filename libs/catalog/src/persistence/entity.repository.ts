@@ -95,6 +95,7 @@ export class EntityRepository {
   /**
    * The complete row, else whether `missKey` is a remembered "not found": one query for both. With `withKept`,
    * the same query also reads the entity's cross-references (artists, albums, tracks) and hands them to it.
+   * The value is remembered per kind and row text (RowMemo), not per `withKept`: a kind has one such function.
    */
   async findByPublicId<T>(
     kind: EntityKind,
@@ -112,7 +113,7 @@ export class EntityRepository {
     // The memo key says which query built the value: one with the cluster's references, or the row alone.
     const value = this.values.value(withKept ? missKey : `${missKey}|plain`, data, refs ?? '', () => {
       const parsed = JSON.parse(data) as T;
-      return withKept ? withKept(parsed, JSON.parse(refs ?? '[]') as KeptReference[]) : parsed;
+      return withKept ? withKept(parsed, JSON.parse(refs || '[]') as KeptReference[]) : parsed;
     });
     return { value, expiresAt: row.expires_at };
   }

@@ -57,9 +57,15 @@ class DatabaseShutdown implements OnApplicationShutdown {
 
   async onApplicationShutdown(): Promise<void> {
     await this.background.settled();
-    // Together: each waits at most the connect timeout for PostgreSQL to hang up, so both do within one.
-    await Promise.all([this.sql.onApplicationShutdown(), this.closeTypeOrm()]);
+    // Together: each waits at most the connect timeout for PostgreSQL to hang up, so both do within one. Settled,
+    // not all: a pool that fails to close must not leave the embedded PostgreSQL running.
+    const closes = await Promise.allSettled([this.sql.onApplicationShutdown(), this.closeTypeOrm()]);
     await this.embedded.stop();
+    for (const close of closes) {
+      if (close.status === 'rejected') {
+        throw close.reason;
+      }
+    }
   }
 
   /** The same wait for PostgreSQL to hang up as SqlClient's close, on TypeORM's pool. */

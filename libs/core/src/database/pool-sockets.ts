@@ -14,14 +14,15 @@ export const CLOSE_WAIT_MS = 5_000;
  */
 export class PoolSockets {
   private readonly open = new Set<PoolClient>();
-  private emptied?: () => void;
+  private emptied?: Promise<void>;
+  private empty?: () => void;
 
   watch(pool: Pool): void {
     pool.on('connect', (client) => this.open.add(client));
     pool.on('remove', (client) => {
       this.open.delete(client);
       if (this.open.size === 0) {
-        this.emptied?.();
+        this.empty?.();
       }
     });
   }
@@ -42,8 +43,12 @@ export class PoolSockets {
         watch(this);
       }
     }
-    // Everything else (defaults, types, the lazy `native`) from pg through the prototype, read only when asked.
-    return Object.assign(Object.create(pg) as typeof pg, { Pool: WatchedPool });
+    // Everything else (defaults, types) from pg through the prototype. `native` is hidden: with pg-native
+    // installed, TypeORM would take its Pool instead, which nothing here watches.
+    return Object.create(pg, {
+      Pool: { value: WatchedPool, enumerable: true },
+      native: { value: null, enumerable: true },
+    }) as typeof pg;
   }
 
   /**
@@ -54,13 +59,14 @@ export class PoolSockets {
     if (this.open.size === 0) {
       return 0;
     }
+    // One promise for every caller: a second close must not take the first one's wake-up.
+    this.emptied ??= new Promise<void>((resolve) => (this.empty = resolve)).finally(() => {
+      this.emptied = undefined;
+      this.empty = undefined;
+    });
     let timer: NodeJS.Timeout | undefined;
-    await Promise.race([
-      new Promise<void>((resolve) => (this.emptied = resolve)),
-      new Promise<void>((resolve) => (timer = setTimeout(resolve, waitMs))),
-    ]);
+    await Promise.race([this.emptied, new Promise<void>((resolve) => (timer = setTimeout(resolve, waitMs)))]);
     clearTimeout(timer);
-    this.emptied = undefined;
     return this.open.size;
   }
 }
